@@ -1,0 +1,83 @@
+# Bygdebas: `make demo` sets everything up and serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The PostgreSQL the suite also runs on. Locally it is skipped with a warning when unreachable;
+# with CI=true (or REQUIRE_POSTGRES=1) an unreachable server fails the run.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bygdebas
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install demo serve test test-sqlite test-postgres lint format messages worker bench clean
+
+help:
+	@echo "make demo    create the environment, migrate, load the Örebro demo and serve it on http://$(HOST):$(PORT)"
+	@echo "make test    run the whole suite (SQLite, then PostgreSQL)"
+	@echo "make lint    ruff, mypy, djhtml, import-linter, migrations and translations checks"
+	@echo "make worker  run the background task worker"
+	@echo "make bench   run the benchmarks in bench/"
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@python=$$(scripts/find-python) && echo "Using $$python" && "$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+locale/sv/LC_MESSAGES/django.mo: locale/sv/LC_MESSAGES/django.po | $(VENV)/.installed
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+
+demo: install locale/sv/LC_MESSAGES/django.mo
+	$(MANAGE) migrate --no-input --verbosity 0
+	$(MANAGE) load_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+serve: install locale/sv/LC_MESSAGES/django.mo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: install
+	$(MANAGE) db_worker
+
+test: test-sqlite test-postgres
+
+test-sqlite: install locale/sv/LC_MESSAGES/django.mo
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install locale/sv/LC_MESSAGES/django.mo
+	@echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="
+	@if ! $(PY) scripts/check_database.py "$(TEST_DATABASE_URL)"; then \
+	  if [ -n "$$CI" ] || [ -n "$$REQUIRE_POSTGRES" ]; then \
+	    echo "PostgreSQL is required here but cannot be reached at $(TEST_DATABASE_URL)." >&2; exit 1; \
+	  else \
+	    echo "WARNING: PostgreSQL not reachable at $(TEST_DATABASE_URL); the PostgreSQL run is skipped." >&2; exit 0; \
+	  fi; \
+	fi; \
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check bygdebas/templates
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy bygdebas
+	$(MANAGE) makemigrations --check --dry-run --verbosity 1
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+	BYGDEBAS_PRODUCTION=1 DJANGO_SECRET_KEY=lint-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM-not-secret-at-all DJANGO_ALLOWED_HOSTS=bygdebas.example $(MANAGE) check --deploy --fail-level WARNING
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml bygdebas/templates
+
+messages: install
+	$(MANAGE) makemessages --locale sv --ignore=.venv --ignore=bench --no-obsolete
+	$(MANAGE) compilemessages --ignore=.venv
+
+bench: install
+	$(PY) bench/dashboard.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from bygdebas.core.mail import send_templated_mail
+from bygdebas.core.models import Role
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class ResetForm(PasswordResetForm):
+    """Django's reset form, sending through the one mail service."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        request = self.request  # set by the view below
+        send_templated_mail(
+            network=getattr(request, "network", None),
+            to=[to_email],
+            template="core/mail/password_reset",
+            context=context,
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.request = kwargs.get("request")
+        super().save(*args, **kwargs)
+
+
+ASSIGNABLE_ROLES = [
+    (Role.Kind.ADMIN, Role.Kind.ADMIN.label),
+    (Role.Kind.STAFF, Role.Kind.STAFF.label),
+    (Role.Kind.BOARD, Role.Kind.BOARD.label),
+]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    kind = forms.ChoiceField(label=_("Role"), choices=ASSIGNABLE_ROLES)
+
+
+class RoleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Role"), choices=ASSIGNABLE_ROLES)

@@ -1,0 +1,73 @@
+"""The one place that builds and sends e-mail.
+
+Messages are rendered here (subject, plain text and HTML from ``<template>_subject.txt``,
+``<template>.txt`` and ``<template>.html``), then handed to the tasks API for delivery so a slow or
+failing SMTP server never holds up a web request. Delivery is retried with back-off where the
+task backend can defer work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from bygdebas.core.models import Network
+
+
+def render_mail(
+    *, network: Network | None, template: str, context: Mapping[str, Any]
+) -> tuple[str, str, str]:
+    """Subject, plain-text body and HTML body for ``template``."""
+    ctx = {"network": network, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+    text = render_to_string(f"{template}.txt", ctx)
+    html = render_to_string(f"{template}.html", ctx)
+    return subject, text, html
+
+
+def send_templated_mail(
+    *,
+    network: Network | None,
+    to: list[str],
+    template: str,
+    context: Mapping[str, Any],
+    reply_to: list[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    language: str | None = None,
+) -> None:
+    """Render a message in ``language`` and enqueue its delivery after the transaction commits."""
+    from bygdebas.core.tasks import deliver_mail
+
+    with translation.override(language or translation.get_language()):
+        subject, text, html = render_mail(network=network, template=template, context=context)
+    from django.conf import settings
+
+    payload = {
+        "subject": subject,
+        "text": text,
+        "html": html,
+        "from_email": network.from_email if network else settings.DEFAULT_FROM_EMAIL,
+        "to": list(to),
+        "reply_to": list(reply_to or []),
+        "headers": dict(headers or {}),
+    }
+    transaction.on_commit(lambda: deliver_mail.enqueue(payload))
+
+
+def deliver(payload: Mapping[str, Any]) -> None:
+    """Send one rendered message over the configured mail backend."""
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["text"],
+        from_email=payload["from_email"],
+        to=payload["to"],
+        reply_to=payload.get("reply_to") or None,
+        headers=payload.get("headers") or None,
+    )
+    message.attach_alternative(payload["html"], "text/html")
+    message.send(fail_silently=False)

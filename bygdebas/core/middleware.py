@@ -1,0 +1,35 @@
+"""Resolve the network (tenant) a request is for from its host name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from bygdebas.core.models import Network
+
+
+def resolve_network(host: str) -> Network | None:
+    """The network served on ``host``; the only network, or the configured default, otherwise."""
+    hostname = host.rsplit(":", 1)[0].lower() if not host.endswith("]") else host.lower()
+    network = Network.objects.select_related("county").filter(domain__iexact=hostname).first()
+    if network is not None:
+        return network
+    if settings.BYGDEBAS_DEFAULT_NETWORK:
+        return (
+            Network.objects.select_related("county")
+            .filter(slug=settings.BYGDEBAS_DEFAULT_NETWORK)
+            .first()
+        )
+    candidates = list(Network.objects.select_related("county")[:2])
+    return candidates[0] if len(candidates) == 1 else None
+
+
+class NetworkMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.network = resolve_network(request.get_host())  # type: ignore[attr-defined]
+        return self.get_response(request)

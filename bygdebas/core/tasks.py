@@ -1,0 +1,30 @@
+"""Background work of the core app."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.tasks import default_task_backend, task
+from django.utils import timezone
+
+from bygdebas.core import mail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+@task()
+def deliver_mail(payload: dict[str, Any], attempt: int = 1) -> None:
+    """Deliver a rendered message; on failure, try again later with back-off."""
+    try:
+        mail.deliver(payload)
+    except OSError:
+        if attempt >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
+            logger.exception("Giving up delivering mail to %s", payload.get("to"))
+            raise
+        delay = timedelta(minutes=2**attempt)
+        logger.warning("Mail delivery failed; retrying in %s", delay)
+        deliver_mail.using(run_after=timezone.now() + delay).enqueue(payload, attempt + 1)

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bygdebas.core import services
+from bygdebas.core.access import ADMIN_ROLES, current_network, get_role_for_user, role_required
+from bygdebas.core.forms import InviteForm, LoginForm, ResetForm, RoleForm
+from bygdebas.core.geo import municipalities_geojson
+from bygdebas.core.models import AuditEntry, Role
+from bygdebas.core.ratelimit import is_rate_limited
+
+
+class RateLimitedMixin:
+    scope = "form"
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if is_rate_limited(request, self.scope):
+            return render(request, "429.html", status=429)
+        return super().post(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class LoginView(RateLimitedMixin, auth_views.LoginView):
+    scope = "login"
+    form_class = LoginForm
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(RateLimitedMixin, auth_views.PasswordResetView):
+    scope = "password-reset"
+    form_class = ResetForm
+    template_name = "core/password_reset_form.html"
+    success_url = reverse_lazy("core:password-reset-done")
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def municipalities_geo(request: HttpRequest) -> HttpResponse:
+    """The network's municipalities and their neighbours as GeoJSON, for maps."""
+    network = current_network(request)
+    return HttpResponse(
+        json.dumps(municipalities_geojson(network), ensure_ascii=False),
+        content_type="application/geo+json",
+    )
+
+
+@role_required(ADMIN_ROLES)
+@require_GET
+def role_list(request: HttpRequest) -> HttpResponse:
+    network = current_network(request)
+    roles = Role.objects.filter(network=network).select_related("user").order_by("user__email")
+    entries = AuditEntry.objects.for_network(network).select_related("actor")[:50]
+    return render(
+        request, "core/role_list.html", {"roles": roles, "entries": entries, "form": InviteForm()}
+    )
+
+
+@role_required(ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def role_invite(request: HttpRequest) -> HttpResponse:
+    network = current_network(request)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.invite_user(
+            network=network,
+            invited_by=request.user,  # type: ignore[arg-type]
+            base_url=request.build_absolute_uri("/"),
+            **form.cleaned_data,
+        )
+        messages.success(request, _("%(email)s can now log in.") % form.cleaned_data)
+        return redirect("core:role-list")
+    return render(request, "core/role_form.html", {"form": form})
+
+
+@role_required(ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    network = current_network(request)
+    role = get_role_for_user(request.user, network, pk, write=True)
+    form = RoleForm(request.POST or None, initial={"kind": role.kind})
+    if request.method == "POST" and form.is_valid():
+        if role.user_id == request.user.pk and form.cleaned_data["kind"] != Role.Kind.ADMIN:
+            form.add_error("kind", _("You cannot take away your own administrator role."))
+        else:
+            services.change_role(role=role, kind=form.cleaned_data["kind"], changed_by=request.user)  # type: ignore[arg-type]
+            messages.success(request, _("The role was changed."))
+            return redirect("core:role-list")
+    return render(request, "core/role_form.html", {"form": form, "role": role})
+
+
+@role_required(ADMIN_ROLES)
+@require_POST
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    network = current_network(request)
+    role = get_role_for_user(request.user, network, pk, write=True)
+    if role.user_id == request.user.pk:
+        messages.error(request, _("You cannot remove your own access."))
+        return redirect("core:role-list")
+    try:
+        services.revoke_role(role=role, revoked_by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The access was removed."))
+    return redirect("core:role-list")

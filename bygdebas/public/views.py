@@ -1,0 +1,68 @@
+"""The public site: home, about and contact. Works without JavaScript."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bygdebas.core.access import current_network
+from bygdebas.core.ratelimit import is_rate_limited
+from bygdebas.plan.models import Plan
+from bygdebas.public.forms import ContactForm
+from bygdebas.public.services import NoContactAddressError, send_contact_message
+
+
+def _public_plan(network: object) -> Plan | None:
+    """The plan the public sees: the latest one that has started."""
+    from django.utils import timezone
+
+    plans = Plan.objects.for_network(network).prefetch_related("areas")  # type: ignore[arg-type]
+    return (
+        plans.filter(year__lte=timezone.localdate().year).order_by("-year").first()
+        or plans.order_by("year").first()
+    )
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    network = current_network(request)
+    return render(request, "public/home.html", {"plan": _public_plan(network)})
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    network = current_network(request)
+    municipalities = network.municipalities().order_by("name")
+    return render(
+        request,
+        "public/about.html",
+        {"plan": _public_plan(network), "municipalities": municipalities},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    network = current_network(request)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST":
+        if is_rate_limited(request, "contact"):
+            return render(request, "429.html", status=429)
+        if form.is_valid():
+            try:
+                send_contact_message(
+                    network=network,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    message=form.cleaned_data["message"],
+                )
+            except NoContactAddressError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Thank you! Your message has been sent."))
+                return redirect("public:contact")
+    return render(
+        request, "public/contact.html", {"form": form}, status=400 if form.errors else 200
+    )

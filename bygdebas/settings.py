@@ -1,0 +1,273 @@
+"""Django settings for Bygdebas.
+
+Everything that differs between a laptop and production comes from environment variables;
+see the README's "Configuration" table. The defaults give a working embedded set-up
+(SQLite, mail printed to the console, tasks run immediately).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
+
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+PRODUCTION = env_bool("BYGDEBAS_PRODUCTION", default=False)
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise RuntimeError("DJANGO_SECRET_KEY must be set when BYGDEBAS_PRODUCTION is on.")
+    SECRET_KEY = "insecure-development-key-only-for-local-use"  # noqa: S105
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "bygdebas.core",
+    "bygdebas.plan",
+    "bygdebas.public",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "bygdebas.core.middleware.NetworkMiddleware",
+]
+
+ROOT_URLCONF = "bygdebas.urls"
+WSGI_APPLICATION = "bygdebas.wsgi.application"
+ASGI_APPLICATION = "bygdebas.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "bygdebas" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "bygdebas.core.context_processors.network",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite is the embedded default, tuned for a web application: WAL so readers never block the
+# writer, a busy timeout instead of "database is locked", and enforced foreign keys.
+SQLITE_PATH = Path(os.environ.get("BYGDEBAS_SQLITE_PATH", BASE_DIR / "var" / "bygdebas.sqlite3"))
+SQLITE_OPTIONS = {
+    "init_command": (
+        "PRAGMA foreign_keys=ON;"
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA busy_timeout=5000;"
+    ),
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 5,
+}
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+else:
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(SQLITE_PATH),
+            "OPTIONS": dict(SQLITE_OPTIONS),
+            "TEST": {"NAME": os.environ.get("BYGDEBAS_TEST_SQLITE_PATH") or None},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    # Test users are created thousands of times; the default hasher would dominate the run.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "plan:home"
+LOGOUT_REDIRECT_URL = "public:home"
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+
+# --- Static and uploaded files --------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("BYGDEBAS_STATIC_ROOT", BASE_DIR / "var" / "static"))
+STATICFILES_DIRS = [BASE_DIR / "bygdebas" / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Outside production WhiteNoise serves straight from the source folders, so `make demo` needs no
+# collectstatic; production serves the hashed, compressed copies collectstatic made.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("BYGDEBAS_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Uploads (plan documents, action attachments) are checked against this limit in forms.
+BYGDEBAS_MAX_UPLOAD_BYTES = int(os.environ.get("BYGDEBAS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Cache (rate limits) --------------------------------------------------------------------
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Background tasks (django.tasks) --------------------------------------------------------
+# Immediate when developing and testing; the database-backed worker in production
+# (`python manage.py db_worker`). See docs/operations.md for moving to Redis/RQ.
+TASKS_BACKEND = os.environ.get(
+    "BYGDEBAS_TASKS_BACKEND",
+    "django_tasks_db.DatabaseBackend" if PRODUCTION else "django.tasks.backends.immediate.ImmediateBackend",
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+if TESTING:
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# --- Mail -----------------------------------------------------------------------------------
+# Real SMTP when EMAIL_HOST is set; otherwise messages are printed to the console.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
+                "timeout": 15,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bygdebas <noreply@bygdebas.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Security -------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+# No external requests at all: every asset is ours. Map tiles, when configured, are the only
+# outside origin and are added to img-src explicitly.
+MAP_TILE_URL = os.environ.get("BYGDEBAS_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("BYGDEBAS_MAP_TILE_ATTRIBUTION", "")
+_tile_origin = []
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _parts = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
+    _tile_origin = [f"{_parts.scheme}://{_parts.netloc.split('{')[0]}"] if _parts.netloc else []
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *_tile_origin],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+if PRODUCTION:
+    DEBUG = False
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# --- Bygdebas ------------------------------------------------------------------------------
+# Rate limit for public forms and the login form: this many POSTs per client per window.
+BYGDEBAS_RATE_LIMIT_POSTS = int(os.environ.get("BYGDEBAS_RATE_LIMIT_POSTS", 10))
+BYGDEBAS_RATE_LIMIT_WINDOW_S = int(os.environ.get("BYGDEBAS_RATE_LIMIT_WINDOW_S", 600))
+# With several networks on one installation and no host match, use this one (slug).
+BYGDEBAS_DEFAULT_NETWORK = os.environ.get("BYGDEBAS_DEFAULT_NETWORK", "")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}
