@@ -42,6 +42,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+if TESTING:
+    # The test cast's networks live on a.test and b.test.
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, ".test"]
 
 INSTALLED_APPS = [
     "bygdebas.core",
@@ -159,6 +162,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("BYGDEBAS_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+if TESTING:
+    import tempfile
+
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bygdebas-test-media-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -126,7 +126,7 @@ def load_geography(
 def municipalities_geojson(network: Network) -> dict[str, Any]:
     """The network's county's municipalities and their neighbours, as a FeatureCollection."""
     county_id = network.county_id
-    rows = Municipality.objects.select_related("county").exclude(boundary=None)
+    rows = Municipality.objects.select_related("county").filter(boundary__isnull=False)
     features = []
     # The county's own municipalities, and neighbours with a town the network follows.
     wanted = Q(county_id=county_id) | Q(towns__kind=Town.Kind.NEIGHBOUR)

@@ -166,7 +166,11 @@ def build_report(*, network: Network, plan: Plan) -> Report:
         tagline=network.tagline,
         contact=[
             line
-            for line in [" ".join(network.address.split()), network.contact_email, network.website]
+            for line in [
+                ", ".join(part.strip() for part in network.address.splitlines() if part.strip()),
+                network.contact_email,
+                network.website,
+            ]
             if line
         ],
         draft_label=gettext("Draft"),
@@ -322,12 +326,12 @@ def _load_sources(actions: Iterable[Action]) -> dict[int, str]:
         for action in actions
         if ContentType.objects.get_for_id(action.source_type_id).model_class() is not None
     ]
-    pass
+    prefetch_related_objects(actions, "source")
     source_field = Action._meta.get_field("source")
     return {
         action.pk: str(action.source)
         for action in actions
-        if action.source is not None
+        if source_field.is_cached(action) and action.source is not None
     }
 
 

@@ -1,0 +1,173 @@
+"""Factories and the fixed test cast.
+
+The cast, used by every view test:
+
+- ``anna``: administrator of network A
+- ``bertil``: staff of network A
+- ``sara``: board member of network A
+- ``cecilia``: contact person of a member organisation in A
+- ``david``: staff of network B (the outsider)
+- anonymous: a client that is not logged in
+
+Network A is served on ``a.test`` and B on ``b.test``; ``client_for`` gives a client for a host.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from typing import Any
+
+from django.test import Client
+
+from bygdebas.core.models import County, Municipality, Network, Role, User
+from bygdebas.plan.models import Action, Activity, Area, Plan, Target
+
+PASSWORD = "a-test-password-1"  # noqa: S105
+_sequence = itertools.count(1)
+
+
+def make_county(**overrides: Any) -> County:
+    defaults = {"code": "18", "name": "Örebro län"}
+    defaults.update(overrides)
+    county, _ = County.objects.get_or_create(code=defaults["code"], defaults=defaults)
+    return county
+
+
+def make_municipality(**overrides: Any) -> Municipality:
+    n = next(_sequence)
+    defaults: dict[str, Any] = {
+        "code": f"{1800 + n % 100:04d}",
+        "name": f"Kommun {n}",
+        "seat_name": f"Ort {n}",
+        "population": 10_000 + n,
+    }
+    defaults.update(overrides)
+    if "county" not in defaults:
+        defaults["county"] = make_county()
+    return Municipality.objects.create(**defaults)
+
+
+def make_network(**overrides: Any) -> Network:
+    n = next(_sequence)
+    defaults: dict[str, Any] = {
+        "name": f"Nätverk {n}",
+        "slug": f"network-{n}",
+        "domain": f"n{n}.test",
+        "contact_email": f"office{n}@example.org",
+    }
+    defaults.update(overrides)
+    return Network.objects.create(**defaults)
+
+
+def make_user(*, role: str | None = None, network: Network | None = None, **overrides: Any) -> User:
+    n = next(_sequence)
+    defaults: dict[str, Any] = {"email": f"user{n}@example.org", "first_name": f"User{n}"}
+    defaults.update(overrides)
+    user = User.objects.create_user(password=PASSWORD, **defaults)
+    if role is not None:
+        assert network is not None, "a role needs a network"
+        Role.objects.create(user=user, network=network, kind=role)
+    return user
+
+
+def make_plan(
+    *,
+    network: Network,
+    year: int = 2025,
+    areas: tuple[int, ...] = (2, 1),
+    **overrides: Any,
+) -> Plan:
+    """A plan with ``len(areas)`` areas holding that many activities each."""
+    defaults: dict[str, Any] = {
+        "title": f"Verksamhetsplan {year}",
+        "vision": "Hela länet ska leva!",
+        "values": "Demokrati och mångfald.",
+        "overall_goal": "Livskraftiga bygder.",
+        "target_groups": "Lokala utvecklingsgrupper.",
+        "purpose": "Stärka lokalt och påverka regionalt.",
+    }
+    defaults.update(overrides)
+    plan = Plan.objects.create(network=network, year=year, **defaults)
+    for area_index, count in enumerate(areas):
+        area = Area.objects.create(plan=plan, title=f"Område {area_index + 1}", order=area_index)
+        for index in range(count):
+            Activity.objects.create(
+                area=area, text=f"Aktivitet {area_index + 1}.{index + 1}", order=index
+            )
+    return plan
+
+
+def make_target(*, activity: Activity, **overrides: Any) -> Target:
+    defaults: dict[str, Any] = {"metric": "plan.actions", "value": 2}
+    defaults.update(overrides)
+    return Target.objects.create(activity=activity, **defaults)
+
+
+def make_action(
+    *, network: Network, activities: list[Activity] | None = None, **overrides: Any
+) -> Action:
+    n = next(_sequence)
+    defaults: dict[str, Any] = {
+        "performed_on": datetime.date(2025, 3, 1) + datetime.timedelta(days=n % 200),
+        "title": f"Insats {n}",
+    }
+    defaults.update(overrides)
+    action = Action.objects.create(network=network, **defaults)
+    if activities:
+        action.activities.set(activities)
+    return action
+
+
+def client_for(network: Network, user: User | None = None) -> Client:
+    """A client on the network's host name, logged in as ``user`` when given."""
+    client = Client(HTTP_HOST=network.domain)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+class CastMixin:
+    """``setUpTestData`` for the cast; tests then use ``self.as_anna()`` and friends."""
+
+    network_a: Network
+    network_b: Network
+    anna: User
+    bertil: User
+    sara: User
+    cecilia: User
+    david: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()  # type: ignore[misc]
+        county = make_county()
+        cls.network_a = make_network(name="Nätverk A", slug="a", domain="a.test", county=county)
+        cls.network_b = make_network(name="Nätverk B", slug="b", domain="b.test", county=county)
+        cls.anna = make_user(email="anna@a.test", role=Role.Kind.ADMIN, network=cls.network_a)
+        cls.bertil = make_user(email="bertil@a.test", role=Role.Kind.STAFF, network=cls.network_a)
+        cls.sara = make_user(email="sara@a.test", role=Role.Kind.BOARD, network=cls.network_a)
+        cls.cecilia = make_user(email="cecilia@a.test", role=Role.Kind.CONTACT, network=cls.network_a)
+        cls.david = make_user(email="david@b.test", role=Role.Kind.STAFF, network=cls.network_b)
+
+    def as_user(self, user: User | None, network: Network | None = None) -> Client:
+        return client_for(network or self.network_a, user)
+
+    def as_anna(self) -> Client:
+        return self.as_user(self.anna)
+
+    def as_bertil(self) -> Client:
+        return self.as_user(self.bertil)
+
+    def as_sara(self) -> Client:
+        return self.as_user(self.sara)
+
+    def as_cecilia(self) -> Client:
+        return self.as_user(self.cecilia)
+
+    def as_david(self) -> Client:
+        """The outsider, on his own network's host: A's rows must be 404 to him."""
+        return self.as_user(self.david, self.network_b)
+
+    def as_anonymous(self) -> Client:
+        return self.as_user(None)
