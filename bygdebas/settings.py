@@ -38,7 +38,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
         raise RuntimeError("DJANGO_SECRET_KEY must be set when BYGDEBAS_PRODUCTION is on.")
-    SECRET_KEY = "insecure-development-key-only-for-local-use"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-only-for-local-use"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -199,20 +199,23 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # (`python manage.py db_worker`). See docs/operations.md for moving to Redis/RQ.
 TASKS_BACKEND = os.environ.get(
     "BYGDEBAS_TASKS_BACKEND",
-    "django_tasks_db.DatabaseBackend" if PRODUCTION else "django.tasks.backends.immediate.ImmediateBackend",
+    "django_tasks_db.DatabaseBackend"
+    if PRODUCTION
+    else "django.tasks.backends.immediate.ImmediateBackend",
 )
 TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
 if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # --- Mail -----------------------------------------------------------------------------------
-# Real SMTP when EMAIL_HOST is set; otherwise messages are printed to the console.
-if os.environ.get("EMAIL_HOST"):
+# Real SMTP in production (default: an MTA on localhost:25) or whenever EMAIL_HOST is set;
+# otherwise, when developing, messages are printed to the console.
+if os.environ.get("EMAIL_HOST") or PRODUCTION:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ["EMAIL_HOST"],
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
                 "port": int(os.environ.get("EMAIL_PORT", "25")),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
@@ -261,7 +264,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 

@@ -23,7 +23,7 @@ from django.test import Client
 from bygdebas.core.models import County, Municipality, Network, Role, User
 from bygdebas.plan.models import Action, Activity, Area, Plan, Target
 
-PASSWORD = "a-test-password-1"  # noqa: S105
+PASSWORD = "a-test-password-1"
 _sequence = itertools.count(1)
 
 
@@ -147,7 +147,9 @@ class CastMixin:
         cls.anna = make_user(email="anna@a.test", role=Role.Kind.ADMIN, network=cls.network_a)
         cls.bertil = make_user(email="bertil@a.test", role=Role.Kind.STAFF, network=cls.network_a)
         cls.sara = make_user(email="sara@a.test", role=Role.Kind.BOARD, network=cls.network_a)
-        cls.cecilia = make_user(email="cecilia@a.test", role=Role.Kind.CONTACT, network=cls.network_a)
+        cls.cecilia = make_user(
+            email="cecilia@a.test", role=Role.Kind.CONTACT, network=cls.network_a
+        )
         cls.david = make_user(email="david@b.test", role=Role.Kind.STAFF, network=cls.network_b)
 
     def as_user(self, user: User | None, network: Network | None = None) -> Client:

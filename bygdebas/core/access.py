@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from bygdebas.core.models import Network, Role
 
@@ -17,7 +18,7 @@ WRITE_ROLES = frozenset({Role.Kind.ADMIN, Role.Kind.STAFF})
 READ_ROLES = frozenset({Role.Kind.ADMIN, Role.Kind.STAFF, Role.Kind.BOARD})
 APPROVE_ROLES = frozenset({Role.Kind.ADMIN, Role.Kind.BOARD})
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def current_network(request: HttpRequest) -> Network:
@@ -40,7 +41,7 @@ def role_required(roles: frozenset[str]) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             network = current_network(request)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())

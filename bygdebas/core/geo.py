@@ -113,7 +113,11 @@ def load_geography(
             )
             result.towns += 1
             if row["role"] == Town.Kind.SEAT:
-                municipality.seat_name, municipality.seat_lat, municipality.seat_lon = name, lat, lon
+                municipality.seat_name, municipality.seat_lat, municipality.seat_lon = (
+                    name,
+                    lat,
+                    lon,
+                )
             for column, counted_on in POPULATION_COLUMNS.items():
                 if row.get(column):
                     municipality.population = int(row[column])

@@ -120,7 +120,9 @@ class User(AbstractUser):
         cache: dict[int, str | None] = self.__dict__.setdefault("_role_cache", {})
         if network.pk not in cache:
             cache[network.pk] = (
-                Role.objects.filter(user=self, network=network).values_list("kind", flat=True).first()
+                Role.objects.filter(user=self, network=network)
+                .values_list("kind", flat=True)
+                .first()
             )
         return cache[network.pk]
 
@@ -135,7 +137,10 @@ class Role(models.Model):
         CONTACT = "contact", _("Organisation contact")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roles"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="roles",
     )
     network = models.ForeignKey(
         Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="roles"

@@ -97,7 +97,10 @@ def change_role(*, role: Role, kind: str, changed_by: User) -> Role:
     role.kind = kind
     role.save(update_fields=["kind"])
     record_audit(
-        network=role.network, actor=changed_by, verb="role changed", obj=role,
+        network=role.network,
+        actor=changed_by,
+        verb="role changed",
+        obj=role,
         changes={"role": [old, kind]},
     )
     return role
@@ -106,7 +109,10 @@ def change_role(*, role: Role, kind: str, changed_by: User) -> Role:
 def revoke_role(*, role: Role, revoked_by: User) -> None:
     """Take away a person's access to the network (the account itself stays)."""
     record_audit(
-        network=role.network, actor=revoked_by, verb="role revoked", obj=role,
+        network=role.network,
+        actor=revoked_by,
+        verb="role revoked",
+        obj=role,
         changes={"role": [role.kind, ""]},
     )
     role.delete()

@@ -31,9 +31,7 @@ def get_area_for_user(user: Any, network: Network, pk: int, *, write: bool = Fal
         raise Http404 from None
 
 
-def get_activity_for_user(
-    user: Any, network: Network, pk: int, *, write: bool = False
-) -> Activity:
+def get_activity_for_user(user: Any, network: Network, pk: int, *, write: bool = False) -> Activity:
     check_role(user, network, _roles(write))
     try:
         return Activity.objects.select_related("area__plan").for_network(network).get(pk=pk)

@@ -120,7 +120,9 @@ def build_follow_up(
         activities_qs = activities_qs.prefetch_related(
             Prefetch(
                 "actions",
-                queryset=Action.objects.select_related("municipality").order_by("performed_on", "pk"),
+                queryset=Action.objects.select_related("municipality").order_by(
+                    "performed_on", "pk"
+                ),
             )
         )
     activities = list(activities_qs)

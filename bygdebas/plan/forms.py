@@ -98,7 +98,7 @@ class TargetFields(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["metric"].choices = metric_choices()
+        self.fields["metric"].choices = metric_choices()  # type: ignore[attr-defined]
         self.fields["metric"].initial = DEFAULT_METRIC
 
     def clean(self) -> dict[str, Any]:
@@ -123,7 +123,9 @@ class PreviewActivityForm(forms.Form):
     """One activity row on the import preview, with up to two targets."""
 
     area = forms.TypedChoiceField(label=_("Area"), coerce=int)
-    text = forms.CharField(label=_("Activity"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    text = forms.CharField(
+        label=_("Activity"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     metric_1 = forms.ChoiceField(label=_("What is counted"), required=False)
     value_1 = forms.IntegerField(label=_("Target"), min_value=1, required=False)
     note_1 = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -133,9 +135,9 @@ class PreviewActivityForm(forms.Form):
 
     def __init__(self, *args: Any, area_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices
-        self.fields["metric_1"].choices = metric_choices()
-        self.fields["metric_2"].choices = metric_choices()
+        self.fields["area"].choices = area_choices  # type: ignore[attr-defined]
+        self.fields["metric_1"].choices = metric_choices()  # type: ignore[attr-defined]
+        self.fields["metric_2"].choices = metric_choices()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -187,23 +189,29 @@ class CopyPlanForm(forms.Form):
 
 class ApprovePlanForm(forms.Form):
     approved_on = forms.DateField(
-        label=_("Adopted on"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("Adopted on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
     )
 
 
 class ActivityChoiceField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
-    def label_from_instance(self, obj: Activity) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Activity) -> str:
         return obj.text
 
 
 def network_municipalities(network: Network) -> QuerySet[Municipality]:
+    if network.county_id is None:
+        return Municipality.objects.none()
     return Municipality.objects.filter(county_id=network.county_id).order_by("name")
 
 
 class ActionForm(forms.ModelForm):
-    activities = ActivityChoiceField(label=_("Activities it serves"), queryset=Activity.objects.none())
+    activities = ActivityChoiceField(
+        label=_("Activities it serves"), queryset=Activity.objects.none()
+    )
     remove_attachment = forms.BooleanField(label=_("Remove the attachment"), required=False)
 
     class Meta:
@@ -227,7 +235,7 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args: Any, network: Network, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["activities"].queryset = (
+        self.fields["activities"].queryset = (  # type: ignore[attr-defined]
             Activity.objects.filter(area__plan=plan)
             .select_related("area")
             .order_by("area__order", "area_id", "order", "pk")
@@ -239,7 +247,11 @@ class ActionForm(forms.ModelForm):
 
     def clean_attachment(self) -> Any:
         upload = self.cleaned_data.get("attachment")
-        if upload and hasattr(upload, "size") and upload is not getattr(self.instance, "attachment", None):
+        if (
+            upload
+            and hasattr(upload, "size")
+            and upload is not getattr(self.instance, "attachment", None)
+        ):
             check_upload(upload, ATTACHMENT_EXTENSIONS)
         return upload
 
@@ -258,7 +270,7 @@ class ActionForm(forms.ModelForm):
     def grouped_activities(self) -> list[tuple[Area, list[Any]]]:
         """The activity checkboxes grouped under their area, for the template."""
         groups: dict[int, tuple[Area, list[Any]]] = {}
-        activities = {a.pk: a for a in self.fields["activities"].queryset}
+        activities = {a.pk: a for a in self.fields["activities"].queryset}  # type: ignore[attr-defined]
         for checkbox in self["activities"]:
             activity = activities[int(checkbox.data["value"].value)]
             groups.setdefault(activity.area_id, (activity.area, []))[1].append(checkbox)
@@ -267,7 +279,9 @@ class ActionForm(forms.ModelForm):
 
 class ActionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    activity = forms.ModelChoiceField(label=_("Activity"), queryset=Activity.objects.none(), required=False)
+    activity = forms.ModelChoiceField(
+        label=_("Activity"), queryset=Activity.objects.none(), required=False
+    )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.none(), required=False
     )
@@ -291,4 +305,4 @@ class FollowUpFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = plan.areas.order_by("order")  # type: ignore[attr-defined]
-        self.fields["status"].choices = [("", _("All")), *Status.choices]
+        self.fields["status"].choices = [("", _("All")), *Status.choices]  # type: ignore[attr-defined]

@@ -128,7 +128,11 @@ def count_municipalities(
 
 def register_plan_metrics() -> None:
     register_metric(DEFAULT_METRIC, label=_("Actions logged"), count=count_actions)
-    register_metric("plan.participants", label=_("Participants in actions"), count=count_participants)
     register_metric(
-        "plan.municipalities", label=_("Municipalities reached by actions"), count=count_municipalities
+        "plan.participants", label=_("Participants in actions"), count=count_participants
+    )
+    register_metric(
+        "plan.municipalities",
+        label=_("Municipalities reached by actions"),
+        count=count_municipalities,
     )

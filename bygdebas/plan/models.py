@@ -71,7 +71,9 @@ class Plan(models.Model):
 class Area(models.Model):
     """An activity area (verksamhetsområde), e.g. "Opinionsbildning och kommunikation"."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="areas")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="areas"
+    )
     title = models.CharField(_("title"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -94,7 +96,8 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
     def with_action_stats(self) -> ActivityQuerySet:
         """Annotate the number of actions and the date of the latest one."""
         return self.annotate(
-            action_count=Count("actions", distinct=True), last_action_on=Max("actions__performed_on")
+            action_count=Count("actions", distinct=True),
+            last_action_on=Max("actions__performed_on"),
         )
 
 
@@ -135,7 +138,9 @@ class Target(models.Model):
         _("what is counted"), max_length=100, help_text=_("A metric from the metric registry.")
     )
     value = models.PositiveIntegerField(_("target"), validators=[MinValueValidator(1)])
-    period = models.CharField(_("period"), max_length=8, choices=Period.choices, default=Period.YEAR)
+    period = models.CharField(
+        _("period"), max_length=8, choices=Period.choices, default=Period.YEAR
+    )
     note = models.CharField(
         _("note"), max_length=200, blank=True, help_text=_('E.g. "of which youth-led".')
     )

@@ -108,7 +108,7 @@ def build_report(*, network: Network, plan: Plan) -> Report:
     generated_on = timezone.localdate()
 
     foundation = [
-        TextSection(heading=capfirst(label), paragraphs=_paragraphs(text))
+        TextSection(heading=str(capfirst(label)), paragraphs=_paragraphs(text))
         for label, text in [
             (Plan._meta.get_field("vision").verbose_name, plan.vision),
             (Plan._meta.get_field("values").verbose_name, plan.values),
@@ -265,8 +265,10 @@ def render_docx(*, network: Network, plan: Plan) -> bytes:
             if activity.targets:
                 document.add_paragraph().add_run(gettext("Targets")).bold = True
                 for target in activity.targets:
-                    line = document.add_paragraph(("✓ " if target.is_met else "") + target.text)
-                    line.paragraph_format.left_indent = Mm(6)
+                    target_line = document.add_paragraph(
+                        ("✓ " if target.is_met else "") + target.text
+                    )
+                    target_line.paragraph_format.left_indent = Mm(6)
             document.add_paragraph().add_run(gettext("What was done")).bold = True
             if not activity.actions:
                 document.add_paragraph(gettext("Nothing logged yet.")).runs[0].italic = True
@@ -306,7 +308,7 @@ def _target_text(outcome: TargetOutcome) -> str:
     label = outcome.label
     if outcome.target.note:
         label = f"{label} ({outcome.target.note})"
-    values = {"label": label, "target": number_format(outcome.target.value)}
+    values: dict[str, object] = {"label": label, "target": number_format(outcome.target.value)}
     if outcome.achieved is None:
         return gettext("%(label)s: target %(target)s \u2013 cannot be counted") % values
     values.update(achieved=number_format(outcome.achieved), percent=outcome.percent)
@@ -324,7 +326,7 @@ def _load_sources(actions: Iterable[Action]) -> dict[int, str]:
     actions = [
         action
         for action in actions
-        if ContentType.objects.get_for_id(action.source_type_id).model_class() is not None
+        if ContentType.objects.get_for_id(action.source_type_id or 0).model_class() is not None
     ]
     prefetch_related_objects(actions, "source")
     source_field = Action._meta.get_field("source")

@@ -111,7 +111,9 @@ def approve_plan(*, plan: Plan, user: User, approved_on: datetime.date) -> Plan:
 def add_area(*, plan: Plan, title: str) -> Area:
     """Append an area to the plan."""
     last = plan.areas.aggregate(m=Max("order"))["m"]
-    return Area.objects.create(plan=plan, title=title.strip(), order=0 if last is None else last + 1)
+    return Area.objects.create(
+        plan=plan, title=title.strip(), order=0 if last is None else last + 1
+    )
 
 
 def update_area(*, area: Area, title: str) -> Area:
@@ -182,6 +184,7 @@ def delete_activity(*, activity: Activity) -> None:
 def move(*, obj: Area | Activity, direction: int) -> None:
     """Swap an area or activity with its neighbour (direction -1 = up, +1 = down)."""
     siblings: models.QuerySet[Any]
+    ordered: list[Any]
     if isinstance(obj, Area):
         siblings = Area.objects.filter(plan_id=obj.plan_id)
     else:
@@ -194,7 +197,7 @@ def move(*, obj: Area | Activity, direction: int) -> None:
     other = position + direction
     if 0 <= other < len(ordered):
         ordered[position].order, ordered[other].order = other, position
-    siblings.model.objects.bulk_update(ordered, ["order"])
+    siblings.model._default_manager.bulk_update(ordered, ["order"])
 
 
 @transaction.atomic
@@ -209,7 +212,12 @@ def copy_plan(*, plan: Plan, year: int) -> Plan:
                     {
                         "text": activity.text,
                         "targets": [
-                            {"metric": t.metric, "value": t.value, "period": t.period, "note": t.note}
+                            {
+                                "metric": t.metric,
+                                "value": t.value,
+                                "period": t.period,
+                                "note": t.note,
+                            }
                             for t in activity.targets.all()
                         ],
                     }
@@ -239,7 +247,11 @@ def _check_action(
                     "“%(activity)s” is in the plan for %(plan_year)s, but the action is dated "
                     "%(year)s."
                 )
-                % {"activity": activity.short_text, "plan_year": plan.year, "year": performed_on.year}
+                % {
+                    "activity": activity.short_text,
+                    "plan_year": plan.year,
+                    "year": performed_on.year,
+                }
             )
 
 
@@ -296,7 +308,7 @@ def update_action(
     municipality: Municipality | None = None,
     participants: int | None = None,
     link: str = "",
-    attachment: UploadedFile | None | bool = None,
+    attachment: UploadedFile | bool | None = None,
 ) -> Action:
     """Change an action. ``attachment=False`` removes the attachment; ``None`` keeps it."""
     activities = list(activities)

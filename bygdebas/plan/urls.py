@@ -31,5 +31,7 @@ urlpatterns = [
     path("insatser/<int:pk>/bilaga/", views.action_attachment, name="action-attachment"),
     path("uppfoljning/<int:year>/", views.follow_up, name="follow-up"),
     path("uppfoljning/<int:year>/verksamhetsberattelse.pdf", views.report_pdf, name="report-pdf"),
-    path("uppfoljning/<int:year>/verksamhetsberattelse.docx", views.report_docx, name="report-docx"),
+    path(
+        "uppfoljning/<int:year>/verksamhetsberattelse.docx", views.report_docx, name="report-docx"
+    ),
 ]

@@ -73,12 +73,17 @@ def _preview_forms(
     areas = forms.AreaTitleFormSet(data, initial=initial.get("areas"), prefix="areas")
     if data is not None:
         total = int(data.get("areas-TOTAL_FORMS") or 0)
-        titles = [data.get(f"areas-{i}-title") or _("Area %(n)s") % {"n": i + 1} for i in range(total)]
+        titles = [
+            data.get(f"areas-{i}-title") or _("Area %(n)s") % {"n": i + 1} for i in range(total)
+        ]
     else:
         titles = [area["title"] for area in initial.get("areas", [])]
     choices = [(index, title) for index, title in enumerate(titles)]
     activities = forms.PreviewActivityFormSet(
-        data, initial=initial.get("activities"), prefix="activities", area_choices=choices
+        data,
+        initial=initial.get("activities"),
+        prefix="activities",
+        area_choices=choices,  # type: ignore[call-arg]
     )
     return plan_form, areas, activities
 
@@ -130,7 +135,12 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "plan/plan_import_preview.html",
-                {"plan_form": plan_form, "areas": areas, "activities": activities, "parsed": parsed},
+                {
+                    "plan_form": plan_form,
+                    "areas": areas,
+                    "activities": activities,
+                    "parsed": parsed,
+                },
             )
     return render(request, "plan/plan_import.html", {"form": form})
 
@@ -317,12 +327,12 @@ def _direction(request: HttpRequest) -> int:
 def area_move(request: HttpRequest, pk: int) -> HttpResponse:
     area = get_area_for_user(request.user, current_network(request), pk, write=True)
     services.move(obj=area, direction=_direction(request))
-    return redirect(reverse("plan:plan-detail", kwargs={"year": area.plan.year}) + f"#area-{area.pk}")
+    return redirect(
+        reverse("plan:plan-detail", kwargs={"year": area.plan.year}) + f"#area-{area.pk}"
+    )
 
 
-def _activity_form_page(
-    request: HttpRequest, *, plan: Plan, activity: Any = None
-) -> HttpResponse:
+def _activity_form_page(request: HttpRequest, *, plan: Plan, activity: Any = None) -> HttpResponse:
     initial = {"area": activity.area_id, "text": activity.text} if activity else None
     form = forms.ActivityForm(request.POST or None, plan=plan, initial=initial)
     targets = forms.TargetFormSet(
@@ -457,7 +467,9 @@ def action_create(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
     plan = _plan_for_year(request, network)
     if plan is None:
-        messages.info(request, _("Import or create the year's plan first; actions are logged against it."))
+        messages.info(
+            request, _("Import or create the year's plan first; actions are logged against it.")
+        )
         return redirect("plan:plan-list")
     initial: dict[str, Any] = {"performed_on": timezone.localdate()}
     if plan.year != timezone.localdate().year:
@@ -566,7 +578,7 @@ def action_attachment(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         action.attachment.open("rb"),
         as_attachment=True,
-        filename=action.attachment.name.rsplit("/", 1)[-1],
+        filename=(action.attachment.name or "attachment").rsplit("/", 1)[-1],
     )
 
 
@@ -608,7 +620,9 @@ def follow_up(request: HttpRequest, year: int) -> HttpResponse:
 def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
     network = current_network(request)
     plan = get_plan_for_user(request.user, network, year)
-    content = reports.render_pdf(network=network, plan=plan, base_url=request.build_absolute_uri("/"))
+    content = reports.render_pdf(
+        network=network, plan=plan, base_url=request.build_absolute_uri("/")
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{reports.filename(plan, "pdf")}"'
     return response

@@ -22,7 +22,9 @@ OK, LOGIN = "ok", "login"
 CAST = ("anonymous", "anna", "bertil", "sara", "cecilia", "david_on_a", "david_on_b")
 
 
-def expect(anonymous: Any, anna: Any, bertil: Any, sara: Any, cecilia: Any, on_a: Any, on_b: Any) -> dict:
+def expect(
+    anonymous: Any, anna: Any, bertil: Any, sara: Any, cecilia: Any, on_a: Any, on_b: Any
+) -> dict:
     return dict(zip(CAST, (anonymous, anna, bertil, sara, cecilia, on_a, on_b), strict=True))
 
 
@@ -123,7 +125,9 @@ class PermissionMatrixTests(CastMixin, TestCase):
         cls.activity = Activity.objects.filter(area=cls.area).first()
         make_target(activity=cls.activity)
         cls.action = make_action(
-            network=cls.network_a, activities=[cls.activity], title="A-action-secret",
+            network=cls.network_a,
+            activities=[cls.activity],
+            title="A-action-secret",
             performed_on=__import__("datetime").date(2025, 5, 5),
         )
         cls.action.attachment.save("protokoll.txt", __import__("io").BytesIO(b"minutes"), save=True)
@@ -161,8 +165,16 @@ class PermissionMatrixTests(CastMixin, TestCase):
     def fingerprint(self) -> tuple:
         """Everything of network A a stranger could try to change."""
         return (
-            list(Plan.objects.filter(network=self.network_a).values_list("pk", "title", "approved_on")),
-            list(Area.objects.filter(plan__network=self.network_a).values_list("pk", "title", "order")),
+            list(
+                Plan.objects.filter(network=self.network_a).values_list(
+                    "pk", "title", "approved_on"
+                )
+            ),
+            list(
+                Area.objects.filter(plan__network=self.network_a).values_list(
+                    "pk", "title", "order"
+                )
+            ),
             list(
                 Activity.objects.filter(area__plan__network=self.network_a).values_list(
                     "pk", "text", "order"
@@ -192,7 +204,9 @@ class PermissionMatrixTests(CastMixin, TestCase):
                             self.assertFalse(response["Location"].startswith(login_url))
                     elif expected == LOGIN:
                         self.assertEqual(response.status_code, 302)
-                        self.assertTrue(response["Location"].startswith(login_url), response["Location"])
+                        self.assertTrue(
+                            response["Location"].startswith(login_url), response["Location"]
+                        )
                     else:
                         self.assertEqual(response.status_code, expected)
                     transaction.set_rollback(True)
