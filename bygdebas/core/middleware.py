@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from bygdebas.core.models import Network
 
@@ -33,3 +35,25 @@ class NetworkMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.network = resolve_network(request.get_host())  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Swedish unless the visitor chose another language with the language switch.
+
+    Unlike Django's LocaleMiddleware this ignores Accept-Language: the product is Swedish by
+    default whatever the browser says; English is one click away and remembered in a cookie.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

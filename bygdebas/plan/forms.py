@@ -280,10 +280,16 @@ class ActionForm(forms.ModelForm):
 class ActionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     activity = forms.ModelChoiceField(
-        label=_("Activity"), queryset=Activity.objects.none(), required=False
+        label=_("Activity"),
+        queryset=Activity.objects.none(),
+        required=False,
+        empty_label=_("All activities"),
     )
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.none(), required=False
+        label=_("Municipality"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label=_("All municipalities"),
     )
 
     def __init__(self, *args: Any, network: Network, plan: Plan | None, **kwargs: Any) -> None:
@@ -296,7 +302,9 @@ class ActionFilterForm(forms.Form):
 
 
 class FollowUpFilterForm(forms.Form):
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False)
+    area = forms.ModelChoiceField(
+        label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("All areas")
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     q = forms.CharField(label=_("Search activities"), required=False)
 

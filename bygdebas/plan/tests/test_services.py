@@ -100,7 +100,9 @@ class CreatePlanTests(CastMixin, TestCase):
         data = plan_data()
         data["areas"][1]["title"] = "   "
 
-        with self.assertRaisesMessage(ValidationError, gettext("Area %(n)s has no title.") % {"n": 2}):
+        with self.assertRaisesMessage(
+            ValidationError, gettext("Area %(n)s has no title.") % {"n": 2}
+        ):
             services.create_plan(network=self.network_a, year=2027, data=data)
         self.assert_nothing_saved()
 
@@ -153,7 +155,12 @@ class CopyPlanTests(CastMixin, TestCase):
         )
         copied_target = Target.objects.get(activity__area__plan=copy)
         self.assertEqual(
-            (copied_target.activity.text, copied_target.metric, copied_target.value, copied_target.note),
+            (
+                copied_target.activity.text,
+                copied_target.metric,
+                copied_target.value,
+                copied_target.note,
+            ),
             ("Aktivitet 1.1", "plan.participants", 40, "varav unga"),
         )
         self.assertFalse(Action.objects.filter(activities__area__plan=copy).exists())
@@ -284,7 +291,9 @@ class UpdateAndDeleteActionTests(CastMixin, TestCase):
             participants=10,
             attachment=SimpleUploadedFile("a.txt", b"A"),
         )
-        self.addCleanup(lambda: self.action.attachment and self.action.attachment.delete(save=False))
+        self.addCleanup(
+            lambda: self.action.attachment and self.action.attachment.delete(save=False)
+        )
 
     def test_it_changes_fields_and_activities_and_keeps_the_attachment(self) -> None:
         name = self.action.attachment.name
@@ -453,7 +462,9 @@ class StructureTests(CastMixin, TestCase):
 
         activity.refresh_from_db()
         self.assertEqual(activity.text, "Aktivitet 1.1")
-        self.assertEqual(list(activity.targets.values_list("metric", "value")), [("plan.actions", 2)])
+        self.assertEqual(
+            list(activity.targets.values_list("metric", "value")), [("plan.actions", 2)]
+        )
 
     def test_save_activity_appends_a_new_activity_last(self) -> None:
         area = self.plan.areas.get(title="Område 1")
@@ -485,7 +496,9 @@ class StructureTests(CastMixin, TestCase):
         self.assertEqual(activity.area.plan, self.plan)
 
     def test_approve_plan_records_the_date_and_the_person(self) -> None:
-        services.approve_plan(plan=self.plan, user=self.sara, approved_on=datetime.date(2024, 11, 20))
+        services.approve_plan(
+            plan=self.plan, user=self.sara, approved_on=datetime.date(2024, 11, 20)
+        )
 
         self.plan.refresh_from_db()
         self.assertTrue(self.plan.is_approved)
