@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,8 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
+    # A fixed piece of pure Python, to compare machines by: the best of five runs.
+    loop_us = min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000 * 1e6
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -92,6 +95,8 @@ def machine() -> dict[str, Any]:
         "os": platform.platform(),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
+        "sum_range_1000_us": round(loop_us, 1),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -103,7 +108,7 @@ def run_children(args: argparse.Namespace) -> int:
     for db in DATABASES:
         command = [sys.executable, __file__, "--db", db, "--requests", str(args.requests)]
         command += ["--scale", str(args.scale)]
-        if subprocess.run(command, check=False).returncode != 0:  # noqa: S603
+        if subprocess.run(command, check=False).returncode != 0:
             failed.append(db)
         print()
     if not failed:
@@ -193,10 +198,18 @@ class Site:
 
 
 WORDS = (
-    "möte med kommunen, studiebesök, workshop om lokal utveckling, nätverksträff, "
-    "utbildning för styrelser, remissvar, artikel i lokaltidningen, bygdedialog, "
-    "samråd om bredband, seminarium om landsbygdspolitik, rådgivning till förening"
-).split(", ")
+    "möte med kommunen",
+    "studiebesök",
+    "workshop om lokal utveckling",
+    "nätverksträff",
+    "utbildning för styrelser",
+    "remissvar",
+    "artikel i lokaltidningen",
+    "bygdedialog",
+    "samråd om bredband",
+    "seminarium om landsbygdspolitik",
+    "rådgivning till förening",
+)
 
 
 def build(rng: random.Random, actions_per_network: int) -> tuple[list[dict[str, Any]], dict]:
@@ -230,14 +243,23 @@ def build(rng: random.Random, actions_per_network: int) -> tuple[list[dict[str, 
             for user, network in zip(users, networks, strict=True)
         )
         plans = Plan.objects.bulk_create(
-            Plan(network=network, year=YEAR, title=f"Verksamhetsplan {YEAR}", vision="Hela länet ska leva!")
+            Plan(
+                network=network,
+                year=YEAR,
+                title=f"Verksamhetsplan {YEAR}",
+                vision="Hela länet ska leva!",
+            )
             for network in networks
         )
         areas = Area.objects.bulk_create(
-            Area(plan=plan, title=f"Område {a + 1}", order=a) for plan in plans for a in range(AREAS)
+            Area(plan=plan, title=f"Område {a + 1}", order=a)
+            for plan in plans
+            for a in range(AREAS)
         )
         activities = Activity.objects.bulk_create(
-            Activity(area=area, text=f"Aktivitet {area.order + 1}.{i + 1}: {rng.choice(WORDS)}", order=i)
+            Activity(
+                area=area, text=f"Aktivitet {area.order + 1}.{i + 1}: {rng.choice(WORDS)}", order=i
+            )
             for area in areas
             for i in range(ACTIVITIES_PER_AREA)
         )
@@ -246,13 +268,16 @@ def build(rng: random.Random, actions_per_network: int) -> tuple[list[dict[str, 
         for index, activity in enumerate(activities):
             j = index % per_plan
             if j % 3 != 2:
-                targets.append(Target(activity=activity, metric="plan.actions", value=rng.randint(5, 60)))
+                targets.append(
+                    Target(activity=activity, metric="plan.actions", value=rng.randint(5, 60))
+                )
             if j % 4 == 0:
                 value = rng.randint(50, 800)
                 targets.append(Target(activity=activity, metric="plan.participants", value=value))
         Target.objects.bulk_create(targets)
-        totals["targets"] = len(targets)
-        totals["activities"] = len(activities)
+        # Totals are of the large networks; the peer (the last) is reported on its own.
+        totals["targets"] = sum(1 for t in targets if t.activity.area.plan.network.slug != "peer")
+        totals["activities"] = NETWORKS * per_plan
 
         for n, ((slug, count), network, user, plan) in enumerate(
             zip(specs, networks, users, plans, strict=True)
@@ -264,7 +289,8 @@ def build(rng: random.Random, actions_per_network: int) -> tuple[list[dict[str, 
             actions = Action.objects.bulk_create(
                 Action(
                     network=network,
-                    performed_on=datetime.date(YEAR, 1, 1) + datetime.timedelta(days=rng.randrange(365)),
+                    performed_on=datetime.date(YEAR, 1, 1)
+                    + datetime.timedelta(days=rng.randrange(365)),
                     title=f"Insats {i + 1}: {rng.choice(WORDS)}",
                     description=" ".join(rng.choices(WORDS, k=rng.randint(0, 6))),
                     municipality=rng.choice(municipalities) if rng.random() < 0.8 else None,
@@ -398,6 +424,7 @@ def benchmark(db: str, requests: int, scale: float) -> int:
         for size, target in (("large", site), ("small", peer)):
             samples.setdefault(("build_follow_up", size), []).append(aggregate(target))
     timed = time.perf_counter()
+    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
 
     result: dict[str, Any] = {
         "database": db,
@@ -456,6 +483,10 @@ def report(result: dict[str, Any]) -> None:
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; {m['os']}; "
         f"Python {m['python']}, Django {m['django']}, SQLite {m['sqlite']}"
         + (f", PostgreSQL {m['postgresql']}" if "postgresql" in m else "")
+    )
+    print(
+        f"CPU speed: sum(range(1000)) takes {m['sum_range_1000_us']} µs. Load average (1/5/15 min) "
+        f"{m['load_average_at_start']} at the start, {m['load_average_at_end']} at the end."
     )
     print(
         f"Data: {d['networks']} networks × {d['activities_per_network']} activities × "

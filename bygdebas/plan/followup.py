@@ -112,7 +112,7 @@ def build_follow_up(
     activities_qs = (
         Activity.objects.filter(area__plan=plan)
         .select_related("area")
-        .with_action_stats()
+        .with_action_stats(network=network, year=plan.year)
         .prefetch_related("targets")
         .order_by("area__order", "area_id", "order", "pk")
     )
@@ -120,9 +120,10 @@ def build_follow_up(
         activities_qs = activities_qs.prefetch_related(
             Prefetch(
                 "actions",
-                queryset=Action.objects.select_related("municipality").order_by(
-                    "performed_on", "pk"
-                ),
+                queryset=Action.objects.for_network(network)
+                .for_year(plan.year)
+                .select_related("municipality")
+                .order_by("performed_on", "pk"),
             )
         )
     activities = list(activities_qs)
@@ -175,7 +176,12 @@ def build_follow_up(
         ]
         sections.append(AreaSection(area=area, number=area_numbers[area.pk], rows=rows))
 
-    totals = Action.objects.for_network(network).filter(activities__area__plan=plan).distinct()
+    totals = (
+        Action.objects.for_network(network)
+        .for_year(plan.year)
+        .filter(activities__area__plan=plan)
+        .distinct()
+    )
     total_actions = totals.count()
     total_participants = (
         Action.objects.filter(pk__in=totals.values("pk")).aggregate(n=Sum("participants"))["n"] or 0

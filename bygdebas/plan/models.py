@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -93,11 +93,19 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
     def for_year(self, year: int) -> ActivityQuerySet:
         return self.filter(area__plan__year=year)
 
-    def with_action_stats(self) -> ActivityQuerySet:
-        """Annotate the number of actions and the date of the latest one."""
+    def with_action_stats(
+        self, *, network: Network | None = None, year: int | None = None
+    ) -> ActivityQuerySet:
+        """Annotate the number of actions and the date of the latest one, of that network/year."""
+        condition = Q()
+        if network is not None:
+            condition &= Q(actions__network=network)
+        if year is not None:
+            condition &= Q(actions__performed_on__year=year)
+        only = condition or None
         return self.annotate(
-            action_count=Count("actions", distinct=True),
-            last_action_on=Max("actions__performed_on"),
+            action_count=Count("actions", filter=only, distinct=True),
+            last_action_on=Max("actions__performed_on", filter=only),
         )
 
 

@@ -18,7 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
+from django.utils.formats import number_format as _number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst, slugify
 from django.utils.translation import get_language, gettext, ngettext
@@ -99,6 +100,11 @@ class Report:
     foundation: list[TextSection]
     summary: list[SummaryLine]
     areas: list[ReportArea] = field(default_factory=list)
+
+
+def number_format(value: int) -> str:
+    """A whole number grouped the way the active language writes it (Swedish: 1 000)."""
+    return _number_format(value, force_grouping=True)
 
 
 def build_report(*, network: Network, plan: Plan) -> Report:
