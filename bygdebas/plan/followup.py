@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.models import Network
@@ -182,10 +182,12 @@ def build_follow_up(
         .filter(activities__area__plan=plan)
         .distinct()
     )
-    total_actions = totals.count()
-    total_participants = (
-        Action.objects.filter(pk__in=totals.values("pk")).aggregate(n=Sum("participants"))["n"] or 0
+    # One query for both totals; the subquery keeps an action serving several activities single.
+    summary = Action.objects.filter(pk__in=totals.values("pk")).aggregate(
+        n=Count("pk"), participants=Sum("participants")
     )
+    total_actions = summary["n"]
+    total_participants = summary["participants"] or 0
     return FollowUp(
         plan=plan,
         sections=sections,

@@ -215,7 +215,7 @@ def render_docx(*, network: Network, plan: Plan) -> bytes:
     document = Document()
 
     properties = document.core_properties
-    properties.title = f"{report.title} \u2013 {report.network_name}"
+    properties.title = f"{report.title} – {report.network_name}"
     properties.author = report.network_name
     properties.subject = report.draft_note
     properties.language = DOCX_LANGUAGES.get(get_language() or "", get_language() or "")
@@ -280,7 +280,7 @@ def render_docx(*, network: Network, plan: Plan) -> bytes:
                 document.add_paragraph(gettext("Nothing logged yet.")).runs[0].italic = True
             for action in activity.actions:
                 item = document.add_paragraph(style="List Bullet")
-                item.add_run(f"{action.date} \u2013 ")
+                item.add_run(f"{action.date} – ")
                 item.add_run(action.title).bold = True
                 if action.details:
                     item.add_run(f" ({action.details})")
@@ -316,12 +316,12 @@ def _target_text(outcome: TargetOutcome) -> str:
         label = f"{label} ({outcome.target.note})"
     values: dict[str, object] = {"label": label, "target": number_format(outcome.target.value)}
     if outcome.achieved is None:
-        return gettext("%(label)s: target %(target)s \u2013 cannot be counted") % values
+        return gettext("%(label)s: target %(target)s – cannot be counted") % values
     values.update(achieved=number_format(outcome.achieved), percent=outcome.percent)
     if outcome.is_met:
-        return gettext("%(label)s: %(achieved)s of %(target)s \u2013 target met") % values
+        return gettext("%(label)s: %(achieved)s of %(target)s – target met") % values
     return (
-        gettext("%(label)s: %(achieved)s of %(target)s \u2013 %(percent)s%% of the target") % values
+        gettext("%(label)s: %(achieved)s of %(target)s – %(percent)s%% of the target") % values
     )
 
 

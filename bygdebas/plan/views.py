@@ -388,7 +388,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = activity.area.plan
     follow_up = build_follow_up(network=network, plan=plan)
     row = next(row for row in follow_up.rows if row.activity.pk == activity.pk)
-    actions = activity.actions.select_related("municipality").prefetch_related("activities")
+    actions = activity.actions.select_related("municipality")
     return render(
         request,
         "plan/activity_detail.html",

@@ -40,7 +40,7 @@ class CollectingHandler:
     def __init__(self) -> None:
         self.envelopes: list[Any] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
 
@@ -142,9 +142,7 @@ class PasswordResetMailTests(SmtpTestCase):
                 reverse("core:password-reset"), {"email": "nobody@example.org"}, follow=True
             )
 
-        self.assertEqual(
-            response.redirect_chain, [(reverse("core:password-reset-done"), 302)]
-        )
+        self.assertEqual(response.redirect_chain, [(reverse("core:password-reset-done"), 302)])
         self.assertContains(response, sv("Check your e-mail"))
         self.assertEqual(self.handler.envelopes, [])
 
@@ -196,7 +194,9 @@ class InvitationMailTests(SmtpTestCase):
         role = Role.objects.get(user=user)
         self.assertEqual((role.network, role.kind), (self.network_a, Role.Kind.STAFF))
         entry = AuditEntry.objects.get(verb="role granted")
-        self.assertEqual((entry.network, entry.actor, entry.target), (self.network_a, self.anna, role))
+        self.assertEqual(
+            (entry.network, entry.actor, entry.target), (self.network_a, self.anna, role)
+        )
 
         envelope, message = self.only_message()
         self.assertEqual(envelope.rcpt_tos, ["erik@byalag.example"])

@@ -42,9 +42,7 @@ class RoleViewTests(CastMixin, TestCase):
         response = self.as_anna().get(reverse("core:role-list"))
 
         emails = [role.user.email for role in response.context["roles"]]
-        self.assertEqual(
-            emails, ["anna@a.test", "bertil@a.test", "cecilia@a.test", "sara@a.test"]
-        )
+        self.assertEqual(emails, ["anna@a.test", "bertil@a.test", "cecilia@a.test", "sara@a.test"])
         self.assertNotContains(response, "david@b.test")
         self.assertEqual(
             [(e.verb, e.changes) for e in response.context["entries"]],
@@ -88,7 +86,13 @@ class RoleViewTests(CastMixin, TestCase):
         entry = AuditEntry.objects.get()
         self.assertEqual(
             (entry.network, entry.actor, entry.verb, entry.target, entry.changes),
-            (self.network_a, self.anna, "role changed", self.bertils_role, {"role": ["staff", "admin"]}),
+            (
+                self.network_a,
+                self.anna,
+                "role changed",
+                self.bertils_role,
+                {"role": ["staff", "admin"]},
+            ),
         )
         self.assertEqual(messages_of(response), [sv("The role was changed.")])
 
@@ -132,16 +136,12 @@ class RoleViewTests(CastMixin, TestCase):
             (self.anna, "role revoked", {"role": ["staff", ""]}),
         )
         self.assertEqual(messages_of(response), [sv("The access was removed.")])
-        self.assertEqual(
-            self.as_user(self.bertil).get(reverse("plan:plan-list")).status_code, 403
-        )
+        self.assertEqual(self.as_user(self.bertil).get(reverse("plan:plan-list")).status_code, 403)
 
     def test_another_networks_role_is_not_found(self) -> None:
         davids_role = Role.objects.get(user=self.david)
 
-        response = self.as_anna().post(
-            reverse("core:role-revoke", kwargs={"pk": davids_role.pk})
-        )
+        response = self.as_anna().post(reverse("core:role-revoke", kwargs={"pk": davids_role.pk}))
 
         self.assertEqual(response.status_code, 404)
         self.assertTrue(Role.objects.filter(pk=davids_role.pk).exists())

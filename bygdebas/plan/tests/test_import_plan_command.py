@@ -23,8 +23,7 @@ NO_STRUCTURE = "Hej!\nInköpslista: mjölk, bröd.\n"
 
 
 def write_temp(content: str, suffix: str = ".txt") -> Path:
-    handle = tempfile.NamedTemporaryFile("w", suffix=suffix, delete=False, encoding="utf-8")
-    with handle:
+    with tempfile.NamedTemporaryFile("w", suffix=suffix, delete=False, encoding="utf-8") as handle:
         handle.write(content)
     return Path(handle.name)
 
@@ -133,8 +132,16 @@ class ImportPlanCommandTests(TestCase):
 
     def test_a_failing_run_exits_non_zero_with_the_error_on_stderr(self) -> None:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bygdebas.settings"}
-        result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-            [sys.executable, "manage.py", "import_plan", str(self.bad), "--year", "2025", "--dry-run"],
+        result = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "import_plan",
+                str(self.bad),
+                "--year",
+                "2025",
+                "--dry-run",
+            ],
             cwd=settings.BASE_DIR,
             env=env,
             capture_output=True,

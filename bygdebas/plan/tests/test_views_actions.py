@@ -492,7 +492,7 @@ class FollowUpViewTests(CastMixin, TestCase):
         self.assertEqual(len(small), len(large))
         # Network, session, user, role, plan, activities, targets, one per metric in use (3), areas,
         # the two totals, the filter's area choices and the list of years.
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(14):
             client.get(url)
 
     def test_the_query_count_is_pinned_for_the_small_plan(self) -> None:
@@ -501,5 +501,5 @@ class FollowUpViewTests(CastMixin, TestCase):
         client.get(url)
         add_actions(self.plan, 3)
 
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(14):
             client.get(url)
