@@ -65,7 +65,7 @@ lint: install
 	$(VENV)/bin/mypy bygdebas
 	$(MANAGE) makemigrations --check --dry-run --verbosity 1
 	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
-	BYGDEBAS_PRODUCTION=1 DJANGO_SECRET_KEY=lint-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM-not-secret-at-all DJANGO_ALLOWED_HOSTS=bygdebas.example $(MANAGE) check --deploy --fail-level WARNING
+	BYGDEBAS_PRODUCTION=1 DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") DJANGO_ALLOWED_HOSTS=bygdebas.example $(MANAGE) check --deploy --fail-level WARNING
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -320,9 +320,7 @@ def _target_text(outcome: TargetOutcome) -> str:
     values.update(achieved=number_format(outcome.achieved), percent=outcome.percent)
     if outcome.is_met:
         return gettext("%(label)s: %(achieved)s of %(target)s – target met") % values
-    return (
-        gettext("%(label)s: %(achieved)s of %(target)s – %(percent)s%% of the target") % values
-    )
+    return gettext("%(label)s: %(achieved)s of %(target)s – %(percent)s%% of the target") % values
 
 
 def _load_sources(actions: Iterable[Action]) -> dict[int, str]:

@@ -491,7 +491,7 @@ class FollowUpViewTests(CastMixin, TestCase):
 
         self.assertEqual(len(small), len(large))
         # Network, session, user, role, plan, activities, targets, one per metric in use (3), areas,
-        # the two totals, the filter's area choices and the list of years.
+        # the totals (one query), the filter's area choices and the list of years.
         with self.assertNumQueries(14):
             client.get(url)
 
