@@ -6,3 +6,26 @@ class CoreConfig(AppConfig):
     name = "bygdebas.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(unicode_case_functions_for_sqlite)
+
+
+def unicode_case_functions_for_sqlite(sender: object, connection: object, **kwargs: object) -> None:
+    """SQLite's lower() and upper() know only ASCII; give them Python's, so that searches
+    ignore the case of å, ä and ö as they do on PostgreSQL."""
+    if getattr(connection, "vendor", "") != "sqlite":
+        return
+    raw = connection.connection  # type: ignore[attr-defined]
+    raw.create_function("lower", 1, _lower, deterministic=True)
+    raw.create_function("upper", 1, _upper, deterministic=True)
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _upper(value: str | None) -> str | None:
+    return value.upper() if isinstance(value, str) else value

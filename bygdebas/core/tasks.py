@@ -28,3 +28,5 @@ def deliver_mail(payload: dict[str, Any], attempt: int = 1) -> None:
         delay = timedelta(minutes=2**attempt)
         logger.warning("Mail delivery failed; retrying in %s", delay)
         deliver_mail.using(run_after=timezone.now() + delay).enqueue(payload, attempt + 1)
+        # The retry is queued; this attempt is still a failure, recorded with its traceback.
+        raise

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Max, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -176,6 +177,13 @@ class ActionQuerySet(models.QuerySet["Action"]):
 
     def for_year(self, year: int) -> ActionQuerySet:
         return self.filter(performed_on__year=year)
+
+    def search(self, text: str) -> ActionQuerySet:
+        """Actions whose title or description contains ``text``, ignoring case (also ÅÄÖ)."""
+        needle = text.strip().lower()
+        return self.annotate(
+            _title_lower=Lower("title"), _description_lower=Lower("description")
+        ).filter(Q(_title_lower__contains=needle) | Q(_description_lower__contains=needle))
 
 
 def action_attachment_path(instance: Action, filename: str) -> str:

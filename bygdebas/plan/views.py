@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -440,7 +439,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         actions = actions.for_year(plan.year)
     if filters.is_valid():
         if q := filters.cleaned_data.get("q"):
-            actions = actions.filter(Q(title__icontains=q) | Q(description__icontains=q))
+            actions = actions.search(q)
         if activity := filters.cleaned_data.get("activity"):
             actions = actions.filter(activities=activity)
         if municipality := filters.cleaned_data.get("municipality"):

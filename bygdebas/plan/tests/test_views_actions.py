@@ -340,6 +340,11 @@ class ActionListTests(CastMixin, TestCase):
         self.assertEqual(self.titles(year=2025, q="NYHETSBREV"), ["Nyhetsbrev nr 3"])
         self.assertEqual(self.titles(year=2025, q="mötesplatser"), ["Nyhetsbrev nr 3"])
 
+    def test_the_search_ignores_the_case_of_swedish_letters(self) -> None:
+        # SQLite's own LIKE and lower() fold only ASCII; core registers Unicode-aware ones.
+        self.assertEqual(self.titles(year=2025, q="MÖTESPLATSER"), ["Nyhetsbrev nr 3"])
+        self.assertEqual(self.titles(year=2025, q="BESÖK I NORA"), ["Besök i Nora"])
+
     def test_it_filters_by_activity(self) -> None:
         self.assertEqual(
             self.titles(year=2025, activity=self.second.pk), ["Nyhetsbrev nr 3", "Besök i Nora"]
