@@ -49,6 +49,7 @@ if TESTING:
 INSTALLED_APPS = [
     "bygdebas.core",
     "bygdebas.plan",
+    "bygdebas.events",
     "bygdebas.public",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -105,10 +106,10 @@ SQLITE_OPTIONS = {
         "PRAGMA foreign_keys=ON;"
         "PRAGMA journal_mode=WAL;"
         "PRAGMA synchronous=NORMAL;"
-        "PRAGMA busy_timeout=5000;"
+        "PRAGMA busy_timeout=10000;"
     ),
     "transaction_mode": "IMMEDIATE",
-    "timeout": 5,
+    "timeout": 10,
 }
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}

@@ -19,8 +19,10 @@ import itertools
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from bygdebas.core.models import County, Municipality, Network, Role, User
+from bygdebas.events.models import BodyMeeting, Event, PartnershipBody, Registration
 from bygdebas.plan.models import Action, Activity, Area, Plan, Target
 
 PASSWORD = "a-test-password-1"
@@ -117,6 +119,56 @@ def make_action(
     if activities:
         action.activities.set(activities)
     return action
+
+
+def make_event(*, network: Network, **overrides: Any) -> Event:
+    """A published public event a month from now, two hours long, with 20 places."""
+    n = next(_sequence)
+    starts_at = overrides.pop("starts_at", None) or (
+        timezone.now() + datetime.timedelta(days=30)
+    ).replace(minute=0, second=0, microsecond=0)
+    defaults: dict[str, Any] = {
+        "title": f"Bygdemöte {n}",
+        "description": "Välkommen till ett möte om **bygdens** framtid.",
+        "kind": Event.Kind.MEETING,
+        "format": Event.Format.PHYSICAL,
+        "status": Event.Status.PUBLISHED,
+        "starts_at": starts_at,
+        "ends_at": starts_at + datetime.timedelta(hours=2),
+        "place_name": "Bygdegården",
+        "address": "Byvägen 1",
+        "capacity": 20,
+    }
+    defaults.update(overrides)
+    return Event.objects.create(network=network, **defaults)
+
+
+def make_registration(*, event: Event, **overrides: Any) -> Registration:
+    n = next(_sequence)
+    defaults: dict[str, Any] = {
+        "name": f"Deltagare {n}",
+        "email": f"deltagare{n}@example.org",
+        "status": Registration.Status.CONFIRMED,
+    }
+    defaults.update(overrides)
+    return Registration.objects.create(event=event, **defaults)
+
+
+def make_body(*, network: Network, **overrides: Any) -> PartnershipBody:
+    n = next(_sequence)
+    defaults: dict[str, Any] = {"name": f"Landsbygdsråd {n}", "owner": "Region Örebro län"}
+    defaults.update(overrides)
+    return PartnershipBody.objects.create(network=network, **defaults)
+
+
+def make_meeting(*, body: PartnershipBody, **overrides: Any) -> BodyMeeting:
+    defaults: dict[str, Any] = {
+        "held_on": datetime.date(2025, 4, 2),
+        "notes": "Protokoll från mötet.",
+        "raised": "Kollektivtrafiken mellan centralorterna.",
+    }
+    defaults.update(overrides)
+    return BodyMeeting.objects.create(body=body, **defaults)
 
 
 def client_for(network: Network, user: User | None = None) -> Client:

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("bygdebas.public.urls")),
     path("", include("bygdebas.core.urls")),
+    path("", include("bygdebas.events.urls")),
     path("kansli/", include("bygdebas.plan.urls")),
     path("i18n/setlang/", set_language, name="set-language"),
     path("admin/", admin.site.urls),

@@ -39,8 +39,12 @@ def send_templated_mail(
     reply_to: list[str] | None = None,
     headers: Mapping[str, str] | None = None,
     language: str | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> None:
-    """Render a message in ``language`` and enqueue its delivery after the transaction commits."""
+    """Render a message in ``language`` and enqueue its delivery after the transaction commits.
+
+    ``attachments`` are text files as (filename, content, mimetype), e.g. an .ics invitation.
+    """
     from bygdebas.core.tasks import deliver_mail
 
     with translation.override(language or translation.get_language()):
@@ -55,6 +59,7 @@ def send_templated_mail(
         "to": list(to),
         "reply_to": list(reply_to or []),
         "headers": dict(headers or {}),
+        "attachments": [list(a) for a in attachments or []],
     }
     transaction.on_commit(lambda: deliver_mail.enqueue(payload))
 
@@ -70,4 +75,6 @@ def deliver(payload: Mapping[str, Any]) -> None:
         headers=payload.get("headers") or None,
     )
     message.attach_alternative(payload["html"], "text/html")
+    for filename, content, mimetype in payload.get("attachments") or []:
+        message.attach(filename, content, mimetype)
     message.send(fail_silently=False)

@@ -15,8 +15,19 @@ from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bygdebas.core.models import Role
+from bygdebas.events.models import BodyMeeting, Event, Registration
 from bygdebas.plan.models import Action, Activity, Area, Plan
-from bygdebas.testing import CastMixin, make_action, make_plan, make_target
+from bygdebas.testing import (
+    CastMixin,
+    make_action,
+    make_body,
+    make_event,
+    make_meeting,
+    make_municipality,
+    make_plan,
+    make_registration,
+    make_target,
+)
 
 OK, LOGIN = "ok", "login"
 CAST = ("anonymous", "anna", "bertil", "sara", "cecilia", "david_on_a", "david_on_b")
@@ -29,6 +40,8 @@ def expect(
 
 
 PUBLIC = expect(OK, OK, OK, OK, OK, OK, OK)
+# Public pages about one of A's rows: anyone on A's host, nobody on B's.
+PUBLIC_ROW = expect(OK, OK, OK, OK, OK, OK, 404)
 # Pages about A's rows: read roles see them; the outsider's own host does not have them.
 READ_ROW = expect(LOGIN, OK, OK, OK, 403, 403, 404)
 WRITE_ROW = expect(LOGIN, OK, OK, 403, 403, 403, 404)
@@ -90,6 +103,37 @@ MATRIX: dict[str, Entry] = {
     "plan:follow-up": Entry(READ_ROW, kwargs="year"),
     "plan:report-pdf": Entry(READ_ROW, kwargs="year"),
     "plan:report-docx": Entry(READ_ROW, kwargs="year"),
+    "events:event-list": Entry(PUBLIC),
+    "events:event-month": Entry(PUBLIC, kwargs="month"),
+    "events:event-detail": Entry(PUBLIC_ROW, kwargs="event"),
+    "events:event-register": Entry(
+        PUBLIC_ROW, method="post", kwargs="event", data=(("name", "X"), ("email", "x@example.org"))
+    ),
+    "events:event-ics": Entry(PUBLIC_ROW, kwargs="event"),
+    "events:feed": Entry(PUBLIC),
+    "events:feed-municipality": Entry(PUBLIC, kwargs="code"),
+    "events:registration": Entry(PUBLIC_ROW, kwargs="token"),
+    "events:registration-cancel": Entry(PUBLIC_ROW, kwargs="token"),
+    "events:registration-accept": Entry(PUBLIC_ROW, kwargs="token"),
+    "events:staff-event-list": Entry(READ_PAGE),
+    "events:staff-event-create": Entry(WRITE_PAGE),
+    "events:staff-event-detail": Entry(READ_ROW, kwargs="event"),
+    "events:staff-event-edit": Entry(WRITE_ROW, kwargs="event"),
+    "events:staff-event-duplicate": Entry(WRITE_ROW, method="post", kwargs="event"),
+    "events:staff-event-cancel": Entry(WRITE_ROW, kwargs="event"),
+    "events:staff-event-message": Entry(WRITE_ROW, kwargs="event"),
+    "events:staff-attendance": Entry(WRITE_ROW, method="post", kwargs="event"),
+    "events:staff-event-outcome": Entry(WRITE_ROW, kwargs="event"),
+    "events:staff-participants-export": Entry(READ_ROW, kwargs="event_xlsx"),
+    "events:staff-registration-promote": Entry(WRITE_ROW, method="post", kwargs="registration"),
+    "events:staff-registration-cancel": Entry(WRITE_ROW, method="post", kwargs="registration"),
+    "events:body-list": Entry(READ_PAGE),
+    "events:body-create": Entry(WRITE_PAGE),
+    "events:body-detail": Entry(READ_ROW, kwargs="body"),
+    "events:body-edit": Entry(WRITE_ROW, kwargs="body"),
+    "events:meeting-create": Entry(WRITE_ROW, kwargs="body"),
+    "events:meeting-edit": Entry(WRITE_ROW, kwargs="meeting"),
+    "events:meeting-delete": Entry(WRITE_ROW, method="post", kwargs="meeting"),
 }
 
 # Django's admin is for installation operators (superusers) only and is tested by Django;
@@ -132,6 +176,13 @@ class PermissionMatrixTests(CastMixin, TestCase):
         )
         cls.action.attachment.save("protokoll.txt", __import__("io").BytesIO(b"minutes"), save=True)
         cls.role = Role.objects.get(user=cls.bertil, network=cls.network_a)
+        cls.municipality = make_municipality(code="1880", name="Örebro")
+        cls.event = make_event(
+            network=cls.network_a, title="A-event-secret", municipality=cls.municipality
+        )
+        cls.registration = make_registration(event=cls.event, name="A-person-secret")
+        cls.body = make_body(network=cls.network_a, name="A-body-secret")
+        cls.meeting = make_meeting(body=cls.body)
         # Network B has its own plan, so its pages render with B's rows.
         cls.plan_b = make_plan(network=cls.network_b, year=2026, title="B-plan")
 
@@ -147,6 +198,22 @@ class PermissionMatrixTests(CastMixin, TestCase):
                 return {"pk": self.action.pk}
             case "role":
                 return {"pk": self.role.pk}
+            case "event":
+                return {"pk": self.event.pk}
+            case "event_xlsx":
+                return {"pk": self.event.pk, "fmt": "xlsx"}
+            case "month":
+                return {"year": self.event.starts_at.year, "month": self.event.starts_at.month}
+            case "code":
+                return {"code": self.municipality.code}
+            case "token":
+                return {"token": self.registration.token}
+            case "registration":
+                return {"pk": self.registration.pk}
+            case "body":
+                return {"pk": self.body.pk}
+            case "meeting":
+                return {"pk": self.meeting.pk}
             case "reset":
                 return {"uidb64": "MQ", "token": "set-password"}
         return {}
@@ -182,6 +249,19 @@ class PermissionMatrixTests(CastMixin, TestCase):
             ),
             list(Action.objects.filter(network=self.network_a).values_list("pk", "title")),
             list(Role.objects.filter(network=self.network_a).values_list("pk", "kind")),
+            list(
+                Event.objects.filter(network=self.network_a).values_list(
+                    "pk", "title", "status", "starts_at"
+                )
+            ),
+            list(
+                Registration.objects.filter(event__network=self.network_a).values_list(
+                    "pk", "status", "attended"
+                )
+            ),
+            list(
+                BodyMeeting.objects.filter(body__network=self.network_a).values_list("pk", "notes")
+            ),
         )
 
     def test_every_url_has_an_entry(self) -> None:
@@ -225,6 +305,8 @@ class PermissionMatrixTests(CastMixin, TestCase):
                     self.assertNotIn(b"A-plan-secret", body)
                     self.assertNotIn(b"A-action-secret", body)
                     self.assertNotIn(b"minutes", body)
+                    for secret in ("A-event-secret", "A-person-secret", "A-body-secret"):
+                        self.assertNotIn(secret.encode(), body)
         self.assertEqual(self.fingerprint(), before)
 
     def test_public_pages_of_b_show_nothing_of_a(self) -> None:

@@ -1,0 +1,1 @@
+"""Writes for events and registrations (``registrations``) and partnership bodies (``bodies``)."""

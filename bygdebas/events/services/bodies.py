@@ -1,0 +1,1 @@
+"""Writes to partnership bodies and their meetings."""
