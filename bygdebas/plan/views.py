@@ -388,10 +388,11 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = build_follow_up(network=network, plan=plan)
     row = next(row for row in follow_up.rows if row.activity.pk == activity.pk)
     actions = activity.actions.select_related("municipality")
+    page = Paginator(actions, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "plan/activity_detail.html",
-        {"activity": activity, "plan": plan, "row": row, "actions": actions},
+        {"activity": activity, "plan": plan, "row": row, "page": page},
     )
 
 

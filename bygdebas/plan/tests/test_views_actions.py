@@ -420,6 +420,29 @@ class ActivityDetailTests(CastMixin, TestCase):
         self.assertEqual(response.context["row"].targets[0].achieved, 1)
         self.assertContains(response, f"{sv('Actions logged')}: 1 / 2")
 
+    def test_a_busy_activity_pages_its_actions_at_a_flat_query_count(self) -> None:
+        url = reverse("plan:activity-detail", kwargs={"pk": self.other.pk})
+        client = self.as_sara()
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        for day in range(119):
+            make_action(
+                network=self.network_a,
+                activities=[self.other],
+                title=f"Insats dag {day}",
+                performed_on=datetime.date(2025, 3, 1) + datetime.timedelta(days=day),
+            )
+        with CaptureQueriesContext(connection) as many:
+            first = client.get(url)
+        last = client.get(url, {"page": 3})
+
+        self.assertEqual(len(many), len(few))
+        self.assertEqual(len(first.context["page"]), 50)
+        self.assertEqual(first.context["row"].action_count, 120)
+        self.assertEqual(len(last.context["page"]), 20)
+        # Newest first: the last page holds the oldest action.
+        self.assertContains(last, "Något helt annat")
+
 
 class FollowUpViewTests(CastMixin, TestCase):
     @classmethod
