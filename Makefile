@@ -78,6 +78,7 @@ messages: install
 
 bench: install
 	$(PY) bench/dashboard.py
+	$(PY) bench/events.py
 
 clean:
 	rm -rf $(VENV) var

@@ -276,6 +276,8 @@ BYGDEBAS_RATE_LIMIT_POSTS = int(os.environ.get("BYGDEBAS_RATE_LIMIT_POSTS", 10))
 BYGDEBAS_RATE_LIMIT_WINDOW_S = int(os.environ.get("BYGDEBAS_RATE_LIMIT_WINDOW_S", 600))
 # With several networks on one installation and no host match, use this one (slug).
 BYGDEBAS_DEFAULT_NETWORK = os.environ.get("BYGDEBAS_DEFAULT_NETWORK", "")
+# The site's address, for links in mail sent outside a request (reminders, offers from the schedule).
+BYGDEBAS_BASE_URL = os.environ.get("BYGDEBAS_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -67,6 +67,14 @@ class Network(models.Model):
             return settings.DEFAULT_FROM_EMAIL
         return f"{self.name} <{address}>"
 
+    @property
+    def base_url(self) -> str:
+        """Where the network is served, for links in mail sent without a request."""
+        if self.domain:
+            scheme = "https" if settings.PRODUCTION else "http"
+            return f"{scheme}://{self.domain}"
+        return settings.BYGDEBAS_BASE_URL
+
     def municipalities(self) -> models.QuerySet[Municipality]:
         if self.county_id is None:
             return Municipality.objects.none()

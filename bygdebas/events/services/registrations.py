@@ -41,11 +41,13 @@ def _send(
     registration: Registration,
     template: str,
     *,
-    base_url: str,
+    base_url: str | None,
     with_ics: bool = False,
     extra: Mapping[str, Any] | None = None,
 ) -> None:
     event = registration.event
+    # Without a request (the scheduled work) links point at the event's own network.
+    base_url = base_url or event.network.base_url
     attachments = None
     if with_ics:
         attachments = [
@@ -59,6 +61,12 @@ def _send(
             "event": event,
             "registration": registration,
             "link": registration_url(registration, base_url),
+            "cancel_link": _absolute(
+                base_url, reverse("events:registration-cancel", args=[registration.token])
+            ),
+            "accept_link": _absolute(
+                base_url, reverse("events:registration-accept", args=[registration.token])
+            ),
             "event_url": _absolute(base_url, reverse("events:event-detail", args=[event.pk])),
             **(extra or {}),
         },
@@ -119,7 +127,7 @@ def register(
 
 
 def _offer_free_places(
-    event: Event, *, base_url: str, now: datetime.datetime
+    event: Event, *, base_url: str | None, now: datetime.datetime
 ) -> list[Registration]:
     """Offer freed places to the first on the waiting list. The caller holds the event lock."""
     if event.capacity is None:
@@ -190,7 +198,7 @@ def promote(*, registration: Registration, base_url: str) -> Registration:
     return registration
 
 
-def expire_offers(*, base_url: str, now: datetime.datetime | None = None) -> int:
+def expire_offers(*, base_url: str | None = None, now: datetime.datetime | None = None) -> int:
     """Let offers that were not accepted in time lapse, and pass the places on."""
     now = now or timezone.now()
     expired = 0
@@ -216,7 +224,7 @@ def expire_offers(*, base_url: str, now: datetime.datetime | None = None) -> int
     return expired
 
 
-def send_due_reminders(*, base_url: str, now: datetime.datetime | None = None) -> int:
+def send_due_reminders(*, base_url: str | None = None, now: datetime.datetime | None = None) -> int:
     """Remind confirmed participants of events starting within each event's reminder window."""
     now = now or timezone.now()
     sent = 0
@@ -243,7 +251,9 @@ def send_due_reminders(*, base_url: str, now: datetime.datetime | None = None) -
     return sent
 
 
-def send_due_follow_ups(*, base_url: str, now: datetime.datetime | None = None) -> int:
+def send_due_follow_ups(
+    *, base_url: str | None = None, now: datetime.datetime | None = None
+) -> int:
     """Send the follow-up message to the participants of events that have ended."""
     now = now or timezone.now()
     sent = 0
@@ -305,7 +315,7 @@ def duplicate_event(*, event: Event, user: User | None = None) -> Event:
     copy.pk = None
     copy.id = None
     copy._state.adding = True
-    copy.title = _("%(title)s (copy)") % {"title": event.title}
+    copy.title = (_("%(title)s (copy)") % {"title": event.title})[:200]
     copy.status = Event.Status.DRAFT
     copy.minutes = ""
     copy.participant_count = None

@@ -1,43 +1,404 @@
-"""PLACEHOLDER: being written; every view answers 404 until then."""
+"""The public side of events: calendar, event page, registration, personal links and feeds.
 
+Everything works without JavaScript. Links in e-mails (the personal registration page, cancel,
+accept) show a page on GET and change something only on POST, because mail scanners follow links.
+"""
+
+from __future__ import annotations
+
+import calendar as calendar_module
+import datetime
+from collections import defaultdict
+from typing import Any
+
+import markdown
+import nh3
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bygdebas.core.access import current_network
+from bygdebas.core.models import Municipality, Network
+from bygdebas.core.ratelimit import is_rate_limited
+from bygdebas.events import calendar as ical
+from bygdebas.events.access import get_public_event, get_registration_by_token
+from bygdebas.events.forms import CalendarFilterForm, RegistrationForm
+from bygdebas.events.models import Event, EventQuerySet, Registration
+from bygdebas.events.services import registrations as services
+
+PAGE_SIZE = 20
+FEED_PAST_DAYS = 90
+
+# What the description's Markdown may turn into; anything else (raw HTML included) is removed.
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
 
 
-def event_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def render_markdown(text: str) -> SafeString:
+    """Markdown as HTML that is safe to show: sanitised by nh3 after rendering."""
+    html = markdown.markdown(text or "", extensions=["sane_lists", "tables"])
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(cleaned)  # sanitised by nh3 just above
 
 
-def event_month(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
 
 
-def event_detail(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _visible_events(request: HttpRequest, network: Network) -> EventQuerySet:
+    """Published events anyone may see; members-only ones too for people with a role."""
+    events = Event.objects.for_network(network).published()
+    user = request.user
+    if not (user.is_authenticated and user.role_in(network)):
+        events = events.filter(is_members_only=False)
+    return events
 
 
-def event_register(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _with_places(events: EventQuerySet) -> EventQuerySet:
+    return events.select_related("municipality").annotate(
+        held_count=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDS_PLACE)),
+        waiting_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING)),
+    )  # fmt: skip
 
 
-def event_ics(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _places_left(event: Event, held: int, waiting: int) -> int | None:
+    """Free places for a newcomer (None: no limit). Nobody overtakes the waiting list."""
+    if event.capacity is None:
+        return None
+    if waiting:
+        return 0
+    return max(event.capacity - held, 0)
 
 
-def feed(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _annotate_places(events: list[Event]) -> list[Event]:
+    for event in events:
+        event.places_left = _places_left(event, event.held_count, event.waiting_count)  # type: ignore[attr-defined]
+    return events
 
 
-def feed_municipality(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _filter_form(request: HttpRequest, network: Network) -> CalendarFilterForm:
+    # The network's own municipalities, and any other where one of its events takes place.
+    municipalities = Municipality.objects.filter(
+        Q(county_id=network.county_id)
+        | Q(pk__in=Event.objects.for_network(network).values("municipality"))
+    ).order_by("name")
+    return CalendarFilterForm(request.GET or None, municipalities=municipalities)
 
 
-def registration(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    network = current_network(request)
+    form = _filter_form(request, network)
+    events = form.filter(_visible_events(request, network).upcoming())
+    paginator = Paginator(_with_places(events).order_by("starts_at", "pk"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    _annotate_places(page.object_list)  # type: ignore[arg-type]
+    today = timezone.localdate()
+    return render(
+        request,
+        "events/public/event_list.html",
+        {
+            "form": form,
+            "page": page,
+            "events": page.object_list,
+            "filters": form.querystring(),
+            "this_month": today,
+            "municipality_feeds": _feed_municipalities(form),
+        },
+    )
 
 
-def registration_cancel(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _feed_municipalities(form: CalendarFilterForm) -> list[tuple[str, str]]:
+    """(code, name) of the municipalities offered in the filter, for the per-municipality feeds."""
+    return [(code, name) for code, name in form.fields["municipality"].choices if code]  # type: ignore[attr-defined]
 
 
-def registration_accept(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+@require_GET
+def event_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    network = current_network(request)
+    if not (1 <= month <= 12 and 1900 <= year <= 2999):
+        raise Http404
+    form = _filter_form(request, network)
+    weeks = calendar_module.Calendar(firstweekday=calendar_module.MONDAY).monthdatescalendar(
+        year, month
+    )
+    tz = timezone.get_current_timezone()
+    grid_start = datetime.datetime.combine(weeks[0][0], datetime.time.min, tzinfo=tz)
+    grid_end = datetime.datetime.combine(
+        weeks[-1][-1] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    events = form.filter(_visible_events(request, network)).filter(
+        starts_at__lt=grid_end, ends_at__gte=grid_start
+    )
+    by_day: dict[datetime.date, list[Event]] = defaultdict(list)
+    for event in _annotate_places(list(_with_places(events).order_by("starts_at", "pk"))):
+        first = max(timezone.localtime(event.starts_at).date(), weeks[0][0])
+        last = min(timezone.localtime(event.ends_at).date(), weeks[-1][-1])
+        day = first
+        while day <= last:
+            by_day[day].append(event)
+            day += datetime.timedelta(days=1)
+    first_of_month = datetime.date(year, month, 1)
+    previous = (first_of_month - datetime.timedelta(days=1)).replace(day=1)
+    following = (first_of_month + datetime.timedelta(days=31)).replace(day=1)
+    return render(
+        request,
+        "events/public/event_month.html",
+        {
+            "form": form,
+            "filters": form.querystring(),
+            "month": first_of_month,
+            "previous": previous,
+            "following": following,
+            "weekdays": weeks[0],
+            "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+            "today": timezone.localdate(),
+            "has_events": bool(by_day),
+        },
+    )
+
+
+def _registration_state(event: Event, now: datetime.datetime) -> str:
+    """Why registration is closed ("" when it is open), for the event page."""
+    if event.is_cancelled:
+        return "cancelled"
+    if event.is_registration_open(now):
+        return ""
+    if now >= event.starts_at:
+        return "started"
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "not_yet_open"
+    return "closed"
+
+
+def _render_event(
+    request: HttpRequest, event: Event, form: RegistrationForm | None = None, *, status: int = 200
+) -> HttpResponse:
+    questions = list(event.questions.all())
+    if form is None:
+        form = RegistrationForm(questions=questions)
+    counts = event.registrations.aggregate(
+        held=Count("pk", filter=Q(status__in=Registration.HOLDS_PLACE)),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+    )
+    places_left = _places_left(event, counts["held"], counts["waiting"])
+    description_html = render_markdown(event.description)
+    summary = Truncator(" ".join(strip_tags(description_html).split())).chars(200)
+    return render(
+        request,
+        "events/public/event_detail.html",
+        {
+            "event": event,
+            "description_html": description_html,
+            "og_description": summary,
+            "og_url": request.build_absolute_uri(reverse("events:event-detail", args=[event.pk])),
+            "form": form,
+            "places_left": places_left,
+            "is_full": places_left == 0,
+            "closed_reason": _registration_state(event, timezone.now()),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    network = current_network(request)
+    event = get_public_event(network, pk, user=request.user)
+    return _render_event(request, event)
+
+
+@require_http_methods(["GET", "POST"])
+def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+    network = current_network(request)
+    event = get_public_event(network, pk, user=request.user)
+    if request.method == "GET":  # e.g. a reload after the form was sent
+        return redirect("events:event-detail", pk=event.pk)
+    if is_rate_limited(request, "register"):
+        return render(request, "429.html", status=429)
+    form = RegistrationForm(request.POST, questions=list(event.questions.all()))
+    if form.is_valid():
+        try:
+            registration = services.register(
+                event=event,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                organisation=form.cleaned_data["organisation"],
+                answers=form.answers(),
+                base_url=_base_url(request),
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, error)
+        else:
+            if registration.status == Registration.Status.CONFIRMED:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you! Your place is confirmed. A confirmation is on its way to %(email)s."
+                    )
+                    % {"email": registration.email},
+                )
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "The event is full. You are number %(position)d on the waiting list; we will e-mail %(email)s if a place frees up."
+                    )
+                    % {"position": _waiting_position(registration), "email": registration.email},
+                )
+            return redirect("events:registration", token=registration.token)
+    return _render_event(request, event, form, status=400)
+
+
+def _waiting_position(registration: Registration) -> int:
+    """1 for the first on the waiting list."""
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=Registration.Status.WAITING
+    ).filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def _registration_context(registration: Registration) -> dict[str, Any]:
+    event = registration.event
+    now = timezone.now()
+    is_offer_open = registration.status == Registration.Status.OFFERED and (
+        registration.offer_expires_at is None or registration.offer_expires_at >= now
+    )
+    return {
+        "registration": registration,
+        "event": event,
+        "position": (
+            _waiting_position(registration)
+            if registration.status == Registration.Status.WAITING
+            else None
+        ),
+        "is_offer_open": is_offer_open,
+        "is_offer_lapsed": registration.status == Registration.Status.EXPIRED
+        or (registration.status == Registration.Status.OFFERED and not is_offer_open),
+        "show_video": (
+            registration.status == Registration.Status.CONFIRMED
+            and event.is_digital
+            and bool(event.video_url)
+            and not event.is_cancelled
+        ),
+        "can_cancel": registration.is_active and now < event.ends_at,
+        "is_past": now >= event.ends_at,
+    }
+
+
+@never_cache
+@require_GET
+def registration(request: HttpRequest, token: str) -> HttpResponse:
+    network = current_network(request)
+    found = get_registration_by_token(network, token)
+    return render(request, "events/public/registration_detail.html", _registration_context(found))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    network = current_network(request)
+    found = get_registration_by_token(network, token)
+    if request.method == "POST":
+        if found.is_active:
+            services.cancel_registration(registration=found, base_url=_base_url(request))
+            messages.success(
+                request, _("Your registration is cancelled. Thank you for telling us.")
+            )
+        else:
+            messages.info(request, _("This registration was already cancelled."))
+        return redirect("events:registration", token=found.token)
+    return render(request, "events/public/registration_cancel.html", _registration_context(found))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def registration_accept(request: HttpRequest, token: str) -> HttpResponse:
+    network = current_network(request)
+    found = get_registration_by_token(network, token)
+    if request.method == "POST":
+        try:
+            accepted = services.accept_offer(registration=found, base_url=_base_url(request))
+        except services.RegistrationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if accepted.status == Registration.Status.CONFIRMED:
+                messages.success(
+                    request,
+                    _("Your place is confirmed. A confirmation is on its way to %(email)s.")
+                    % {"email": accepted.email},
+                )
+        return redirect("events:registration", token=found.token)
+    return render(request, "events/public/registration_accept.html", _registration_context(found))
+
+
+def _ics_response(content: str, filename: str, *, attachment: bool = False) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+def _feed_events(network: Network) -> EventQuerySet:
+    """What a calendar feed holds: public published events, upcoming and of the last 90 days."""
+    since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
+    return (
+        Event.objects.for_network(network)
+        .public()
+        .filter(ends_at__gte=since)
+        .select_related("municipality")
+        .order_by("starts_at", "pk")
+    )
+
+
+@require_GET
+def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    network = current_network(request)
+    event = get_public_event(network, pk, user=request.user)
+    content = ical.event_ics(event, base_url=_base_url(request))
+    return _ics_response(content, f"evenemang-{event.pk}.ics", attachment=True)
+
+
+@require_GET
+def feed(request: HttpRequest) -> HttpResponse:
+    network = current_network(request)
+    content = ical.calendar_ics(
+        _feed_events(network), name=network.name, base_url=_base_url(request)
+    )
+    return _ics_response(content, "kalender.ics")
+
+
+@require_GET
+def feed_municipality(request: HttpRequest, code: str) -> HttpResponse:
+    network = current_network(request)
+    try:
+        municipality = Municipality.objects.get(code=code)
+    except Municipality.DoesNotExist:
+        raise Http404 from None
+    content = ical.calendar_ics(
+        _feed_events(network).filter(municipality=municipality),
+        name=f"{network.name} – {municipality.name}",
+        base_url=_base_url(request),
+    )
+    return _ics_response(content, f"kalender-{municipality.code}.ics")

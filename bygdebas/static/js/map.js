@@ -1,4 +1,5 @@
 // Draw the municipality boundaries from our own GeoJSON; tiles only when configured.
+// With data-lat and data-lon the map also marks that point (an event's place) and centres on it.
 (function () {
   "use strict";
   function init() {
@@ -7,6 +8,11 @@
     var map = L.map(el, { scrollWheelZoom: false, attributionControl: true });
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "" }).addTo(map);
+    }
+    var point = null;
+    if (el.dataset.lat && el.dataset.lon) {
+      point = L.latLng(parseFloat(el.dataset.lat), parseFloat(el.dataset.lon));
+      map.setView(point, 10);
     }
     fetch(el.dataset.geojson, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
@@ -21,7 +27,14 @@
             lyr.bindTooltip(p.name + (p.seat ? " (" + p.seat + ")" : ""));
           }
         }).addTo(map);
-        map.fitBounds(layer.getBounds());
+        if (point) {
+          // Drawn after the boundaries so it stays on top; a circle needs no marker images.
+          L.circleMarker(point, { radius: 9, color: "#8a4b00", weight: 3, fillColor: "#ffbf47", fillOpacity: 0.9 })
+            .bindTooltip(el.dataset.label || "", { permanent: false })
+            .addTo(map);
+        } else {
+          map.fitBounds(layer.getBounds());
+        }
       });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }

@@ -1,0 +1,306 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bygdebas.core.models import Municipality, Network
+from bygdebas.events.models import SDG_CHOICES, Event, EventQuerySet, Question, Registration
+from bygdebas.plan.forms import network_municipalities
+from bygdebas.plan.models import Activity, Area, Plan
+
+# Public forms
+
+
+class CalendarFilterForm(forms.Form):
+    """The calendar's filters, sent by GET so the page works (and can be linked) without JS."""
+
+    municipality = forms.ChoiceField(label=_("Municipality"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Event.Kind.choices]
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        required=False,
+        choices=[("", _("Physical and digital")), *Event.Format.choices],
+    )
+
+    def __init__(self, data: Any, *, municipalities: Iterable[Municipality]) -> None:
+        super().__init__(data)
+        self.fields["municipality"].choices = [  # type: ignore[attr-defined]
+            ("", _("All municipalities")),
+            *((m.code, m.name) for m in municipalities),
+        ]
+
+    def filter(self, events: EventQuerySet) -> EventQuerySet:
+        """``events`` narrowed by the valid filters; an invalid one is ignored (and shown)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("municipality"):
+            events = events.filter(municipality__code=data["municipality"])
+        if data.get("kind"):
+            events = events.filter(kind=data["kind"])
+        if data.get("format"):
+            events = events.filter(format=data["format"])
+        return events
+
+    def querystring(self) -> str:
+        """The valid filters as a query string, for links that keep them (pages, months)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return urlencode({key: value for key, value in data.items() if value})
+
+
+class RegistrationForm(forms.Form):
+    """Name, e-mail, organisation and one field per question of the event."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("The confirmation and your personal link to the registration are sent here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    # A field people never see or fill in; bots that fill every field give themselves away.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args: Any, questions: Sequence[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[self.question_field(question)] = forms.CharField(
+                label=question.label,
+                required=question.is_required,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @staticmethod
+    def question_field(question: Question) -> str:
+        return f"question_{question.pk}"
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+    def answers(self) -> dict[str, str]:
+        """Answers keyed by the question's wording: questions are re-created when staff edit
+        an event, so their ids do not last, and the participant list shows the wording."""
+        answers = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(self.question_field(question), "").strip()
+            if value:
+                answers[question.label] = value
+        return answers
+
+
+# Staff forms
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """A browser date-and-time picker; without JavaScript it is still a plain text field."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class StaffActivityField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Activity) -> str:
+        return obj.text
+
+
+class EventForm(forms.ModelForm):
+    """The event's facts, with its plan activities from the plan of the event's year."""
+
+    sdgs = forms.TypedMultipleChoiceField(
+        label=_("Agenda 2030 goals"),
+        choices=SDG_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    activities = StaffActivityField(
+        label=_("Plan activities it serves"), queryset=Activity.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "description",
+            "kind",
+            "format",
+            "status",
+            "starts_at",
+            "ends_at",
+            "place_name",
+            "address",
+            "municipality",
+            "lat",
+            "lon",
+            "video_url",
+            "organisers",
+            "target_groups",
+            "sdgs",
+            "activities",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+            "is_members_only",
+            "offer_hours",
+            "reminder_days",
+            "follow_up_message",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "follow_up_message": forms.Textarea(attrs={"rows": 4}),
+            "starts_at": DateTimeLocalInput(),
+            "ends_at": DateTimeLocalInput(),
+            "registration_opens_at": DateTimeLocalInput(),
+            "registration_closes_at": DateTimeLocalInput(),
+        }
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.network = network
+        status = self.fields["status"]
+        if self.instance.status != Event.Status.CANCELLED:
+            # Cancelling is its own page, because everyone registered is told.
+            status.choices = [  # type: ignore[attr-defined]
+                (Event.Status.DRAFT, Event.Status.DRAFT.label),
+                (Event.Status.PUBLISHED, Event.Status.PUBLISHED.label),
+            ]
+        self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
+        self.fields["lat"].widget.attrs["step"] = "any"
+        self.fields["lon"].widget.attrs["step"] = "any"
+        self.year = self._year()
+        self.plan = Plan.objects.for_network(network).filter(year=self.year).first()
+        self.fields["activities"].queryset = (  # type: ignore[attr-defined]
+            Activity.objects.filter(area__plan__network=network)
+            .select_related("area__plan")
+            .order_by("area__order", "area_id", "order", "pk")
+        )
+
+    def _year(self) -> int:
+        """The year whose plan activities are offered: that of the (submitted) start."""
+        if self.is_bound:
+            try:
+                starts_at = self.fields["starts_at"].clean(
+                    self.data.get(self.add_prefix("starts_at"))
+                )
+            except ValidationError:
+                starts_at = None
+            if starts_at:
+                return timezone.localtime(starts_at).year
+        if self.instance.starts_at:
+            return timezone.localtime(self.instance.starts_at).year
+        return timezone.localdate().year
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_at = data.get("starts_at")
+        if starts_at and data.get("activities"):
+            year = timezone.localtime(starts_at).year
+            wrong = [a for a in data["activities"] if a.area.plan.year != year]
+            if wrong:
+                self.add_error(
+                    "activities",
+                    _("The event is in %(year)s; choose activities from the plan for %(year)s.")
+                    % {"year": year},
+                )
+        return data
+
+    def grouped_activities(self) -> list[tuple[Area, list[Any]]]:
+        """The checkboxes of the year's activities, grouped under their area."""
+        groups: dict[int, tuple[Area, list[Any]]] = {}
+        activities = {a.pk: a for a in self.fields["activities"].queryset}  # type: ignore[attr-defined]
+        for checkbox in self["activities"]:
+            activity = activities[int(checkbox.data["value"].value)]
+            if activity.area.plan.year == self.year:
+                groups.setdefault(activity.area_id, (activity.area, []))[1].append(checkbox)
+        return list(groups.values())
+
+    def event_data(self) -> dict[str, Any]:
+        """The cleaned fields for ``save_event`` (activities go separately)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "activities"}
+
+
+class QuestionForm(forms.Form):
+    label = forms.CharField(label=_("Question"), max_length=200, required=False)
+    is_required = forms.BooleanField(label=_("Required"), required=False)
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=2, can_delete=True, max_num=20)
+
+
+def chosen_questions(formset: Any) -> list[dict[str, Any]]:
+    """The questions left after removing blank and deleted rows, in order."""
+    return [
+        {
+            "label": form.cleaned_data["label"].strip(),
+            "is_required": form.cleaned_data["is_required"],
+        }
+        for form in formset.forms
+        if form.cleaned_data
+        and not form.cleaned_data.get("DELETE")
+        and form.cleaned_data.get("label", "").strip()
+    ]
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.TypedMultipleChoiceField(
+        label=_("Attended"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED)
+        self.fields["attended"].choices = [  # type: ignore[attr-defined]
+            (pk, name) for pk, name in confirmed.values_list("pk", "name")
+        ]
+
+
+class CancelEventForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the participants"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("Sent with the cancellation to everyone registered, also those waiting."),
+    )
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}))
+    include_waiting = forms.BooleanField(
+        label=_("Also send to those on the waiting list"), required=False
+    )
+
+
+class OutcomeForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes and outcome"), widget=forms.Textarea(attrs={"rows": 10}), required=False
+    )
+    participant_count = forms.IntegerField(
+        label=_("Number of participants"), min_value=0, required=False
+    )

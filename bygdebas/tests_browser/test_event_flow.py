@@ -1,0 +1,183 @@
+"""A visitor in Chromium: find an event, register, get the mail with the .ics, cancel by the link;
+the person on the waiting list then gets the freed place offered by mail and takes it.
+
+Mail goes over real SMTP to an aiosmtpd server started here; the live server runs tasks
+immediately and sends mail when the registration's transaction commits.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import icalendar
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import override_settings
+from playwright.sync_api import Page
+
+from bygdebas.events.models import Registration
+from bygdebas.testing import make_county, make_event, make_network
+from bygdebas.tests_browser.base import BrowserTestCase
+
+pytestmark = pytest.mark.browser
+
+MAIL_TIMEOUT_S = 10
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class CollectingHandler:
+    def __init__(self) -> None:
+        self.envelopes: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+PORT = free_port()
+SMTP_MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": PORT, "timeout": 10},
+    }
+}
+
+
+@override_settings(MAILERS=SMTP_MAILERS)
+class EventFlowTests(BrowserTestCase):
+    handler: CollectingHandler
+    controller: Controller
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.handler = CollectingHandler()
+        cls.controller = Controller(cls.handler, hostname="127.0.0.1", port=PORT)
+        cls.controller.start()
+        cls.addClassCleanup(cls.controller.stop)
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.handler.envelopes.clear()
+        # The only network: the live server's localhost falls back to it.
+        self.network = make_network(
+            name="Nätverk A", slug="a", domain="localhost", county=make_county()
+        )
+        # One place, so that the second visitor ends up on the waiting list.
+        self.event = make_event(
+            network=self.network, title="Bygdemöte om skolskjutsarna", capacity=1
+        )
+        make_event(network=self.network, title="Studiebesök på sågverket")
+
+    def mail_to(self, address: str, count: int = 1) -> list[EmailMessage]:
+        """The messages received for ``address``, waiting until there are ``count`` of them."""
+        deadline = time.monotonic() + MAIL_TIMEOUT_S
+        while True:
+            messages = [
+                message_from_bytes(envelope.original_content, policy=policy.default)
+                for envelope in list(self.handler.envelopes)
+                if address in envelope.rcpt_tos
+            ]
+            if len(messages) >= count or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        self.assertEqual(len(messages), count, f"messages to {address}")
+        return messages  # type: ignore[return-value]
+
+    def text_of(self, message: EmailMessage) -> str:
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None
+        return body.get_content()
+
+    def link_in(self, message: EmailMessage, path: str) -> str:
+        links = re.findall(rf"{re.escape(self.live_server_url)}{path}", self.text_of(message))
+        self.assertTrue(links, f"no link matching {path} in the mail")
+        return links[0]
+
+    def assert_ics(self, message: EmailMessage) -> None:
+        """The message carries an .ics invitation that parses, for this event."""
+        parts = [
+            part
+            for part in message.iter_attachments()
+            if part.get_content_type() == "text/calendar"
+            or (part.get_filename() or "").endswith(".ics")
+        ]
+        self.assertEqual(len(parts), 1, "one .ics attachment")
+        content = parts[0].get_content()
+        calendar = icalendar.Calendar.from_ical(
+            content if isinstance(content, bytes) else content.encode()
+        )
+        events = list(calendar.walk("VEVENT"))
+        self.assertEqual(len(events), 1)
+        self.assertEqual(str(events[0]["SUMMARY"]), self.event.title)
+        self.assertEqual(events[0].decoded("DTSTART"), self.event.starts_at)
+
+    def register(self, page: Page, name: str, email: str) -> None:
+        """Open the calendar, find the event, and send the registration form."""
+        page.goto(self.url("/kalender/"))
+        with page.expect_navigation():
+            page.get_by_role("link", name=self.event.title).click()
+        self.assertTrue(page.url.endswith(f"/kalender/{self.event.pk}/"), page.url)
+        form = page.locator("form:has(input[name=email])")
+        form.locator("input[name=name]").fill(name)
+        form.locator("input[name=email]").fill(email)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        self.assertRegex(page.url, r"/anmalan/[^/]+/$")
+
+    def submit_main_form(self, page: Page) -> None:
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+
+    def test_a_visitor_registers_and_cancels_and_the_next_in_line_takes_the_place(self) -> None:
+        page = self.page
+
+        # Gunnel finds the event in the calendar and takes its only place.
+        self.register(page, "Gunnel Gustafsson", "gunnel@byalag.example")
+        gunnel = Registration.objects.get(event=self.event, email="gunnel@byalag.example")
+        self.assertEqual(gunnel.status, Registration.Status.CONFIRMED)
+        (confirmation,) = self.mail_to("gunnel@byalag.example")
+        self.assertIn(self.event.title, confirmation["Subject"])
+        self.assert_ics(confirmation)
+
+        # Erik, in a browser of his own, comes second and is put on the waiting list.
+        erik_page = self.new_context().new_page()
+        self.register(erik_page, "Erik Ek", "erik@byalag.example")
+        erik = Registration.objects.get(event=self.event, email="erik@byalag.example")
+        self.assertEqual(erik.status, Registration.Status.WAITING)
+        self.mail_to("erik@byalag.example")
+
+        # Gunnel opens her personal link from the mail: a page with a button, not yet a
+        # cancellation (mail scanners follow links).
+        page.goto(self.link_in(confirmation, rf"/anmalan/{gunnel.token}/"))
+        gunnel.refresh_from_db()
+        self.assertEqual(gunnel.status, Registration.Status.CONFIRMED, "GET must not cancel")
+        with page.expect_navigation():
+            page.locator("main form[action$='/avboka/'] button[type=submit]").click()
+        self.assertTrue(page.url.endswith(f"/anmalan/{gunnel.token}/"), page.url)
+        gunnel.refresh_from_db()
+        self.assertEqual(gunnel.status, Registration.Status.CANCELLED)
+
+        # The freed place is offered to Erik, by mail with a link to accept it.
+        erik.refresh_from_db()
+        self.assertEqual(erik.status, Registration.Status.OFFERED)
+        _waiting, offer = self.mail_to("erik@byalag.example", count=2)
+        erik_page.goto(self.link_in(offer, rf"/anmalan/{erik.token}/acceptera/"))
+        erik.refresh_from_db()
+        self.assertEqual(erik.status, Registration.Status.OFFERED, "GET must not accept")
+        self.submit_main_form(erik_page)
+        self.assertTrue(erik_page.url.endswith(f"/anmalan/{erik.token}/"), erik_page.url)
+        erik.refresh_from_db()
+        self.assertEqual(erik.status, Registration.Status.CONFIRMED)
+        *_earlier, confirmed = self.mail_to("erik@byalag.example", count=3)
+        self.assert_ics(confirmed)
