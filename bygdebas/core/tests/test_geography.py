@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from bygdebas.core import geo
 from bygdebas.core.models import County, Municipality, Network, Role, Town, User
+from bygdebas.events.models import BodyMeeting, Event, Registration
 from bygdebas.plan.models import Action, Activity, Plan
 
 OREBRO_MUNICIPALITIES = {
@@ -159,6 +160,18 @@ class LoadDemoTests(TestCase):
         # Every demo action is against activities of its own year's plan.
         self.assertFalse(actions_2025.exclude(activities__area__plan=plan).exists())
         self.assertIn("demo-bygdebas-2025", out.getvalue())
+        # Meeting places: past events with their outcome logged, upcoming ones open, bodies.
+        events = Event.objects.for_network(network)
+        self.assertEqual(events.count(), 5)
+        held = events.exclude(held_action=None)
+        self.assertEqual(held.count(), 2)
+        self.assertTrue(all(event.held_action.source == event for event in held))
+        self.assertEqual(events.upcoming().count(), 3)
+        full = events.get(capacity=12)
+        self.assertEqual(full.registrations.filter(status=Registration.Status.WAITING).count(), 3)
+        meetings = BodyMeeting.objects.filter(body__network=network)
+        self.assertEqual(meetings.count(), 5)
+        self.assertFalse(meetings.filter(action=None).exists())
 
         counts = (
             Network.objects.count(),
