@@ -360,9 +360,11 @@ class Command(BaseCommand):
         self, network: Network, plan: Any, staff: User, municipalities: dict[str, Municipality]
     ) -> tuple[int, int]:
         """Past events with outcomes (logged against the 2025 plan) and upcoming ones."""
+        # Activities by year and (area number, activity number), for whichever plan an event falls in.
         activities = {
-            (area_index + 1, index + 1): activity
-            for area_index, area in enumerate(plan.areas.order_by("order"))
+            (year_plan.year, area_index + 1, index + 1): activity
+            for year_plan in network.plans.all()
+            for area_index, area in enumerate(year_plan.areas.order_by("order"))
             for index, activity in enumerate(area.activities.order_by("order"))
         }
         today = timezone.localdate()
@@ -392,9 +394,11 @@ class Command(BaseCommand):
                     "sdgs": spec.get("sdgs", []),
                     "capacity": spec["capacity"],
                 },
-                activities=[activities[ref] for ref in spec["activities"]]
-                if starts_at.year == plan.year
-                else [],
+                activities=[
+                    activities[(starts_at.year, *ref)]
+                    for ref in spec["activities"]
+                    if (starts_at.year, *ref) in activities
+                ],
                 questions=[
                     {"label": "Önskemål om kost", "is_required": False},
                     {"label": "Behov av tillgänglighetsanpassning", "is_required": False},
