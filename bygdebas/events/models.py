@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from bygdebas.core.models import Network
@@ -266,7 +267,7 @@ class Registration(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITING = "waiting", _("Waiting list")
         OFFERED = "offered", _("Offered a place")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("registration", "Cancelled")
         EXPIRED = "expired", _("Offer expired")
 
     HOLDS_PLACE = (Status.CONFIRMED, Status.OFFERED)
@@ -284,7 +285,9 @@ class Registration(models.Model):
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), default=timezone.now, db_index=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        pgettext_lazy("registration", "cancelled"), null=True, blank=True
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
