@@ -11,10 +11,11 @@ from django.core.validators import EmailValidator
 from django.utils import translation
 
 from bygdebas.core.geo import load_geography
-from bygdebas.core.models import County
+from bygdebas.core.models import County, Municipality
+from bygdebas.events.models import Question
 from bygdebas.plan import services
 from bygdebas.plan.importer import parse_plan_document
-from bygdebas.testing import make_network
+from bygdebas.testing import make_event, make_network, make_registration
 from bygdebas.tests_browser.base import BrowserTestCase, format_violations, run_axe
 
 pytestmark = pytest.mark.browser
@@ -48,14 +49,34 @@ class PublicPagesTests(BrowserTestCase):
         services.create_plan(
             network=self.network, year=2025, data=parsed.to_dict(), source_filename=SEED_PLAN.name
         )
+        # An event with a map, questions and one registration, for the calendar pages.
+        self.event = make_event(
+            network=self.network,
+            title="Bygdekväll i Kumla",
+            municipality=Municipality.objects.get(code="1881"),
+            lat=59.1264,
+            lon=15.1403,
+            sdgs=[11, 17],
+        )
+        Question.objects.create(event=self.event, label="Önskemål om kost")
+        registration = make_registration(event=self.event)
+        start = self.event.starts_at
+        self.pages = [
+            *PUBLIC_PAGES,
+            "/kalender/",
+            f"/kalender/{start.year}/{start.month}/",
+            f"/kalender/{self.event.pk}/",
+            f"/anmalan/{registration.token}/",
+            f"/anmalan/{registration.token}/avboka/",
+        ]
 
     def visit_public_pages(self, language: str) -> dict[str, list[dict[str, Any]]]:
         """Each public page's axe violations, keyed by "<language> <path>"."""
         found = {}
-        for path in PUBLIC_PAGES:
+        for path in self.pages:
             self.page.goto(self.url(path))
             self.assertEqual(self.page.locator("html").get_attribute("lang"), language, path)
-            if path == "/om/":
+            if path in {"/om/", f"/kalender/{self.event.pk}/"}:
                 # The map draws from the GeoJSON after load; check the page as people see it.
                 self.page.wait_for_selector("#map path.leaflet-interactive")
             violations = run_axe(self.page)
