@@ -1,4 +1,4 @@
-"""Fetching events, registrations and bodies: 404 for other networks' rows, 403 for a missing role."""
+"""Fetching events, their attachments, registrations and bodies: 404 for other networks' rows, 403 for a missing role."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from django.http import Http404
 
 from bygdebas.core.access import READ_ROLES, WRITE_ROLES, check_role
 from bygdebas.core.models import Network
-from bygdebas.events.models import BodyMeeting, Event, PartnershipBody, Registration
+from bygdebas.events.models import (
+    BodyMeeting,
+    Event,
+    EventAttachment,
+    PartnershipBody,
+    Registration,
+)
 
 
 def _roles(write: bool) -> frozenset[str]:
@@ -42,6 +48,16 @@ def get_event_for_user(user: Any, network: Network, pk: int, *, write: bool = Fa
     try:
         return Event.objects.for_network(network).select_related("municipality").get(pk=pk)
     except Event.DoesNotExist:
+        raise Http404 from None
+
+
+def get_attachment_for_user(
+    user: Any, network: Network, pk: int, *, write: bool = False
+) -> EventAttachment:
+    check_role(user, network, _roles(write))
+    try:
+        return EventAttachment.objects.select_related("event").get(event__network=network, pk=pk)
+    except EventAttachment.DoesNotExist:
         raise Http404 from None
 
 

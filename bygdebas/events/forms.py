@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.models import Municipality, Network
 from bygdebas.events.models import SDG_CHOICES, Event, EventQuerySet, Question, Registration
-from bygdebas.plan.forms import network_municipalities
+from bygdebas.plan.forms import ATTACHMENT_EXTENSIONS, check_upload, network_municipalities
 from bygdebas.plan.models import Activity, Area, Plan
 
 # Public forms
@@ -297,6 +297,23 @@ class MessageForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one ``<input type="file" multiple>``, cleaned to a list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single_file_clean = super().clean
+        uploads = data if isinstance(data, list | tuple) else [data]
+        return [f for f in (single_file_clean(upload, initial) for upload in uploads) if f]
+
+
 class OutcomeForm(forms.Form):
     minutes = forms.CharField(
         label=_("Minutes and outcome"), widget=forms.Textarea(attrs={"rows": 10}), required=False
@@ -304,3 +321,20 @@ class OutcomeForm(forms.Form):
     participant_count = forms.IntegerField(
         label=_("Number of participants"), min_value=0, required=False
     )
+    attachments = MultipleFileField(
+        label=_("Add attachments"),
+        required=False,
+        help_text=_("Minutes, photos, presentations… You can choose several files at once."),
+    )
+
+    def clean_attachments(self) -> list[Any]:
+        uploads: list[Any] = self.cleaned_data["attachments"]
+        errors: list[str] = []
+        for upload in uploads:
+            try:
+                check_upload(upload, ATTACHMENT_EXTENSIONS)
+            except ValidationError as error:
+                errors.extend(f"{upload.name}: {message}" for message in error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return uploads

@@ -248,6 +248,44 @@ class Question(models.Model):
         return self.label
 
 
+def event_attachment_path(instance: EventAttachment, filename: str) -> str:
+    return f"events/{instance.event.network_id}/{instance.event_id}/{filename}"
+
+
+class EventAttachment(models.Model):
+    """A file kept with the minutes and outcome of an event (minutes, photos, presentations…).
+
+    Never served from MEDIA_URL: staff download it through ``events:staff-attachment``.
+    """
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=event_attachment_path, max_length=300)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("event attachment")
+        verbose_name_plural = _("event attachments")
+        ordering = ["event", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.filename
+
+    @property
+    def filename(self) -> str:
+        return (self.file.name or "").rsplit("/", 1)[-1]
+
+
 class RegistrationQuerySet(models.QuerySet["Registration"]):
     def active(self) -> RegistrationQuerySet:
         return self.exclude(status__in=Registration.INACTIVE)

@@ -26,6 +26,12 @@ urlpatterns = [
     path("kansli/evenemang/<int:pk>/meddelande/", staff.event_message, name="staff-event-message"),
     path("kansli/evenemang/<int:pk>/narvaro/", staff.event_attendance, name="staff-attendance"),
     path("kansli/evenemang/<int:pk>/utfall/", staff.event_outcome, name="staff-event-outcome"),
+    path("kansli/evenemang/bilagor/<int:pk>/", staff.attachment_download, name="staff-attachment"),
+    path(
+        "kansli/evenemang/bilagor/<int:pk>/ta-bort/",
+        staff.attachment_delete,
+        name="staff-attachment-delete",
+    ),
     path(
         "kansli/evenemang/<int:pk>/deltagare.<str:fmt>",
         staff.participants_export,

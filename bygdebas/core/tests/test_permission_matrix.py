@@ -15,7 +15,7 @@ from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bygdebas.core.models import Role
-from bygdebas.events.models import BodyMeeting, Event, Registration
+from bygdebas.events.models import BodyMeeting, Event, EventAttachment, Registration
 from bygdebas.plan.models import Action, Activity, Area, Plan
 from bygdebas.testing import (
     CastMixin,
@@ -125,6 +125,8 @@ MATRIX: dict[str, Entry] = {
     "events:staff-attendance": Entry(WRITE_ROW, method="post", kwargs="event"),
     "events:staff-event-outcome": Entry(WRITE_ROW, kwargs="event"),
     "events:staff-participants-export": Entry(READ_ROW, kwargs="event_xlsx"),
+    "events:staff-attachment": Entry(READ_ROW, kwargs="attachment"),
+    "events:staff-attachment-delete": Entry(WRITE_ROW, method="post", kwargs="attachment"),
     "events:staff-registration-promote": Entry(WRITE_ROW, method="post", kwargs="registration"),
     "events:staff-registration-cancel": Entry(WRITE_ROW, method="post", kwargs="registration"),
     "events:body-list": Entry(READ_PAGE),
@@ -181,6 +183,10 @@ class PermissionMatrixTests(CastMixin, TestCase):
             network=cls.network_a, title="A-event-secret", municipality=cls.municipality
         )
         cls.registration = make_registration(event=cls.event, name="A-person-secret")
+        cls.attachment = EventAttachment(event=cls.event, title="A-attachment-title-secret")
+        cls.attachment.file.save(
+            "deltagarlista.txt", __import__("io").BytesIO(b"A-attachment-content-secret")
+        )
         cls.body = make_body(network=cls.network_a, name="A-body-secret")
         cls.meeting = make_meeting(body=cls.body)
         # Network B has its own plan, so its pages render with B's rows.
@@ -210,6 +216,8 @@ class PermissionMatrixTests(CastMixin, TestCase):
                 return {"token": self.registration.token}
             case "registration":
                 return {"pk": self.registration.pk}
+            case "attachment":
+                return {"pk": self.attachment.pk}
             case "body":
                 return {"pk": self.body.pk}
             case "meeting":
@@ -262,6 +270,11 @@ class PermissionMatrixTests(CastMixin, TestCase):
             list(
                 BodyMeeting.objects.filter(body__network=self.network_a).values_list("pk", "notes")
             ),
+            list(
+                EventAttachment.objects.filter(event__network=self.network_a).values_list(
+                    "pk", "file", "title"
+                )
+            ),
         )
 
     def test_every_url_has_an_entry(self) -> None:
@@ -309,7 +322,13 @@ class PermissionMatrixTests(CastMixin, TestCase):
                     self.assertNotIn(b"A-plan-secret", body)
                     self.assertNotIn(b"A-action-secret", body)
                     self.assertNotIn(b"minutes", body)
-                    for secret in ("A-event-secret", "A-person-secret", "A-body-secret"):
+                    for secret in (
+                        "A-event-secret",
+                        "A-person-secret",
+                        "A-body-secret",
+                        "A-attachment-title-secret",
+                        "A-attachment-content-secret",
+                    ):
                         self.assertNotIn(secret.encode(), body)
         self.assertEqual(self.fingerprint(), before)
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from bygdebas.core.mail import send_templated_mail
 from bygdebas.core.models import Network, User
 from bygdebas.events.calendar import event_ics
-from bygdebas.events.models import Event, Question, Registration
+from bygdebas.events.models import Event, EventAttachment, Question, Registration
 from bygdebas.plan import services as plan_services
 from bygdebas.plan.models import Activity
 
@@ -375,15 +376,38 @@ def mark_attendance(*, event: Event, attended_ids: set[int]) -> None:
     confirmed.exclude(pk__in=attended_ids).update(attended=False)
 
 
-@transaction.atomic
 def record_outcome(
     *,
     event: Event,
     minutes: str,
     participant_count: int | None,
+    attachments: Sequence[UploadedFile] = (),
     user: User | None = None,
 ) -> Event:
-    """Store the minutes and outcome, and log (or update) the action for the plan activities."""
+    """Store the minutes, outcome and attachments; log (or update) the plan activities' action."""
+    stored: list[EventAttachment] = []
+    try:
+        with transaction.atomic():
+            _record_outcome(
+                event=event, minutes=minutes, participant_count=participant_count, user=user
+            )
+            for upload in attachments:
+                attachment = EventAttachment(event=event, uploaded_by=user)
+                attachment.file.save(upload.name or "attachment", upload, save=False)
+                stored.append(attachment)
+                attachment.save()
+    except BaseException:
+        # The rows were rolled back; files already written to storage must go too.
+        for attachment in stored:
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
+        raise
+    return event
+
+
+def _record_outcome(
+    *, event: Event, minutes: str, participant_count: int | None, user: User | None
+) -> None:
     event.minutes = minutes
     event.participant_count = participant_count
     activities = list(event.activities.select_related("area__plan"))
@@ -416,4 +440,11 @@ def record_outcome(
                 link=event.held_action.link,
             )
     event.save()
-    return event
+
+
+def delete_attachment(*, attachment: EventAttachment) -> None:
+    """Delete an attachment of an event, and its file once the deletion is committed."""
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bygdebas.core.access import READ_ROLES, WRITE_ROLES, current_network, role_required
 from bygdebas.events import exports
-from bygdebas.events.access import get_event_for_user, get_registration_for_user
+from bygdebas.events.access import (
+    get_attachment_for_user,
+    get_event_for_user,
+    get_registration_for_user,
+)
 from bygdebas.events.forms import (
     AttendanceForm,
     CancelEventForm,
@@ -124,6 +128,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "participants": exports.participant_list(event),
             "activities": event.activities.select_related("area__plan"),
+            "attachments": event.attachments.all(),
             "formats": exports.FORMATS,
         },
     )
@@ -218,13 +223,14 @@ def event_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         if event.participant_count is not None
         else participants.attended_count or None,
     }
-    form = OutcomeForm(request.POST or None, initial=initial)
+    form = OutcomeForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_outcome(
                 event=event,
                 minutes=form.cleaned_data["minutes"],
                 participant_count=form.cleaned_data["participant_count"],
+                attachments=form.cleaned_data["attachments"],
                 user=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as error:
@@ -248,9 +254,32 @@ def event_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             "year": year,
             "plan_activities": [a for a in activities if a.area.plan.year == year],
             "attended_count": participants.attended_count,
+            "attachments": event.attachments.all(),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@role_required(READ_ROLES)
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_attachment_for_user(request.user, current_network(request), pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.filename)
+
+
+@role_required(WRITE_ROLES)
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_attachment_for_user(request.user, current_network(request), pk, write=True)
+    services.delete_attachment(attachment=attachment)
+    messages.success(
+        request, _("The attachment %(name)s was deleted.") % {"name": attachment.filename}
+    )
+    return redirect("events:staff-event-outcome", pk=attachment.event_id)
 
 
 @role_required(READ_ROLES)
