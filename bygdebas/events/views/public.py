@@ -15,7 +15,8 @@ import markdown
 import nh3
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,11 +73,23 @@ def _visible_events(request: HttpRequest, network: Network) -> EventQuerySet:
     return events
 
 
+def _registrations_counted(**lookups: Any) -> Coalesce:
+    """A correlated count, computed only for the rows a page shows (no GROUP BY over them all)."""
+    counted = (
+        Registration.objects.filter(event=OuterRef("pk"), **lookups)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def _with_places(events: EventQuerySet) -> EventQuerySet:
     return events.select_related("municipality").annotate(
-        held_count=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDS_PLACE)),
-        waiting_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING)),
-    )  # fmt: skip
+        held_count=_registrations_counted(status__in=Registration.HOLDS_PLACE),
+        waiting_count=_registrations_counted(status=Registration.Status.WAITING),
+    )
 
 
 def _places_left(event: Event, held: int, waiting: int) -> int | None:
