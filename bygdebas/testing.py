@@ -10,16 +10,26 @@ The cast, used by every view test:
 - anonymous: a client that is not logged in
 
 Network A is served on ``a.test`` and B on ``b.test``; ``client_for`` gives a client for a host.
+
+Shared helpers: ``sv`` and ``messages_of`` for what a Swedish visitor reads, and ``SmtpServer``, a
+real SMTP server on 127.0.0.1 for the tests that send mail.
 """
 
 from __future__ import annotations
 
 import datetime
 import itertools
-from typing import Any
+import socket
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from types import TracebackType
+from typing import Any, ClassVar, Self
 
-from django.test import Client
-from django.utils import timezone
+from django.contrib.messages import get_messages
+from django.http import HttpResponse
+from django.test import Client, override_settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from bygdebas.core.models import County, Municipality, Network, Role, User
 from bygdebas.events.models import BodyMeeting, Event, PartnershipBody, Registration
@@ -225,3 +235,123 @@ class CastMixin:
 
     def as_anonymous(self) -> Client:
         return self.as_user(None)
+
+
+def sv(message: str, **params: Any) -> str:
+    """``message`` as a Swedish visitor sees it (the UI's default language)."""
+    with translation.override("sv"):
+        text = gettext(message)
+    return text % params if params else text
+
+
+def messages_of(response: HttpResponse) -> list[str]:
+    """The flash messages the request behind ``response`` left for the next page."""
+    return [str(message) for message in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listened on a moment ago."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def smtp_mailers(port: int) -> dict[str, Any]:
+    """``MAILERS`` for ``override_settings`` that send over SMTP to 127.0.0.1 on ``port``."""
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+        }
+    }
+
+
+class _CollectingHandler:
+    def __init__(self, envelopes: list[Any]) -> None:
+        self.envelopes = envelopes
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """An aiosmtpd server on 127.0.0.1 that keeps every message it receives.
+
+    Test classes get one through ``SmtpServerMixin``. The port is chosen when the object is made;
+    ``mailers`` is the ``MAILERS`` setting that sends to it.
+    """
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.mailers = smtp_mailers(self.port)
+        # Appended to by the server's thread; read through a copy.
+        self.envelopes: list[Any] = []
+        self._controller: Any = None
+
+    def start(self) -> None:
+        # aiosmtpd is a development dependency: import it only when a test needs the server.
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(
+            _CollectingHandler(self.envelopes), hostname="127.0.0.1", port=self.port
+        )
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def clear(self) -> None:
+        self.envelopes.clear()
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """The messages received so far, parsed, in the order they arrived."""
+        return [parse_envelope(envelope) for envelope in list(self.envelopes)]
+
+    def messages_to(self, address: str) -> list[EmailMessage]:
+        """The messages received so far with ``address`` among the envelope's recipients."""
+        return [
+            parse_envelope(envelope)
+            for envelope in list(self.envelopes)
+            if address in envelope.rcpt_tos
+        ]
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def parse_envelope(envelope: Any) -> EmailMessage:
+    """The message an SMTP envelope carried, with the modern ``email`` API."""
+    return message_from_bytes(envelope.original_content, policy=policy.default)
+
+
+class SmtpServerMixin:
+    """A real SMTP server per test class that all the class's mail goes to, emptied before each test.
+
+    A test's own ``override_settings(MAILERS=...)`` still wins, e.g. to send to a closed port.
+    """
+
+    smtp: ClassVar[SmtpServer]
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.smtp = SmtpServer()
+        cls.enterClassContext(cls.smtp)  # type: ignore[attr-defined]
+        cls.enterClassContext(override_settings(MAILERS=cls.smtp.mailers))  # type: ignore[attr-defined]
+        super().setUpClass()  # type: ignore[misc]
+
+    def setUp(self) -> None:
+        super().setUp()  # type: ignore[misc]
+        self.smtp.clear()

@@ -8,20 +8,15 @@ immediately and sends mail when the registration's transaction commits.
 from __future__ import annotations
 
 import re
-import socket
 import time
-from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any
 
 import icalendar
 import pytest
-from aiosmtpd.controller import Controller
-from django.test import override_settings
 from playwright.sync_api import Page
 
 from bygdebas.events.models import Registration
-from bygdebas.testing import make_county, make_event, make_network
+from bygdebas.testing import SmtpServerMixin, make_county, make_event, make_network
 from bygdebas.tests_browser.base import BrowserTestCase
 
 pytestmark = pytest.mark.browser
@@ -29,46 +24,9 @@ pytestmark = pytest.mark.browser
 MAIL_TIMEOUT_S = 10
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class CollectingHandler:
-    def __init__(self) -> None:
-        self.envelopes: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-PORT = free_port()
-SMTP_MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": PORT, "timeout": 10},
-    }
-}
-
-
-@override_settings(MAILERS=SMTP_MAILERS)
-class EventFlowTests(BrowserTestCase):
-    handler: CollectingHandler
-    controller: Controller
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        cls.handler = CollectingHandler()
-        cls.controller = Controller(cls.handler, hostname="127.0.0.1", port=PORT)
-        cls.controller.start()
-        cls.addClassCleanup(cls.controller.stop)
-
+class EventFlowTests(SmtpServerMixin, BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.handler.envelopes.clear()
         # The only network: the live server's localhost falls back to it.
         self.network = make_network(
             name="Nätverk A", slug="a", domain="localhost", county=make_county()
@@ -83,16 +41,12 @@ class EventFlowTests(BrowserTestCase):
         """The messages received for ``address``, waiting until there are ``count`` of them."""
         deadline = time.monotonic() + MAIL_TIMEOUT_S
         while True:
-            messages = [
-                message_from_bytes(envelope.original_content, policy=policy.default)
-                for envelope in list(self.handler.envelopes)
-                if address in envelope.rcpt_tos
-            ]
+            messages = self.smtp.messages_to(address)
             if len(messages) >= count or time.monotonic() > deadline:
                 break
             time.sleep(0.1)
         self.assertEqual(len(messages), count, f"messages to {address}")
-        return messages  # type: ignore[return-value]
+        return messages
 
     def text_of(self, message: EmailMessage) -> str:
         body = message.get_body(preferencelist=("plain",))

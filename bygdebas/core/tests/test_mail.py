@@ -8,65 +8,25 @@ and the socket. Tasks run immediately in tests and mail is enqueued on commit, h
 from __future__ import annotations
 
 import re
-import socket
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from django.core.cache import cache
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from bygdebas.core.models import AuditEntry, Role, User
-from bygdebas.testing import PASSWORD, CastMixin, client_for
+from bygdebas.testing import (
+    PASSWORD,
+    CastMixin,
+    SmtpServerMixin,
+    client_for,
+    parse_envelope,
+    sv,
+)
 
 
-def sv(message: str, **params: Any) -> str:
-    with translation.override("sv"):
-        text = gettext(message)
-    return text % params if params else text
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class CollectingHandler:
-    def __init__(self) -> None:
-        self.envelopes: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-PORT = free_port()
-SMTP_MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": PORT, "timeout": 10},
-    }
-}
-
-
-@override_settings(MAILERS=SMTP_MAILERS)
-class SmtpTestCase(CastMixin, TestCase):
-    handler: CollectingHandler
-    controller: Controller
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        cls.handler = CollectingHandler()
-        cls.controller = Controller(cls.handler, hostname="127.0.0.1", port=PORT)
-        cls.controller.start()
-        cls.addClassCleanup(cls.controller.stop)
-
+class SmtpTestCase(SmtpServerMixin, CastMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -75,14 +35,11 @@ class SmtpTestCase(CastMixin, TestCase):
         cls.network_a.save()
 
     def setUp(self) -> None:
-        self.handler.envelopes.clear()
+        super().setUp()
         cache.clear()  # the rate limit counts posts in the cache
 
     def received(self) -> list[tuple[Any, EmailMessage]]:
-        return [
-            (envelope, message_from_bytes(envelope.original_content, policy=policy.default))
-            for envelope in self.handler.envelopes
-        ]
+        return [(envelope, parse_envelope(envelope)) for envelope in self.smtp.envelopes]
 
     def only_message(self) -> tuple[Any, EmailMessage]:
         received = self.received()
@@ -144,7 +101,7 @@ class PasswordResetMailTests(SmtpTestCase):
 
         self.assertEqual(response.redirect_chain, [(reverse("core:password-reset-done"), 302)])
         self.assertContains(response, sv("Check your e-mail"))
-        self.assertEqual(self.handler.envelopes, [])
+        self.assertEqual(self.smtp.envelopes, [])
 
 
 class ContactMailTests(SmtpTestCase):

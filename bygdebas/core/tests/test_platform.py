@@ -18,12 +18,9 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from io import StringIO
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -37,49 +34,18 @@ from django_tasks_db.models import DBTaskResult
 
 from bygdebas.core.mail import send_templated_mail
 from bygdebas.core.models import Network
-from bygdebas.core.tests.test_mail import CollectingHandler, free_port
-from bygdebas.testing import client_for, make_network
+from bygdebas.testing import (
+    SmtpServerMixin,
+    client_for,
+    free_port,
+    make_network,
+    smtp_mailers,
+)
 
-PORT = free_port()
-SMTP_MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": PORT, "timeout": 10},
-    }
-}
 # Nothing listens here: the port was free a moment ago and nobody binds it.
-CLOSED_PORT = free_port()
-DOWN_MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": CLOSED_PORT, "timeout": 10},
-    }
-}
+DOWN_MAILERS = smtp_mailers(free_port())
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 BASE_DIR = Path(settings.BASE_DIR)
-
-
-class SmtpServerMixin:
-    handler: CollectingHandler
-    controller: Controller
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()  # type: ignore[misc]
-        cls.handler = CollectingHandler()
-        cls.controller = Controller(cls.handler, hostname="127.0.0.1", port=PORT)
-        cls.controller.start()
-        cls.addClassCleanup(cls.controller.stop)  # type: ignore[attr-defined]
-
-    def setUp(self) -> None:
-        super().setUp()  # type: ignore[misc]
-        self.handler.envelopes.clear()
-
-    def received(self) -> list[EmailMessage]:
-        return [
-            message_from_bytes(envelope.original_content, policy=policy.default)
-            for envelope in self.handler.envelopes
-        ]
 
 
 def send_contact_mail(network: Network, *, name: str, message: str) -> None:
@@ -126,7 +92,7 @@ def run_worker() -> None:
 
 # The worker claims tasks in its own transactions and closes connections between them, which
 # cannot happen inside TestCase's wrapping transaction.
-@override_settings(TASKS=DB_TASKS, MAILERS=SMTP_MAILERS)
+@override_settings(TASKS=DB_TASKS)
 class DatabaseWorkerTests(SmtpServerMixin, TransactionTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -142,13 +108,13 @@ class DatabaseWorkerTests(SmtpServerMixin, TransactionTestCase):
         task = DBTaskResult.objects.get()
         self.assertEqual(task.status, TaskResultStatus.READY)
         self.assertEqual(task.task_path, "bygdebas.core.tasks.deliver_mail")
-        self.assertEqual(self.handler.envelopes, [])
+        self.assertEqual(self.smtp.envelopes, [])
 
         run_worker()
 
         task.refresh_from_db()
         self.assertEqual(task.status, TaskResultStatus.SUCCESSFUL)
-        [message] = self.received()
+        [message] = self.smtp.messages
         self.assertEqual(message["To"].addresses[0].addr_spec, "info@o.test")
         self.assertEqual(message["From"].addresses[0].addr_spec, "kansli@o.test")
         body = message.get_body(preferencelist=("plain",))
@@ -180,10 +146,9 @@ class DatabaseWorkerTests(SmtpServerMixin, TransactionTestCase):
         retry.refresh_from_db()
         self.assertEqual(retry.status, TaskResultStatus.READY)
         self.assertEqual(DBTaskResult.objects.count(), 2)
-        self.assertEqual(self.handler.envelopes, [])
+        self.assertEqual(self.smtp.envelopes, [])
 
 
-@override_settings(MAILERS=SMTP_MAILERS)
 class MailHeaderTests(SmtpServerMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -197,8 +162,8 @@ class MailHeaderTests(SmtpServerMixin, TestCase):
                 self.network, name="Åsa Öberg", message="Här är vårt förslag för ängen."
             )
 
-        [envelope] = self.handler.envelopes
-        [message] = self.received()
+        [envelope] = self.smtp.envelopes
+        [message] = self.smtp.messages
         self.assertEqual(envelope.mail_from, "kansli@are.test")
         self.assertEqual(str(message["From"]), "Nätverk Åre <kansli@are.test>")
         self.assertEqual(message["Subject"], "Meddelande från Åsa Öberg via webbplatsen")

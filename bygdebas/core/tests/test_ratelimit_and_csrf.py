@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
-from bygdebas.testing import PASSWORD, CastMixin, client_for
-
-
-def sv(message: str, **params: Any) -> str:
-    with translation.override("sv"):
-        text = gettext(message)
-    return text % params if params else text
-
+from bygdebas.testing import PASSWORD, CastMixin, client_for, sv
 
 CONTACT = {
     "name": "Gunnel",

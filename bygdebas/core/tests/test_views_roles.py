@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.messages import get_messages
 from django.core import mail
-from django.http import HttpResponse
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from bygdebas.core.models import AuditEntry, Role, User
-from bygdebas.testing import CastMixin
-
-
-def sv(message: str, **params: Any) -> str:
-    with translation.override("sv"):
-        text = gettext(message)
-    return text % params if params else text
-
-
-def messages_of(response: HttpResponse) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
+from bygdebas.testing import CastMixin, messages_of, sv
 
 
 class RoleViewTests(CastMixin, TestCase):

@@ -15,8 +15,7 @@ from django.http import HttpResponse
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from bygdebas.events.models import BodyMeeting, PartnershipBody
 from bygdebas.events.services import bodies as services
@@ -30,16 +29,10 @@ from bygdebas.testing import (
     make_municipality,
     make_plan,
     make_target,
+    sv,
 )
 
 PARTNERSHIP = "Delta i kommunernas, länsstyrelsens och regionens partnerskap och samrådsorgan"
-
-
-def sv(message: str, **params: Any) -> str:
-    """``message`` as a Swedish visitor sees it (the UI's default language)."""
-    with translation.override("sv"):
-        text = gettext(message)
-    return text % params if params else text
 
 
 def make_plan_with_partnership(network: Any, year: int) -> tuple[Plan, Activity, Activity]:

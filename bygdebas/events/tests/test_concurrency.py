@@ -36,6 +36,8 @@ from urllib.parse import quote, urlencode, urlsplit
 from django.conf import settings
 from django.test import SimpleTestCase
 
+from bygdebas.testing import free_port
+
 HOST = "127.0.0.1"
 PLACES = 100
 REGISTRATIONS = 300
@@ -74,12 +76,6 @@ call_command("runserver", sys.argv[1], use_reloader=False)
 """
 TOKEN_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 REGISTRATION_PATH = re.compile(r"^/anmalan/([^/]+)/$")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -10,22 +10,16 @@ from zoneinfo import ZoneInfo
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 
 from bygdebas.events.models import Question, Registration
-from bygdebas.testing import CastMixin, make_event, make_registration
+from bygdebas.testing import CastMixin, make_event, make_registration, sv
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-def sv(*messages: str) -> list[str]:
-    with translation.override("sv"):
-        return [gettext(message) for message in messages]
-
-
 def headers(*questions: str) -> list[str]:
     return [
-        *sv("Name", "E-mail address", "Organisation", "Status", "Registered", "Attended"),
+        *map(sv, ["Name", "E-mail address", "Organisation", "Status", "Registered", "Attended"]),
         *questions,
     ]
 
@@ -81,7 +75,7 @@ class ParticipantExportTests(CastMixin, TestCase):
         status = dict(Registration.Status.choices)
         with translation.override("sv"):
             confirmed, waiting = str(status["confirmed"]), str(status["waiting"])
-            yes = gettext("Yes")
+        yes = sv("Yes")
         self.assertEqual(
             rows[1],
             [

@@ -6,7 +6,6 @@ import datetime
 import re
 from typing import Any
 
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.cache import cache
 from django.db import connection
@@ -18,13 +17,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from bygdebas.events.models import Event, Question, Registration
-from bygdebas.testing import CastMixin, make_event, make_municipality, make_registration
-
-
-def sv(message: str, **params: Any) -> str:
-    with translation.override("sv"):
-        text = gettext(message)
-    return text % params if params else text
+from bygdebas.testing import (
+    CastMixin,
+    make_event,
+    make_municipality,
+    make_registration,
+    messages_of,
+    sv,
+)
 
 
 def in_days(days: int, hour: int = 18) -> datetime.datetime:
@@ -45,9 +45,6 @@ class PublicEventTestCase(CastMixin, TestCase):
 
     def setUp(self) -> None:
         cache.clear()  # the registration form's rate limit counts posts in the cache
-
-    def messages_of(self, response: Any) -> list[str]:
-        return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 class CalendarListTests(PublicEventTestCase):
@@ -419,7 +416,7 @@ class RegisterTests(PublicEventTestCase):
                 "Thank you! Your place is confirmed. A confirmation is on its way to %(email)s.",
                 email="astrid@example.org",
             ),
-            self.messages_of(response),
+            messages_of(response),
         )
 
     def test_a_full_event_puts_the_visitor_on_the_waiting_list(self) -> None:
@@ -432,7 +429,7 @@ class RegisterTests(PublicEventTestCase):
         registration = Registration.objects.get(event=event, email="astrid@example.org")
         self.assertEqual(registration.status, Registration.Status.WAITING)
         self.assertRedirects(response, reverse("events:registration", args=[registration.token]))
-        self.assertIn("2", " ".join(self.messages_of(response)))
+        self.assertIn("2", " ".join(messages_of(response)))
         self.assertIn(sv("Waiting list: %(title)s", title=event.title), mail.outbox[0].subject)
 
     def test_an_invalid_form_is_shown_again_with_errors(self) -> None:
@@ -610,7 +607,7 @@ class PersonalLinkTests(PublicEventTestCase):
         self.assertEqual({m.to[0] for m in mail.outbox}, {registration.email, waiting.email})
         self.assertIn(
             sv("Your registration is cancelled. Thank you for telling us."),
-            self.messages_of(response),
+            messages_of(response),
         )
 
     def test_get_on_the_accept_link_changes_nothing(self) -> None:

@@ -11,15 +11,12 @@ import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.db import connection
-from django.http import HttpResponse
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from bygdebas.events.models import Event, Question, Registration
 from bygdebas.plan.models import Activity
@@ -29,20 +26,11 @@ from bygdebas.testing import (
     make_municipality,
     make_plan,
     make_registration,
+    messages_of,
+    sv,
 )
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-def sv(message: str, **params: Any) -> str:
-    """``message`` as a Swedish visitor sees it (the UI's default language)."""
-    with translation.override("sv"):
-        text = gettext(message)
-    return text % params if params else text
-
-
-def messages_of(response: HttpResponse) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
 
 
 def days_from_now(days: int) -> datetime.datetime:

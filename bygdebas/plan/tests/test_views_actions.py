@@ -9,15 +9,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import HttpResponse
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from bygdebas.plan.forms import ATTACHMENT_EXTENSIONS
 from bygdebas.plan.models import Action, Activity, Area, Plan
@@ -27,18 +24,9 @@ from bygdebas.testing import (
     make_municipality,
     make_plan,
     make_target,
+    messages_of,
+    sv,
 )
-
-
-def sv(message: str, **params: Any) -> str:
-    """``message`` as a Swedish visitor sees it (the UI's default language)."""
-    with translation.override("sv"):
-        text = gettext(message)
-    return text % params if params else text
-
-
-def messages_of(response: HttpResponse) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
 
 
 def add_actions(plan: Plan, count: int, *, municipality: Any = None) -> None:

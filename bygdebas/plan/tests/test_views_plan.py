@@ -11,30 +11,23 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import BaseForm, BaseFormSet
 from django.http import HttpResponse
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from bygdebas.plan.models import Activity, Area, Plan, Target
-from bygdebas.testing import CastMixin, make_action, make_plan, make_target
+from bygdebas.testing import (
+    CastMixin,
+    make_action,
+    make_plan,
+    make_target,
+    messages_of,
+    sv,
+)
 
 SEED = Path(settings.BASE_DIR) / "data" / "seeds" / "verksamhetsplan-2025-orebro-lan.txt"
-
-
-def sv(message: str, **params: Any) -> str:
-    """``message`` as a Swedish visitor sees it (the UI's default language)."""
-    with translation.override("sv"):
-        text = gettext(message)
-    return text % params if params else text
-
-
-def messages_of(response: HttpResponse) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
 
 
 def form_data(form: BaseForm) -> dict[str, Any]:

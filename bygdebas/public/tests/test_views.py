@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from bygdebas.core import geo
 from bygdebas.core.models import County
 from bygdebas.plan import services
 from bygdebas.plan.importer import parse_plan_document
-from bygdebas.testing import CastMixin, client_for
+from bygdebas.testing import CastMixin, client_for, messages_of, sv
 
 SEED = Path(settings.BASE_DIR) / "data" / "seeds" / "verksamhetsplan-2025-orebro-lan.txt"
-
-
-def sv(message: str, **params: Any) -> str:
-    with translation.override("sv"):
-        text = gettext(message)
-    return text % params if params else text
 
 
 class PublicPageTests(CastMixin, TestCase):
@@ -90,7 +80,7 @@ class PublicPageTests(CastMixin, TestCase):
 
         self.assertRedirects(response, reverse("public:contact"))
         self.assertEqual(
-            [str(m) for m in get_messages(response.wsgi_request)],
+            messages_of(response),
             [sv("Thank you! Your message has been sent.")],
         )
         self.assertEqual(len(mail.outbox), 1)
