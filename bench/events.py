@@ -25,28 +25,25 @@ bench/results/events-<db>.json.
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
-import os
 import random
-import subprocess
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-# The machine description, the summary of samples and the PostgreSQL administration are shared with
-# the dashboard benchmark.
-from dashboard import PG_SERVER, machine, pg_admin, summary
+import harness
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-DATABASES = ("sqlite", "postgres")
-DB_LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
-PG_DATABASE = "bygdebas_bench_events"
+BENCH = harness.Bench(
+    name="events",
+    pg_database="bygdebas_bench_events",
+    labels={
+        "calendar": "calendar",
+        "calendar-municipality": "calendar, one municipality",
+        "month": "month view",
+        "event-detail": "busy event page",
+    },
+    label_width=28,
+)
 
 NETWORKS = 24
 EVENTS = 10_000
@@ -60,13 +57,7 @@ MUNICIPALITIES = 12
 DAYS_BACK, DAYS_AHEAD = 730, 365
 SEED = 20250101
 
-PAGES = ("calendar", "calendar-municipality", "month", "event-detail")
-PAGE_LABELS = {
-    "calendar": "calendar",
-    "calendar-municipality": "calendar, one municipality",
-    "month": "month view",
-    "event-detail": "busy event page",
-}
+PAGES = tuple(BENCH.labels)
 
 KINDS = ("meeting", "seminar", "training", "conference", "study_visit", "dialogue", "other")
 TITLES = (
@@ -84,75 +75,6 @@ DESCRIPTION = (
     "Vi bjuder på kaffe och smörgås. Anmäl dig senast en vecka innan, och berätta om du har "
     "särskilda behov.\n\n- Inledning\n- Samtal i grupper\n- Vad gör vi nu?\n"
 )
-
-
-# --- The parent: one child process per database -----------------------------------------------
-
-
-def run_children(args: argparse.Namespace) -> int:
-    failed = []
-    for db in DATABASES:
-        command = [sys.executable, __file__, "--db", db, "--requests", str(args.requests)]
-        if subprocess.run(command, check=False).returncode != 0:
-            failed.append(db)
-        print()
-    if not failed:
-        print_comparison()
-    else:
-        print(f"The run failed on: {', '.join(failed)}.", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def print_comparison() -> None:
-    results = {db: json.loads((RESULTS / f"events-{db}.json").read_text()) for db in DATABASES}
-    print("== SQLite against PostgreSQL (large networks, p50 / p95 ms) ==")
-    print(f"{'page':<28} {'SQLite':>15} {'PostgreSQL':>15} {'PG/SQLite p50':>14}")
-    rows = {db: {row["page"]: row for row in results[db]["large"]} for db in DATABASES}
-    for page in PAGES:
-        s, p = rows["sqlite"][page], rows["postgres"][page]
-        print(
-            f"{PAGE_LABELS[page]:<28} {s['p50_ms']:>7.1f} / {s['p95_ms']:<5.1f}"
-            f" {p['p50_ms']:>7.1f} / {p['p95_ms']:<5.1f} {p['p50_ms'] / s['p50_ms']:>13.2f}×"
-        )
-
-
-# --- The child: one database ------------------------------------------------------------------
-
-
-def configure(db: str, workdir: Path) -> None:
-    """Environment for bygdebas.settings, before Django reads it."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bygdebas.settings"
-    os.environ["DJANGO_DEBUG"] = "0"
-    os.environ["BYGDEBAS_PRODUCTION"] = "0"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = ".bench"
-    os.environ["BYGDEBAS_DEFAULT_NETWORK"] = ""
-    os.environ["BYGDEBAS_MEDIA_ROOT"] = str(workdir / "media")
-    if db == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["BYGDEBAS_SQLITE_PATH"] = str(workdir / "bench.sqlite3")
-    else:
-        os.environ["DATABASE_URL"] = f"{PG_SERVER.rstrip('/')}/{PG_DATABASE}"
-
-
-def run_one(db: str, requests: int) -> int:
-    sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="bygdebas-bench-") as workdir:
-        configure(db, Path(workdir))
-        if db == "postgres":
-            try:
-                pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-                pg_admin(f"CREATE DATABASE {PG_DATABASE}")
-            except Exception as error:
-                print(f"PostgreSQL at {PG_SERVER} cannot be used: {error}", file=sys.stderr)
-                return 2
-        try:
-            return benchmark(db, requests)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if db == "postgres":
-                pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
 
 
 @dataclass
@@ -302,32 +224,15 @@ def build(rng: random.Random, now: datetime.datetime) -> list[dict[str, Any]]:
 
 
 def benchmark(db: str, requests: int) -> int:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    info = harness.setup()
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    info = machine()
-    info["django"] = django.get_version()
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    migrated = time.perf_counter()
-    now = timezone.now()
-    today = timezone.localdate()
-    built = build(random.Random(SEED), now)
-    if connection.vendor == "postgresql":
-        # What autovacuum does soon after a bulk load in production; without it the planner
-        # guesses from empty tables.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-            cursor.execute("SHOW server_version")
-            info["postgresql"] = cursor.fetchone()[0]
-    finished = time.perf_counter()
+    def load() -> tuple[datetime.date, list[dict[str, Any]]]:
+        today = timezone.localdate()
+        return today, build(random.Random(SEED), timezone.now())
 
+    (today, built), phases = harness.prepare(info, load)
     sites = [
         Site(
             network=row["network"],
@@ -342,137 +247,45 @@ def benchmark(db: str, requests: int) -> int:
     ]
     large, peer = sites[:-1], sites[-1]
 
-    def get(site: Site, page: str) -> tuple[float, int]:
-        url = site.url(page, today)
-        start = time.perf_counter()
-        response = site.client.get(url)
-        elapsed = (time.perf_counter() - start) * 1000
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} on {site.network.domain}: {response.status_code}")
-        return elapsed, len(response.content)
+    def page_probe(page: str) -> harness.Probe[Site]:
+        return lambda site: harness.fetch(site.client, site.url(page, today), site.network.domain)
 
-    # Warm up on every network (templates, caches, connections) and count the queries there,
-    # so that the timed requests carry no query-recording overhead.
-    queries: dict[tuple[str, str], set[int]] = {}
-    sizes: dict[tuple[str, str], list[int]] = {}
-    for size, group in (("large", large), ("small", [peer])):
-        for site in group:
-            for page in PAGES:
-                with CaptureQueriesContext(connection) as captured:
-                    _, length = get(site, page)
-                queries.setdefault((page, size), set()).add(len(captured))
-                sizes.setdefault((page, size), []).append(length)
-
-    # Timed: round-robin over the networks, pages interleaved, each large request next to the
-    # same request on the small peer so that drift hits both alike.
-    samples: dict[tuple[str, str], list[float]] = {}
-    for i in range(requests):
-        site = large[i % len(large)]
-        for page in PAGES:
-            for size, target in (("large", site), ("small", peer)):
-                elapsed, _ = get(target, page)
-                samples.setdefault((page, size), []).append(elapsed)
-    timed = time.perf_counter()
-    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-
-    result: dict[str, Any] = {
-        "database": db,
-        "machine": info,
-        "data": {
-            "networks": len(large),
-            "events": sum(s.events for s in large),
-            "registrations": sum(s.registrations for s in large),
-            "busy_event_registrations": BUSY_REGISTRATIONS,
-            "peer_events": peer.events,
-            "peer_registrations": peer.registrations,
-            "peer_busy_event_registrations": peer.busy_registrations,
-        },
-        "seconds": {
-            "migrate": round(migrated - started, 1),
-            "build": round(finished - migrated, 1),
-            "timing": round(timed - finished, 1),
-        },
-        "requests_per_page": requests,
+    probes = {page: page_probe(page) for page in PAGES}
+    measured = harness.measure(large, peer, probes, requests)
+    data = {
+        "networks": len(large),
+        "events": sum(s.events for s in large),
+        "registrations": sum(s.registrations for s in large),
+        "busy_event_registrations": BUSY_REGISTRATIONS,
+        "peer_events": peer.events,
+        "peer_registrations": peer.registrations,
+        "peer_busy_event_registrations": peer.busy_registrations,
     }
-    for size in ("large", "small"):
-        result[size] = [
-            summary(
-                page,
-                large[0].url(page, today),
-                samples[(page, size)],
-                queries[(page, size)],
-                int(sum(sizes[(page, size)]) / len(sizes[(page, size)])),
-            )
-            for page in PAGES
-        ]
-    result["ratio_large_to_small_p50"] = {
-        row["page"]: round(row["p50_ms"] / peer_row["p50_ms"], 2)
-        for row, peer_row in zip(result["large"], result["small"], strict=True)
-    }
-
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"events-{db}.json").write_text(json.dumps(result, indent=2) + "\n")
-    report(result)
+    urls = {page: large[0].url(page, today) for page in PAGES}
+    result = harness.results(db, info, data, phases, requests, measured, urls)
+    harness.write_results(BENCH, result)
+    harness.report(BENCH, result, data_line(result["data"]))
     return 0
 
 
-def report(result: dict[str, Any]) -> None:
-    m, d, s = result["machine"], result["data"], result["seconds"]
-    db = result["database"]
-    version = m.get("postgresql") if db == "postgres" else m["sqlite"]
-    print(f"== Events benchmark on {DB_LABELS[db]} {version} ==")
-    print(
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; {m['os']}; "
-        f"Python {m['python']}, Django {m['django']}, SQLite {m['sqlite']}"
-        + (f", PostgreSQL {m['postgresql']}" if "postgresql" in m else "")
-    )
-    print(
-        f"CPU speed: sum(range(1000)) takes {m['sum_range_1000_us']} µs. Load average (1/5/15 min) "
-        f"{m['load_average_at_start']} at the start, {m['load_average_at_end']} at the end."
-    )
-    print(
+def data_line(d: dict[str, Any]) -> str:
+    """The report's line on the data built."""
+    return (
         f"Data: {d['networks']} networks, {d['events']:,} events, {d['registrations']:,} "
         f"registrations; each network's busy event has {d['busy_event_registrations']}. "
         f"Peer: 1 network, {d['peer_events']} events, {d['peer_registrations']} registrations "
         f"(busy event {d['peer_busy_event_registrations']})."
     )
-    print(
-        f"Migrate {s['migrate']} s, build {s['build']} s, timing {s['timing']} s. "
-        f"{result['requests_per_page']} timed requests per page and size, spread over the "
-        f"{d['networks']} networks, after one warm-up request per page and network."
-    )
-    print()
-    header = (
-        f"{'page':<28} {'size':<6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-        f"{'queries':>8} {'KB':>6} {'large/small p50':>16}"
-    )
-    print(header)
-    print("-" * len(header))
-    ratios = result["ratio_large_to_small_p50"]
-    for large_row, small_row in zip(result["large"], result["small"], strict=True):
-        page = large_row["page"]
-        for size, row in (("large", large_row), ("small", small_row)):
-            queries = "/".join(str(q) for q in row["queries"])
-            ratio = f"{ratios[page]:.2f}×" if size == "large" else ""
-            if size == "small" and large_row["queries"] != small_row["queries"]:
-                ratio = "queries differ!"
-            print(
-                f"{PAGE_LABELS[page] if size == 'large' else '':<28} {size:<6} "
-                f"{row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['max_ms']:>8.1f} "
-                f"{queries:>8} {row['response_kb']:>6.0f} {ratio:>16}"
-            )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", choices=[*DATABASES, "both"], default="both")
-    parser.add_argument("--requests", type=int, default=48, help="timed requests per page (48)")
+    parser = harness.parser(__doc__, requests=48)
     args = parser.parse_args()
     if args.requests < 1:
         parser.error("--requests must be positive")
     if args.db == "both":
-        return run_children(args)
-    return run_one(args.db, args.requests)
+        return harness.run_children(BENCH, __file__, ["--requests", str(args.requests)])
+    return harness.run_one(BENCH, args.db, lambda: benchmark(args.db, args.requests))
 
 
 if __name__ == "__main__":
