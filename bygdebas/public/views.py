@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bygdebas.core.access import current_network
 from bygdebas.core.ratelimit import is_rate_limited
+from bygdebas.events.models import Event
 from bygdebas.plan.models import Plan
 from bygdebas.public.forms import ContactForm
 from bygdebas.public.services import NoContactAddressError, send_contact_message
@@ -29,7 +30,17 @@ def _public_plan(network: object) -> Plan | None:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
-    return render(request, "public/home.html", {"plan": _public_plan(network)})
+    upcoming = (
+        Event.objects.for_network(network)
+        .public()
+        .filter(status=Event.Status.PUBLISHED)
+        .upcoming()
+        .select_related("municipality")
+        .order_by("starts_at", "pk")[:3]
+    )
+    return render(
+        request, "public/home.html", {"plan": _public_plan(network), "upcoming": upcoming}
+    )
 
 
 @require_GET

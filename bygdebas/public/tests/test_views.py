@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -9,12 +10,14 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from bygdebas.core import geo
 from bygdebas.core.models import County
+from bygdebas.events.models import Event
 from bygdebas.plan import services
 from bygdebas.plan.importer import parse_plan_document
-from bygdebas.testing import CastMixin, client_for, messages_of, sv
+from bygdebas.testing import CastMixin, client_for, make_event, messages_of, sv
 
 SEED = Path(settings.BASE_DIR) / "data" / "seeds" / "verksamhetsplan-2025-orebro-lan.txt"
 
@@ -39,6 +42,28 @@ class PublicPageTests(CastMixin, TestCase):
         self.assertContains(response, "Stad och land – hand i hand!")
         self.assertContains(response, "Opinionsbildning och kommunikation")
         self.assertContains(response, '<html lang="sv">')
+
+    def test_home_shows_the_next_three_public_events_of_its_network(self) -> None:
+        now = timezone.now()
+        for days, title in [
+            (5, "Bygdekväll"),
+            (9, "Seminarium"),
+            (2, "Studiebesök"),
+            (20, "Senare"),
+        ]:
+            make_event(network=self.network_a, title=title, starts_at=now + timedelta(days=days))
+        make_event(network=self.network_a, title="Gammalt möte", starts_at=now - timedelta(days=3))
+        make_event(network=self.network_a, title="Utkastet", status=Event.Status.DRAFT)
+        make_event(network=self.network_a, title="Bara medlemmar", is_members_only=True)
+        make_event(network=self.network_b, title="B-nätverkets möte")
+
+        response = client_for(self.network_a).get(reverse("public:home"))
+
+        shown = [event.title for event in response.context["upcoming"]]
+        self.assertEqual(shown, ["Studiebesök", "Bygdekväll", "Seminarium"])
+        self.assertNotContains(response, "Utkastet")
+        self.assertNotContains(response, "Bara medlemmar")
+        self.assertNotContains(response, "B-nätverkets möte")
 
     def test_home_without_a_plan_shows_the_tagline(self) -> None:
         self.network_b.tagline = "Hela Värmland ska leva"
