@@ -46,6 +46,7 @@ test-sqlite: install locale/sv/LC_MESSAGES/django.mo
 	@echo "== Test suite on SQLite =="
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 
+# The transit engine uses no database, so its tests run once, in the SQLite pass.
 test-postgres: install locale/sv/LC_MESSAGES/django.mo
 	@echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="
 	@if ! $(PY) scripts/check_database.py "$(TEST_DATABASE_URL)"; then \
@@ -55,14 +56,14 @@ test-postgres: install locale/sv/LC_MESSAGES/django.mo
 	    echo "WARNING: PostgreSQL not reachable at $(TEST_DATABASE_URL); the PostgreSQL run is skipped." >&2; exit 0; \
 	  fi; \
 	fi; \
-	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest bygdebas $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djhtml --check bygdebas/templates
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy bygdebas
+	$(VENV)/bin/mypy bygdebas transit
 	$(MANAGE) makemigrations --check --dry-run --verbosity 1
 	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
 	BYGDEBAS_PRODUCTION=1 DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") DJANGO_ALLOWED_HOSTS=bygdebas.example $(MANAGE) check --deploy --fail-level WARNING

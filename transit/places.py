@@ -1,0 +1,56 @@
+"""Places: named points whose stops are the boardable stops within a radius."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from transit.errors import FeedError
+from transit.feed import Feed
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named point, optionally with its population."""
+
+    name: str
+    lat: float
+    lon: float
+    population: int | None = None
+
+
+def place_stops(feed: Feed, places: list[Place], radius_m: float = 1000.0) -> dict[str, list[int]]:
+    """Return the stop indices of every place, by place name."""
+    return {p.name: feed.stops_near(p.lat, p.lon, radius_m) for p in places}
+
+
+def read_places(path: str | Path) -> list[Place]:
+    """Read places from a UTF-8 CSV with columns name,lat,lon[,population]."""
+    name = Path(path).name
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FeedError(f"cannot read places: {error}", file=name) from None
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip() for h in reader.fieldnames or []]
+    for column in ("name", "lat", "lon"):
+        if column not in header:
+            raise FeedError(f"missing required column {column}", file=name, line=1)
+    reader.fieldnames = header
+    places: list[Place] = []
+    for row in reader:
+        line = reader.line_num
+        try:
+            population = (row.get("population") or "").strip()
+            places.append(
+                Place(
+                    name=row["name"].strip(),
+                    lat=float(row["lat"]),
+                    lon=float(row["lon"]),
+                    population=int(population) if population else None,
+                )
+            )
+        except (TypeError, ValueError):
+            raise FeedError("unparsable lat, lon or population", file=name, line=line) from None
+    return places

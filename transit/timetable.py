@@ -1,0 +1,369 @@
+"""The timetable of one date: connections sorted by departure, and the transfer rules between them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from transit.feed import (
+    TRANSFER_FORBIDDEN,
+    TRANSFER_MIN_TIME,
+    TRANSFER_TIMED,
+    Feed,
+    TransferRule,
+)
+from transit.geo import haversine_m
+
+IntArray = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
+BoolArray = npt.NDArray[np.bool_]
+
+DAY_S = 86_400
+WALK_SPEED_M_S = 1.2
+FORBIDDEN = -1
+
+
+@dataclass
+class Timetable:
+    """Connections of one date, sorted by departure, with transfer links between stops.
+
+    Times are seconds after midnight of the date; trips of the day before run at negative
+    times and trips of the day after at times of 24:00 and later. A trip here is a trip
+    instance: one run of a feed trip on one day (and, for frequencies, at one start time).
+    """
+
+    feed: Feed
+    date: dt.date
+    min_transfer_s: int
+    walk_m: float
+    # One row per connection (a vehicle going from one stop to the next), sorted by departure.
+    dep_stop: Int32Array
+    arr_stop: Int32Array
+    dep_s: IntArray
+    arr_s: IntArray
+    trip: Int32Array
+    can_board: BoolArray
+    can_alight: BoolArray
+    # One row per trip instance.
+    trip_feed: Int32Array
+    trip_shift_s: IntArray
+    trip_is_special: BoolArray
+    # Transfer links out of each stop (CSR): link_to[link_start[s]:link_start[s+1]] with the
+    # default time in link_s (FORBIDDEN when only trip- or route-specific rules allow it).
+    link_start: IntArray
+    link_to: Int32Array
+    link_s: IntArray
+    # Rules naming a trip or a route, per (from_stop, to_stop), most specific first.
+    special_rules: dict[tuple[int, int], list[TransferRule]] = field(default_factory=dict)
+    _cache: dict[tuple[int, int, int, int], int] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_connections(self) -> int:
+        """Return the number of connections."""
+        return len(self.dep_s)
+
+    @property
+    def n_trips(self) -> int:
+        """Return the number of trip instances."""
+        return len(self.trip_feed)
+
+    def links(self, stop: int) -> list[tuple[int, int]]:
+        """Return the (to_stop, default_transfer_s) links out of a stop; FORBIDDEN means none."""
+        lo, hi = int(self.link_start[stop]), int(self.link_start[stop + 1])
+        return [
+            (int(w), int(s)) for w, s in zip(self.link_to[lo:hi], self.link_s[lo:hi], strict=True)
+        ]
+
+    def transfer_s(self, from_stop: int, to_stop: int, from_trip: int, to_trip: int) -> int:
+        """Return the minimum transfer time between two trip instances, or FORBIDDEN."""
+        from_feed = int(self.trip_feed[from_trip]) if from_trip >= 0 else -1
+        to_feed = int(self.trip_feed[to_trip]) if to_trip >= 0 else -1
+        return self.transfer_s_feed(from_stop, to_stop, from_feed, to_feed)
+
+    def transfer_s_feed(self, from_stop: int, to_stop: int, from_feed: int, to_feed: int) -> int:
+        """Like transfer_s, with feed trip indices; -1 stands for a trip no rule names."""
+        key = (from_stop, to_stop, from_feed, to_feed)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        result = self._default_s(from_stop, to_stop)
+        route = self.feed.trip_route
+        from_route = int(route[from_feed]) if from_feed >= 0 else -2
+        to_route = int(route[to_feed]) if to_feed >= 0 else -2
+        for rule in self.special_rules.get((from_stop, to_stop), ()):
+            if (
+                (rule.from_trip < 0 or rule.from_trip == from_feed)
+                and (rule.to_trip < 0 or rule.to_trip == to_feed)
+                and (rule.from_route < 0 or rule.from_route == from_route)
+                and (rule.to_route < 0 or rule.to_route == to_route)
+            ):
+                result = _rule_s(rule, self._walk_s(from_stop, to_stop), self.min_transfer_s)
+                break
+        self._cache[key] = result
+        return result
+
+    def _default_s(self, from_stop: int, to_stop: int) -> int:
+        lo, hi = int(self.link_start[from_stop]), int(self.link_start[from_stop + 1])
+        hit = np.flatnonzero(self.link_to[lo:hi] == to_stop)
+        return int(self.link_s[lo + int(hit[0])]) if hit.size else FORBIDDEN
+
+    def _walk_s(self, from_stop: int, to_stop: int) -> int:
+        feed = self.feed
+        distance = float(
+            haversine_m(
+                float(feed.stop_lat[from_stop]),
+                float(feed.stop_lon[from_stop]),
+                feed.stop_lat[to_stop : to_stop + 1],
+                feed.stop_lon[to_stop : to_stop + 1],
+            )[0]
+        )
+        return walk_seconds(distance, self.min_transfer_s)
+
+
+def walk_seconds(distance_m: float, min_transfer_s: int) -> int:
+    """Return the time to change by walking: the walk at 1.2 m/s, never below the minimum transfer."""
+    if math.isnan(distance_m):
+        return min_transfer_s
+    return max(min_transfer_s, math.ceil(distance_m / WALK_SPEED_M_S))
+
+
+def _rule_s(rule: TransferRule, walk_s: int, min_transfer_s: int) -> int:
+    """Return the transfer time a transfers.txt rule sets."""
+    if rule.transfer_type == TRANSFER_FORBIDDEN:
+        return FORBIDDEN
+    if rule.transfer_type == TRANSFER_TIMED:
+        return 0
+    if rule.transfer_type == TRANSFER_MIN_TIME and rule.min_transfer_s is not None:
+        return rule.min_transfer_s
+    # Recommended (0), or type 2 without a time: the ordinary change at that place.
+    return min_transfer_s if rule.from_stop == rule.to_stop else walk_s
+
+
+def _children(feed: Feed) -> dict[int, list[int]]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for stop in np.flatnonzero((feed.parent >= 0) & (feed.location_type == 0)):
+        children[int(feed.parent[stop])].append(int(stop))
+    return children
+
+
+def _expand(feed: Feed, stop: int, children: dict[int, list[int]]) -> list[int]:
+    """A rule on a station applies to its stops."""
+    if feed.location_type[stop] == 1:
+        return children.get(stop, [])
+    return [stop]
+
+
+def build_timetable(
+    feed: Feed, date: dt.date, *, min_transfer_s: int = 120, walk_m: float = 0.0
+) -> Timetable:
+    """Build the timetable of a date from a feed (see Feed.timetable)."""
+    if min_transfer_s < 0:
+        raise ValueError("min_transfer_s must not be negative")
+    if walk_m < 0:
+        raise ValueError("walk_m must not be negative")
+    trip_feed, trip_shift = _trip_instances(feed, date)
+    conn = _connections(feed, trip_feed, trip_shift)
+    link_start, link_to, link_s, special = _links(feed, min_transfer_s, walk_m)
+
+    special_trips = np.zeros(feed.n_trips, dtype=bool)
+    special_routes = np.zeros(len(feed.route_ids), dtype=bool)
+    for rules in special.values():
+        for rule in rules:
+            for t in (rule.from_trip, rule.to_trip):
+                if t >= 0:
+                    special_trips[t] = True
+            for r in (rule.from_route, rule.to_route):
+                if r >= 0:
+                    special_routes[r] = True
+    special_trips |= special_routes[feed.trip_route]
+
+    return Timetable(
+        feed=feed,
+        date=date,
+        min_transfer_s=min_transfer_s,
+        walk_m=walk_m,
+        dep_stop=conn[0].astype(np.int32),
+        arr_stop=conn[1].astype(np.int32),
+        dep_s=conn[2],
+        arr_s=conn[3],
+        trip=conn[4].astype(np.int32),
+        can_board=conn[5].astype(bool),
+        can_alight=conn[6].astype(bool),
+        trip_feed=trip_feed.astype(np.int32),
+        trip_shift_s=trip_shift,
+        trip_is_special=special_trips[trip_feed],
+        link_start=link_start,
+        link_to=link_to,
+        link_s=link_s,
+        special_rules=special,
+    )
+
+
+def _trip_instances(feed: Feed, date: dt.date) -> tuple[IntArray, IntArray]:
+    """Return (feed trip, time shift) of every trip run that can matter on the date."""
+    has_frequencies = np.zeros(feed.n_trips, dtype=bool)
+    for frequency in feed.frequencies:
+        has_frequencies[frequency.trip] = True
+    first_dep = np.full(feed.n_trips, -1, dtype=np.int64)
+    last_arr = np.full(feed.n_trips, -1, dtype=np.int64)
+    nonempty = feed.trip_start[1:] > feed.trip_start[:-1]
+    first_dep[nonempty] = feed.st_dep[feed.trip_start[:-1][nonempty]]
+    last_arr[nonempty] = feed.st_arr[feed.trip_start[1:][nonempty] - 1]
+    latest = int(last_arr.max()) if feed.n_trips else 0
+    for frequency in feed.frequencies:
+        span = int(last_arr[frequency.trip] - first_dep[frequency.trip])
+        latest = max(latest, frequency.end_s + span)
+    trips: list[IntArray] = []
+    shifts: list[IntArray] = []
+    # Trips of earlier days matter while they still run after midnight of the date.
+    for offset in range(-(latest // DAY_S), 2):
+        day = date + dt.timedelta(days=offset)
+        running = feed.services_on(day)[feed.trip_service] & nonempty
+        plain = np.flatnonzero(running & ~has_frequencies)
+        trips.append(plain.astype(np.int64))
+        shifts.append(np.full(len(plain), offset * DAY_S, dtype=np.int64))
+        for frequency in feed.frequencies:
+            if not running[frequency.trip]:
+                continue
+            starts = np.arange(
+                frequency.start_s, frequency.end_s, frequency.headway_s, dtype=np.int64
+            )
+            trips.append(np.full(len(starts), frequency.trip, dtype=np.int64))
+            shifts.append(starts - first_dep[frequency.trip] + offset * DAY_S)
+    return np.concatenate(trips), np.concatenate(shifts)
+
+
+def _connections(
+    feed: Feed, trip_feed: IntArray, trip_shift: IntArray
+) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]:
+    """Expand trip instances into connections sorted by (departure, arrival, trip, position)."""
+    start = feed.trip_start[trip_feed]
+    count = np.maximum(feed.trip_start[trip_feed + 1] - start - 1, 0)
+    instance = np.repeat(np.arange(len(trip_feed), dtype=np.int64), count)
+    # Row of the departure stop_time: start of its trip plus its position in the trip.
+    offsets = np.cumsum(count) - count
+    position = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(offsets, count)
+    row = np.repeat(start, count) + position
+    shift = trip_shift[instance]
+    dep = feed.st_dep[row] + shift
+    arr = feed.st_arr[row + 1] + shift
+    # Nobody can board a connection that leaves before midnight of the date.
+    keep = dep >= 0
+    row, instance, dep, arr = row[keep], instance[keep], dep[keep], arr[keep]
+    order = np.lexsort((row, instance, arr, dep))
+    row, instance, dep, arr = row[order], instance[order], dep[order], arr[order]
+    return (
+        feed.st_stop[row].astype(np.int64),
+        feed.st_stop[row + 1].astype(np.int64),
+        dep,
+        arr,
+        instance,
+        (feed.st_pickup[row] != 1).astype(np.int64),
+        (feed.st_dropoff[row + 1] != 1).astype(np.int64),
+    )
+
+
+def _links(
+    feed: Feed, min_transfer_s: int, walk_m: float
+) -> tuple[IntArray, Int32Array, IntArray, dict[tuple[int, int], list[TransferRule]]]:
+    """Default transfer time of every stop pair one can change between, and the special rules."""
+    default: dict[tuple[int, int], int] = {}
+    used = np.unique(feed.st_stop)
+    for stop in used:
+        default[(int(stop), int(stop))] = min_transfer_s
+    # Stops of one station count as one place to change at.
+    siblings: dict[int, list[int]] = defaultdict(list)
+    for stop in used:
+        if feed.parent[stop] >= 0:
+            siblings[int(feed.parent[stop])].append(int(stop))
+    for group in siblings.values():
+        for a in group:
+            for b in group:
+                if a != b:
+                    default[(a, b)] = _walk_between(feed, a, b, min_transfer_s)
+    if walk_m > 0:
+        for a, b, distance in _pairs_within(feed, used, walk_m):
+            default[(a, b)] = walk_seconds(distance, min_transfer_s)
+
+    children = _children(feed)
+
+    def exactness(rule: TransferRule) -> int:
+        return int(feed.location_type[rule.from_stop] != 1) + int(
+            feed.location_type[rule.to_stop] != 1
+        )
+
+    # Among rules for the same stops, a rule naming the stops beats one naming their stations,
+    # and among equals the first row of the file wins.
+    ranked = sorted(feed.transfers, key=lambda r: (-r.specificity, -exactness(r), r.line))
+    set_by_rule: set[tuple[int, int]] = set()
+    special: dict[tuple[int, int], list[TransferRule]] = defaultdict(list)
+    for rule in ranked:
+        for a in _expand(feed, rule.from_stop, children):
+            for b in _expand(feed, rule.to_stop, children):
+                if rule.specificity:
+                    special[(a, b)].append(_at(rule, a, b))
+                    default.setdefault((a, b), FORBIDDEN)
+                elif (a, b) not in set_by_rule:
+                    set_by_rule.add((a, b))
+                    walk = _walk_between(feed, a, b, min_transfer_s)
+                    default[(a, b)] = _rule_s(_at(rule, a, b), walk, min_transfer_s)
+
+    pairs = sorted(default)
+    link_from = np.array([p[0] for p in pairs], dtype=np.int64)
+    link_start = np.searchsorted(link_from, np.arange(feed.n_stops + 1)).astype(np.int64)
+    link_to = np.array([p[1] for p in pairs], dtype=np.int32)
+    link_s = np.array([default[p] for p in pairs], dtype=np.int64)
+    return link_start, link_to, link_s, dict(special)
+
+
+def _at(rule: TransferRule, a: int, b: int) -> TransferRule:
+    if rule.from_stop == a and rule.to_stop == b:
+        return rule
+    return TransferRule(
+        from_stop=a,
+        to_stop=b,
+        transfer_type=rule.transfer_type,
+        min_transfer_s=rule.min_transfer_s,
+        from_trip=rule.from_trip,
+        to_trip=rule.to_trip,
+        from_route=rule.from_route,
+        to_route=rule.to_route,
+        line=rule.line,
+    )
+
+
+def _walk_between(feed: Feed, a: int, b: int, min_transfer_s: int) -> int:
+    distance = float(
+        haversine_m(
+            float(feed.stop_lat[a]),
+            float(feed.stop_lon[a]),
+            feed.stop_lat[b : b + 1],
+            feed.stop_lon[b : b + 1],
+        )[0]
+    )
+    return walk_seconds(distance, min_transfer_s) if a != b else min_transfer_s
+
+
+def _pairs_within(feed: Feed, stops: Int32Array, walk_m: float) -> list[tuple[int, int, float]]:
+    """Return ordered pairs of different stops within walk_m of each other (a latitude sweep)."""
+    stops = stops[~np.isnan(feed.stop_lat[stops])]
+    order = stops[np.argsort(feed.stop_lat[stops], kind="stable")]
+    lat = feed.stop_lat[order]
+    lon = feed.stop_lon[order]
+    band = walk_m / 111_000.0 * 1.01 + 1e-9
+    pairs: list[tuple[int, int, float]] = []
+    for i, stop in enumerate(order):
+        hi = int(np.searchsorted(lat, lat[i] + band, side="right"))
+        if hi <= i + 1:
+            continue
+        distance = haversine_m(float(lat[i]), float(lon[i]), lat[i + 1 : hi], lon[i + 1 : hi])
+        for j in np.flatnonzero(distance <= walk_m):
+            other = int(order[i + 1 + int(j)])
+            pairs.append((int(stop), other, float(distance[j])))
+            pairs.append((other, int(stop), float(distance[j])))
+    return pairs
