@@ -1,19 +1,28 @@
 """Transit: the GTFS connectivity engine (pure Python + numpy/pyarrow; never imports Django)."""
 
+from transit.compare import Comparison, PairChange, compare
 from transit.errors import FeedError
 from transit.feed import Feed, load_feed
+from transit.indicators import Analysis, PairIndicators, PlaceIndicators, analyse
 from transit.journeys import Journey, all_pairs, board_values, journeys, journeys_to
 from transit.places import Place, place_stops, read_places
 from transit.timetable import Timetable
 
 __all__ = [
+    "Analysis",
+    "Comparison",
     "Feed",
     "FeedError",
     "Journey",
+    "PairChange",
+    "PairIndicators",
     "Place",
+    "PlaceIndicators",
     "Timetable",
     "all_pairs",
+    "analyse",
     "board_values",
+    "compare",
     "journeys",
     "journeys_to",
     "load_feed",

@@ -1,0 +1,369 @@
+"""Connectivity indicators between places on one date: journeys, times, direct trips, commuting.
+
+All times are seconds after midnight of the analysed date. A commute from A to B is possible
+when A→B has a journey arriving by 08:00 and B→A has a journey leaving at 17:00 or later; the
+same test is repeated on the Saturday and Sunday of the date's ISO week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from transit.feed import Feed
+from transit.journeys import Journey, journeys_to
+from transit.places import Place, place_stops
+from transit.timetable import DAY_S, Timetable
+
+IntArray = npt.NDArray[np.int64]
+
+ARRIVE_BY_S = 8 * 3600
+LEAVE_FROM_S = 17 * 3600
+SATURDAY = 5
+SUNDAY = 6
+
+# Called as progress(done, total) after each destination of each day has been scanned.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class PairIndicators:
+    """The indicators of one ordered pair of places on the analysed date."""
+
+    origin: str
+    destination: str
+    journeys: int
+    direct_trips: int
+    first_departure_s: int | None
+    last_departure_s: int | None
+    fastest_s: int | None
+    median_s: float | None
+    latest_departure_arriving_by_0800_s: int | None
+    earliest_arrival_departing_from_1700_s: int | None
+    commute_possible: bool
+    fewest_transfers: int | None
+    saturday_commute_possible: bool
+    sunday_commute_possible: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the pair in the JSON shape of the command line (required keys first)."""
+        return {
+            "from": self.origin,
+            "to": self.destination,
+            "journeys": self.journeys,
+            "direct_trips": self.direct_trips,
+            "first_departure_s": self.first_departure_s,
+            "last_departure_s": self.last_departure_s,
+            "fastest_s": self.fastest_s,
+            "median_s": _number(self.median_s),
+            "latest_departure_arriving_by_0800_s": self.latest_departure_arriving_by_0800_s,
+            "earliest_arrival_departing_from_1700_s": self.earliest_arrival_departing_from_1700_s,
+            "commute_possible": self.commute_possible,
+            "fewest_transfers": self.fewest_transfers,
+            "saturday_commute_possible": self.saturday_commute_possible,
+            "sunday_commute_possible": self.sunday_commute_possible,
+        }
+
+
+@dataclass(frozen=True)
+class PlaceIndicators:
+    """What one place can reach by commuting; population figures when any place has one."""
+
+    name: str
+    stops: int
+    population: int | None
+    commute_destinations: tuple[str, ...]
+    commute_origins: tuple[str, ...]
+    saturday_commute_destinations: tuple[str, ...]
+    sunday_commute_destinations: tuple[str, ...]
+    # Sum of the populations of the places this one can commute to, and its share of the
+    # population of all the other places; a place without a population counts as none.
+    commute_population: int | None
+    commute_population_share: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the place in the JSON shape of the command line (name and stops first)."""
+        return {
+            "name": self.name,
+            "stops": self.stops,
+            "population": self.population,
+            "commute_destinations": len(self.commute_destinations),
+            "commute_origins": len(self.commute_origins),
+            "saturday_commute_destinations": len(self.saturday_commute_destinations),
+            "sunday_commute_destinations": len(self.sunday_commute_destinations),
+            "commute_population": self.commute_population,
+            "commute_population_share": self.commute_population_share,
+            "commute_destination_names": list(self.commute_destinations),
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The indicators of every place and every ordered pair of different places on one date."""
+
+    date: dt.date
+    places: list[PlaceIndicators]
+    pairs: list[PairIndicators]
+
+    def pair(self, origin: str, destination: str) -> PairIndicators:
+        """Return the indicators of one ordered pair; KeyError when there is no such pair."""
+        for pair in self.pairs:
+            if pair.origin == origin and pair.destination == destination:
+                return pair
+        raise KeyError((origin, destination))
+
+    def place(self, name: str) -> PlaceIndicators:
+        """Return the indicators of one place; KeyError when there is no such place."""
+        for place in self.places:
+            if place.name == name:
+                return place
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the analysis in the JSON shape of the command line."""
+        return {
+            "date": self.date.isoformat(),
+            "places": [p.to_dict() for p in self.places],
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
+
+
+def _number(value: float | None) -> float | int | None:
+    """Seconds that happen to be whole are written as integers."""
+    if value is None or not float(value).is_integer():
+        return value
+    return int(value)
+
+
+def weekend_of(date: dt.date) -> tuple[dt.date, dt.date]:
+    """Return the Saturday and Sunday of the ISO week containing the date."""
+    monday = date - dt.timedelta(days=date.weekday())
+    return monday + dt.timedelta(days=SATURDAY), monday + dt.timedelta(days=SUNDAY)
+
+
+def latest_departure_arriving_by(
+    found: Sequence[Journey], limit_s: int = ARRIVE_BY_S
+) -> int | None:
+    """Return the latest departure among journeys arriving by limit_s, or None."""
+    departures = [j.departure_s for j in found if j.arrival_s <= limit_s]
+    return max(departures) if departures else None
+
+
+def earliest_arrival_departing_from(
+    found: Sequence[Journey], limit_s: int = LEAVE_FROM_S
+) -> int | None:
+    """Return the earliest arrival among journeys departing at or after limit_s, or None."""
+    arrivals = [j.arrival_s for j in found if j.departure_s >= limit_s]
+    return min(arrivals) if arrivals else None
+
+
+def is_commute_possible(outward: Sequence[Journey], homeward: Sequence[Journey]) -> bool:
+    """Return whether one can arrive by 08:00 on the outward leg and leave at 17:00 or later."""
+    return (
+        latest_departure_arriving_by(outward) is not None
+        and earliest_arrival_departing_from(homeward) is not None
+    )
+
+
+def pair_indicators(
+    origin: str,
+    destination: str,
+    found: Sequence[Journey],
+    homeward: Sequence[Journey],
+    *,
+    direct_trips: int = 0,
+    saturday_commute_possible: bool = False,
+    sunday_commute_possible: bool = False,
+) -> PairIndicators:
+    """Return the indicators of a pair from its journeys and those of the way back."""
+    durations = [j.duration_s for j in found]
+    return PairIndicators(
+        origin=origin,
+        destination=destination,
+        journeys=len(found),
+        direct_trips=direct_trips,
+        first_departure_s=min((j.departure_s for j in found), default=None),
+        last_departure_s=max((j.departure_s for j in found), default=None),
+        fastest_s=min(durations, default=None),
+        median_s=float(statistics.median(durations)) if durations else None,
+        latest_departure_arriving_by_0800_s=latest_departure_arriving_by(found),
+        earliest_arrival_departing_from_1700_s=earliest_arrival_departing_from(found),
+        commute_possible=is_commute_possible(found, homeward),
+        fewest_transfers=min((j.transfers for j in found), default=None),
+        saturday_commute_possible=saturday_commute_possible,
+        sunday_commute_possible=sunday_commute_possible,
+    )
+
+
+class DirectTrips:
+    """Counts trips that call at a stop of one place and later at a stop of another."""
+
+    def __init__(self, timetable: Timetable) -> None:
+        self.timetable = timetable
+        self._first_board: dict[tuple[int, ...], IntArray] = {}
+        self._last_alight: dict[tuple[int, ...], IntArray] = {}
+
+    def _mask(self, stops: Collection[int]) -> npt.NDArray[np.bool_]:
+        mask = np.zeros(self.timetable.feed.n_stops, dtype=bool)
+        mask[list(stops)] = True
+        return mask
+
+    def first_board(self, stops: Collection[int]) -> IntArray:
+        """Per trip instance, the first connection boardable at these stops in the window."""
+        key = tuple(sorted(stops))
+        if key not in self._first_board:
+            tt = self.timetable
+            at = self._mask(stops)[tt.dep_stop]
+            # Connections are sorted by departure, and within one trip that is its stop order.
+            chosen = np.flatnonzero(tt.can_board & at & (tt.dep_s >= 0) & (tt.dep_s < DAY_S))
+            first = np.full(tt.n_trips, np.iinfo(np.int64).max, dtype=np.int64)
+            trips, index = np.unique(tt.trip[chosen], return_index=True)
+            first[trips] = chosen[index]
+            self._first_board[key] = first
+        return self._first_board[key]
+
+    def last_alight(self, stops: Collection[int]) -> IntArray:
+        """Per trip instance, the last connection that lets passengers off at these stops."""
+        key = tuple(sorted(stops))
+        if key not in self._last_alight:
+            tt = self.timetable
+            at = self._mask(stops)[tt.arr_stop]
+            chosen = np.flatnonzero(tt.can_alight & at)[::-1]
+            last = np.full(tt.n_trips, -1, dtype=np.int64)
+            trips, index = np.unique(tt.trip[chosen], return_index=True)
+            last[trips] = chosen[index]
+            self._last_alight[key] = last
+        return self._last_alight[key]
+
+    def count(self, origin_stops: Collection[int], destination_stops: Collection[int]) -> int:
+        """Return the number of trip instances leaving an origin stop in [00:00, 24:00) for the destination."""
+        if not origin_stops or not destination_stops:
+            return 0
+        board = self.first_board(origin_stops)
+        alight = self.last_alight(destination_stops)
+        return int(np.count_nonzero(board <= alight))
+
+
+def _commutes(
+    timetable: Timetable,
+    stops: Mapping[str, list[int]],
+    tick: Callable[[], None],
+) -> dict[tuple[str, str], list[Journey]]:
+    """Return the journeys between every ordered pair of different places, ticking per destination."""
+    result: dict[tuple[str, str], list[Journey]] = {}
+    for destination, destination_stops in stops.items():
+        origins = {k: v for k, v in stops.items() if k != destination}
+        if destination_stops:
+            for origin, found in journeys_to(timetable, origins, destination_stops).items():
+                result[(origin, destination)] = found
+        else:
+            for origin in origins:
+                result[(origin, destination)] = []
+        tick()
+    return result
+
+
+def analyse(
+    feed: Feed,
+    places: Sequence[Place],
+    date: dt.date,
+    *,
+    radius_m: float = 1000.0,
+    min_transfer_s: int = 120,
+    walk_m: float = 0.0,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Return the connectivity indicators of every pair of places on the date and its weekend."""
+    names = [p.name for p in places]
+    if len(set(names)) != len(names):
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"place names must be unique: {', '.join(duplicates)}")
+    stops = place_stops(feed, list(places), radius_m)
+    saturday, sunday = weekend_of(date)
+    days = list(dict.fromkeys((date, saturday, sunday)))
+    total = len(days) * len(places)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    timetables: dict[dt.date, Timetable] = {}
+    found: dict[dt.date, dict[tuple[str, str], list[Journey]]] = {}
+    for day in days:
+        timetables[day] = feed.timetable(day, min_transfer_s=min_transfer_s, walk_m=walk_m)
+        found[day] = _commutes(timetables[day], stops, tick)
+
+    direct = DirectTrips(timetables[date])
+    pairs: list[PairIndicators] = []
+    for origin in names:
+        for destination in names:
+            if origin == destination:
+                continue
+            key, back = (origin, destination), (destination, origin)
+            pairs.append(
+                pair_indicators(
+                    origin,
+                    destination,
+                    found[date][key],
+                    found[date][back],
+                    direct_trips=direct.count(stops[origin], stops[destination]),
+                    saturday_commute_possible=is_commute_possible(
+                        found[saturday][key], found[saturday][back]
+                    ),
+                    sunday_commute_possible=is_commute_possible(
+                        found[sunday][key], found[sunday][back]
+                    ),
+                )
+            )
+    return Analysis(date=date, places=place_indicators(places, stops, pairs), pairs=pairs)
+
+
+def place_indicators(
+    places: Sequence[Place], stops: Mapping[str, Collection[int]], pairs: Sequence[PairIndicators]
+) -> list[PlaceIndicators]:
+    """Return, per place, where it can commute to and the population that represents."""
+    population = {p.name: p.population for p in places}
+    has_population = any(p.population is not None for p in places)
+    outgoing_of: dict[str, list[PairIndicators]] = {p.name: [] for p in places}
+    commute_origins: dict[str, list[str]] = {p.name: [] for p in places}
+    for pair in pairs:
+        outgoing_of[pair.origin].append(pair)
+        if pair.commute_possible:
+            commute_origins[pair.destination].append(pair.origin)
+    result: list[PlaceIndicators] = []
+    for place in places:
+        outgoing = outgoing_of[place.name]
+        destinations = tuple(p.destination for p in outgoing if p.commute_possible)
+        commute_population: int | None = None
+        share: float | None = None
+        if has_population:
+            commute_population = sum(population[d] or 0 for d in destinations)
+            others = sum(population[p.destination] or 0 for p in outgoing)
+            share = commute_population / others if others else 0.0
+        result.append(
+            PlaceIndicators(
+                name=place.name,
+                stops=len(stops[place.name]),
+                population=place.population,
+                commute_destinations=destinations,
+                commute_origins=tuple(commute_origins[place.name]),
+                saturday_commute_destinations=tuple(
+                    p.destination for p in outgoing if p.saturday_commute_possible
+                ),
+                sunday_commute_destinations=tuple(
+                    p.destination for p in outgoing if p.sunday_commute_possible
+                ),
+                commute_population=commute_population,
+                commute_population_share=share,
+            )
+        )
+    return result
