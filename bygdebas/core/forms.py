@@ -4,10 +4,21 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.mail import send_templated_mail
 from bygdebas.core.models import Role
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when it names one of the form's."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
 
 
 class LoginForm(AuthenticationForm):

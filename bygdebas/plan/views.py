@@ -21,6 +21,7 @@ from bygdebas.core.access import (
     current_network,
     role_required,
 )
+from bygdebas.core.forms import add_service_errors
 from bygdebas.plan import forms, reports, services
 from bygdebas.plan.access import (
     get_action_for_user,
@@ -31,11 +32,6 @@ from bygdebas.plan.access import (
 from bygdebas.plan.followup import build_follow_up
 from bygdebas.plan.importer import PlanImportError, parse_plan_document
 from bygdebas.plan.models import Action, Plan
-
-
-def _form_errors(form: Any, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def _current_plan(network: Any) -> Plan | None:
@@ -182,7 +178,7 @@ def plan_import_save(request: HttpRequest) -> HttpResponse:
                     source_filename=plan_form.cleaned_data.get("source_filename", ""),
                 )
             except ValidationError as error:
-                _form_errors(plan_form, error)
+                add_service_errors(plan_form, error)
             else:
                 messages.success(
                     request,
@@ -353,7 +349,7 @@ def _activity_form_page(request: HttpRequest, *, plan: Plan, activity: Any = Non
                 activity=activity,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The activity was saved."))
             return redirect("plan:activity-detail", pk=saved.pk)
@@ -495,7 +491,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
                 created_by=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The action was logged."))
             return redirect("plan:action-detail", pk=action.pk)
@@ -546,7 +542,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 attachment=attachment,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The action was saved."))
             return redirect("plan:action-detail", pk=action.pk)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
@@ -14,15 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bygdebas.core.access import READ_ROLES, WRITE_ROLES, current_network, role_required
+from bygdebas.core.forms import add_service_errors
 from bygdebas.events.access import get_body_for_user, get_meeting_for_user
 from bygdebas.events.forms_bodies import BodyForm, MeetingForm, YearForm
 from bygdebas.events.models import BodyMeeting, PartnershipBody
 from bygdebas.events.services import bodies as services
-
-
-def _form_errors(form: Any, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def _year(request: HttpRequest) -> int:
@@ -67,7 +61,7 @@ def _body_form_page(request: HttpRequest, *, body: PartnershipBody | None = None
         try:
             saved = services.save_body(network=network, body=body, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The body was saved."))
             return redirect("events:body-detail", pk=saved.pk)
@@ -128,7 +122,7 @@ def _meeting_form_page(
                 user=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect("events:body-detail", pk=body.pk)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bygdebas.core.access import READ_ROLES, WRITE_ROLES, current_network, role_required
+from bygdebas.core.forms import add_service_errors
 from bygdebas.events import exports
 from bygdebas.events.access import (
     get_attachment_for_user,
@@ -38,15 +37,6 @@ PAGE_SIZE = 50
 
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @role_required(READ_ROLES)
@@ -92,7 +82,7 @@ def _event_form_page(request: HttpRequest, *, event: Event | None = None) -> Htt
                 user=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The event was saved."))
             return redirect("events:staff-event-detail", pk=saved.pk)
@@ -234,7 +224,7 @@ def event_outcome(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if event.held_action_id:
                 messages.success(
