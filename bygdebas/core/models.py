@@ -207,6 +207,21 @@ class Municipality(models.Model):
         return self.name
 
 
+def municipality_field(
+    **overrides: Any,
+) -> models.ForeignKey[Municipality | None, Municipality | None]:
+    """An optional "in which municipality" link, as actions, events and bodies have."""
+    options: dict[str, Any] = {
+        "verbose_name": _("municipality"),
+        "on_delete": models.SET_NULL,
+        "null": True,
+        "blank": True,
+        "related_name": "+",
+    }
+    options.update(overrides)
+    return models.ForeignKey("core.Municipality", **options)
+
+
 class Town(models.Model):
     """A named place with a position: municipal seats, towns in neighbouring counties, rail nodes."""
 

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bygdebas.core.models import municipality_field
+
 if TYPE_CHECKING:
     from bygdebas.core.models import Network
 
@@ -108,14 +110,7 @@ class Event(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     place_name = models.CharField(_("place"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    municipality = models.ForeignKey(
-        "core.Municipality",
-        verbose_name=_("municipality"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    municipality = municipality_field()
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     video_url = models.URLField(
@@ -370,14 +365,7 @@ class PartnershipBody(models.Model):
     owner = models.CharField(
         _("convened by"), max_length=200, help_text=_("E.g. Region Örebro län, Lekebergs kommun.")
     )
-    municipality = models.ForeignKey(
-        "core.Municipality",
-        verbose_name=_("municipality"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    municipality = municipality_field()
     representatives = models.CharField(_("our representatives"), max_length=300, blank=True)
     description = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)

@@ -14,6 +14,8 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.models import municipality_field
+
 if TYPE_CHECKING:
     from bygdebas.core.models import Network
 
@@ -202,14 +204,7 @@ class Action(models.Model):
     activities = models.ManyToManyField(
         Activity, verbose_name=_("activities"), related_name="actions"
     )
-    municipality = models.ForeignKey(
-        "core.Municipality",
-        verbose_name=_("municipality"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    municipality = municipality_field()
     participants = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
     link = models.URLField(_("link"), blank=True, max_length=500)
     attachment = models.FileField(
