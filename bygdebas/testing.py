@@ -33,6 +33,7 @@ from django.utils.translation import gettext
 
 from bygdebas.core.models import County, Municipality, Network, Role, User
 from bygdebas.events.models import BodyMeeting, Event, PartnershipBody, Registration
+from bygdebas.members.models import Engagement, Membership, Organisation, Person
 from bygdebas.plan.models import Action, Activity, Area, Plan, Target
 
 PASSWORD = "a-test-password-1"
@@ -181,6 +182,40 @@ def make_meeting(*, body: PartnershipBody, **overrides: Any) -> BodyMeeting:
     return BodyMeeting.objects.create(body=body, **defaults)
 
 
+def make_organisation(*, network: Network, **overrides: Any) -> Organisation:
+    n = next(_sequence)
+    defaults: dict[str, Any] = {
+        "name": f"Byalaget Testby {n}",
+        "kind": Organisation.Kind.VILLAGE,
+        "locality": f"Testby {n}",
+    }
+    defaults.update(overrides)
+    return Organisation.objects.create(network=network, **defaults)
+
+
+def make_person(*, network: Network, **overrides: Any) -> Person:
+    n = next(_sequence)
+    defaults: dict[str, Any] = {"name": f"Person Personsson {n}", "email": f"person{n}@example.org"}
+    defaults.update(overrides)
+    return Person.objects.create(network=network, **defaults)
+
+
+def make_engagement(*, person: Person, organisation: Organisation, **overrides: Any) -> Engagement:
+    defaults: dict[str, Any] = {"role": Engagement.Role.CONTACT}
+    defaults.update(overrides)
+    return Engagement.objects.create(person=person, organisation=organisation, **defaults)
+
+
+def make_membership(*, organisation: Organisation, **overrides: Any) -> Membership:
+    defaults: dict[str, Any] = {
+        "year": 2025,
+        "status": Membership.Status.ACTIVE,
+        "applied_at": timezone.now(),
+    }
+    defaults.update(overrides)
+    return Membership.objects.create(organisation=organisation, **defaults)
+
+
 def client_for(network: Network, user: User | None = None) -> Client:
     """A client on the network's host name, logged in as ``user`` when given."""
     client = Client(HTTP_HOST=network.domain)
@@ -199,6 +234,8 @@ class CastMixin:
     sara: User
     cecilia: User
     david: User
+    cecilia_org: Organisation
+    cecilia_person: Person
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -213,6 +250,13 @@ class CastMixin:
             email="cecilia@a.test", role=Role.Kind.CONTACT, network=cls.network_a
         )
         cls.david = make_user(email="david@b.test", role=Role.Kind.STAFF, network=cls.network_b)
+        # Cecilia's organisation: a member of A, with her as its contact person.
+        cls.cecilia_org = make_organisation(network=cls.network_a, name="Cecilias byalag")
+        cls.cecilia_person = make_person(
+            network=cls.network_a, name="Cecilia Carlsson", email="cecilia@a.test", user=cls.cecilia
+        )
+        make_engagement(person=cls.cecilia_person, organisation=cls.cecilia_org)
+        make_membership(organisation=cls.cecilia_org, year=timezone.localdate().year)
 
     def as_user(self, user: User | None, network: Network | None = None) -> Client:
         return client_for(network or self.network_a, user)

@@ -263,6 +263,7 @@ class AuditEntry(models.Model):
         FORM = "form", _("Form")
         IMPORT = "import", _("Import")
         ADMIN = "admin", _("Admin")
+        SELF_SERVICE = "self_service", _("Self-service")
         SYSTEM = "system", _("System")
 
     network = models.ForeignKey(

@@ -7,14 +7,26 @@ his own host and 403 on A's host; afterwards A's data is unchanged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.test import TestCase
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from bygdebas.core.models import Role
+from bygdebas.core.tests.matrix import (
+    ADMIN_PAGE,
+    APPROVE_ROW,
+    PUBLIC,
+    PUBLIC_ROW,
+    READ_PAGE,
+    READ_ROW,
+    WRITE_PAGE,
+    WRITE_ROW,
+    Entry,
+    MatrixMixin,
+    all_matrices,
+    url_names,
+)
 from bygdebas.events.models import BodyMeeting, Event, EventAttachment, Registration
 from bygdebas.plan.models import Action, Activity, Area, Plan
 from bygdebas.testing import (
@@ -28,37 +40,6 @@ from bygdebas.testing import (
     make_registration,
     make_target,
 )
-
-OK, LOGIN = "ok", "login"
-CAST = ("anonymous", "anna", "bertil", "sara", "cecilia", "david_on_a", "david_on_b")
-
-
-def expect(
-    anonymous: Any, anna: Any, bertil: Any, sara: Any, cecilia: Any, on_a: Any, on_b: Any
-) -> dict:
-    return dict(zip(CAST, (anonymous, anna, bertil, sara, cecilia, on_a, on_b), strict=True))
-
-
-PUBLIC = expect(OK, OK, OK, OK, OK, OK, OK)
-# Public pages about one of A's rows: anyone on A's host, nobody on B's.
-PUBLIC_ROW = expect(OK, OK, OK, OK, OK, OK, 404)
-# Pages about A's rows: read roles see them; the outsider's own host does not have them.
-READ_ROW = expect(LOGIN, OK, OK, OK, 403, 403, 404)
-WRITE_ROW = expect(LOGIN, OK, OK, 403, 403, 403, 404)
-# Pages without a row: the outsider sees his own network's version.
-READ_PAGE = expect(LOGIN, OK, OK, OK, 403, 403, OK)
-WRITE_PAGE = expect(LOGIN, OK, OK, 403, 403, 403, OK)
-APPROVE_ROW = expect(LOGIN, OK, 403, OK, 403, 403, 403)
-ADMIN_PAGE = expect(LOGIN, OK, 403, 403, 403, 403, 403)
-
-
-@dataclass(frozen=True)
-class Entry:
-    expected: dict
-    method: str = "get"
-    kwargs: str = ""  # which fixture row fills the URL: year, area, activity, action, role
-    data: tuple[tuple[str, str], ...] = ()
-
 
 MATRIX: dict[str, Entry] = {
     "public:home": Entry(PUBLIC),
@@ -138,31 +119,20 @@ MATRIX: dict[str, Entry] = {
     "events:meeting-delete": Entry(WRITE_ROW, method="post", kwargs="meeting"),
 }
 
-# Django's admin is for installation operators (superusers) only and is tested by Django;
-# test_admin_is_closed_to_network_roles below proves network roles cannot get in.
-EXCLUDED_NAMESPACES = {"admin"}
 
+class PermissionMatrixTests(MatrixMixin, CastMixin, TestCase):
+    MATRIX = MATRIX
+    SECRETS = (
+        "A-plan-secret",
+        "A-action-secret",
+        "minutes",
+        "A-event-secret",
+        "A-person-secret",
+        "A-body-secret",
+        "A-attachment-title-secret",
+        "A-attachment-content-secret",
+    )
 
-def url_names() -> set[str]:
-    names: set[str] = set()
-
-    def walk(patterns: list[Any], namespace: str = "") -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                ns = pattern.namespace or ""
-                if ns in EXCLUDED_NAMESPACES:
-                    continue
-                walk(pattern.url_patterns, f"{namespace}{ns}:" if ns else namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                names.add(f"{namespace}{pattern.name}")
-            elif isinstance(pattern, URLPattern):
-                raise AssertionError(f"URL pattern {pattern.pattern} has no name")
-
-    walk(get_resolver().url_patterns)
-    return names
-
-
-class PermissionMatrixTests(CastMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -226,17 +196,6 @@ class PermissionMatrixTests(CastMixin, TestCase):
                 return {"uidb64": "MQ", "token": "set-password"}
         return {}
 
-    def client_as(self, who: str) -> Any:
-        return {
-            "anonymous": self.as_anonymous,
-            "anna": self.as_anna,
-            "bertil": self.as_bertil,
-            "sara": self.as_sara,
-            "cecilia": self.as_cecilia,
-            "david_on_a": lambda: self.as_user(self.david, self.network_a),
-            "david_on_b": self.as_david,
-        }[who]()
-
     def fingerprint(self) -> tuple:
         """Everything of network A a stranger could try to change."""
         return (
@@ -278,59 +237,17 @@ class PermissionMatrixTests(CastMixin, TestCase):
         )
 
     def test_every_url_has_an_entry(self) -> None:
-        missing = url_names() - set(MATRIX)
-        stale = set(MATRIX) - url_names()
+        matrices = all_matrices()
+        missing = url_names() - set(matrices)
+        stale = set(matrices) - url_names()
         self.assertEqual(missing, set(), "URLs without a permission-matrix entry")
         self.assertEqual(stale, set(), "matrix entries for URLs that no longer exist")
 
     def test_each_url_answers_each_role_as_expected(self) -> None:
-        login_url = reverse("core:login")
-        for name, entry in sorted(MATRIX.items()):
-            url = reverse(name, kwargs=self.kwargs_for(entry))
-            for who, expected in entry.expected.items():
-                with self.subTest(url=name, who=who), transaction.atomic():
-                    client = self.client_as(who)
-                    response = getattr(client, entry.method)(url, dict(entry.data))
-                    if expected == OK:
-                        self.assertIn(response.status_code, {200, 302, 400}, response)
-                        if response.status_code == 302:
-                            self.assertFalse(response["Location"].startswith(login_url))
-                    elif expected == LOGIN:
-                        self.assertEqual(response.status_code, 302)
-                        self.assertTrue(
-                            response["Location"].startswith(login_url), response["Location"]
-                        )
-                    else:
-                        self.assertEqual(response.status_code, expected)
-                    transaction.set_rollback(True)
+        self.check_each_url_answers_each_role_as_expected()
 
     def test_the_outsider_neither_sees_nor_changes_network_a(self) -> None:
-        before = self.fingerprint()
-        for name, entry in sorted(MATRIX.items()):
-            if entry.expected is PUBLIC:
-                continue
-            url = reverse(name, kwargs=self.kwargs_for(entry))
-            clients = [self.as_david()]
-            # A public row is public on its own host (and registering for it is allowed there).
-            if entry.expected is not PUBLIC_ROW:
-                clients.append(self.as_user(self.david, self.network_a))
-            for client in clients:
-                with self.subTest(url=name, host=client.defaults["HTTP_HOST"]):
-                    response = getattr(client, entry.method)(url, dict(entry.data))
-                    self.assertIn(response.status_code, {200, 302, 400, 403, 404})
-                    body = response.content
-                    self.assertNotIn(b"A-plan-secret", body)
-                    self.assertNotIn(b"A-action-secret", body)
-                    self.assertNotIn(b"minutes", body)
-                    for secret in (
-                        "A-event-secret",
-                        "A-person-secret",
-                        "A-body-secret",
-                        "A-attachment-title-secret",
-                        "A-attachment-content-secret",
-                    ):
-                        self.assertNotIn(secret.encode(), body)
-        self.assertEqual(self.fingerprint(), before)
+        self.check_the_outsider_neither_sees_nor_changes_network_a()
 
     def test_public_pages_of_b_show_nothing_of_a(self) -> None:
         for name in ("public:home", "public:about"):
