@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,6 +34,14 @@ class LoginView(RateLimitedMixin, auth_views.LoginView):
     form_class = LoginForm
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        # Contact persons have no office pages: send them to their organisation's self-service.
+        user = self.request.user
+        network = getattr(self.request, "network", None)
+        if user.is_authenticated and user.role_in(network) == Role.Kind.CONTACT:
+            return reverse("members:selfservice-home")
+        return super().get_default_redirect_url()
 
 
 class PasswordResetView(RateLimitedMixin, auth_views.PasswordResetView):
