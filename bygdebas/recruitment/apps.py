@@ -6,3 +6,8 @@ class RecruitmentConfig(AppConfig):
     name = "bygdebas.recruitment"
     label = "recruitment"
     verbose_name = _("Recruitment")
+
+    def ready(self) -> None:
+        from bygdebas.recruitment.metrics import register_recruitment_metrics
+
+        register_recruitment_metrics()

@@ -1,1 +1,176 @@
-"""Models of the recruitment app."""
+"""The outreach pipeline: local groups the network has found and is inviting to become members.
+
+A prospect moves found → contacted → meeting held → member (or declined). Contacts and meetings
+with it are logged in its contact log, and each logs an action (insats) against the plan's
+recruitment activity. The contact name, e-mail and phone are personal data.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bygdebas.core.models import municipality_field
+
+if TYPE_CHECKING:
+    from bygdebas.core.models import Network
+
+
+class Status(models.TextChoices):
+    FOUND = "found", _("Found")
+    CONTACTED = "contacted", _("Contacted")
+    MEETING = "meeting", _("Meeting held")
+    MEMBER = "member", _("Member")
+    DECLINED = "declined", _("Declined")
+
+
+# The order of the pipeline; member and declined are where it ends.
+PIPELINE = [Status.FOUND, Status.CONTACTED, Status.MEETING, Status.MEMBER]
+OPEN_STATUSES = (Status.FOUND, Status.CONTACTED, Status.MEETING)
+
+
+class ProspectQuerySet(models.QuerySet["Prospect"]):
+    def for_network(self, network: Network) -> ProspectQuerySet:
+        return self.filter(network=network)
+
+    def open(self) -> ProspectQuerySet:
+        """Prospects still in the pipeline: neither members nor declined."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: datetime.date) -> ProspectQuerySet:
+        """Open prospects whose next step's date has passed."""
+        return self.open().filter(next_step_on__lt=today)
+
+
+class Prospect(models.Model):
+    """A local group the network has found and would like to welcome as a member."""
+
+    network = models.ForeignKey(
+        "core.Network", verbose_name=_("network"), on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    municipality = municipality_field()
+    locality = models.CharField(_("locality"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=24, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.FOUND
+    )
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_on = models.DateField(_("next step by"), null=True, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_youth_focus = models.BooleanField(
+        _("youth focus"),
+        default=False,
+        help_text=_("A group of or for young people: the plan asks for extra focus on them."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("member organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    converted_on = models.DateField(_("became a member on"), null=True, blank=True)
+    member_action = models.OneToOneField(
+        "plan.Action",
+        verbose_name=_("action logged when it became a member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The next-step date the responsible person was last reminded of: one reminder per date.
+    reminded_for = models.DateField(_("reminded of the next step of"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProspectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prospective member")
+        verbose_name_plural = _("prospective members")
+        ordering = ["name", "pk"]
+        indexes: ClassVar = [
+            models.Index(fields=["network", "status"]),
+            models.Index(fields=["network", "next_step_on"]),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=~Q(status="member") | Q(organisation__isnull=False),
+                name="recruitment_member_has_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.is_open and self.next_step_on is not None and self.next_step_on < today
+
+
+class ProspectContact(models.Model):
+    """One entry in a prospect's contact log: a contact, a meeting, a note or a status change."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("Contact")
+        MEETING = "meeting", _("Meeting")
+        NOTE = "note", _("Note")
+        STATUS = "status", _("Status change")
+
+    prospect = models.ForeignKey(
+        Prospect, verbose_name=_("prospect"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.CONTACT)
+    happened_on = models.DateField(_("date"))
+    text = models.TextField(_("what happened"), blank=True)
+    participants = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
+    action = models.OneToOneField(
+        "plan.Action",
+        verbose_name=_("logged action"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact with a prospect")
+        verbose_name_plural = _("contacts with prospects")
+        ordering = ["-happened_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.happened_on:%Y-%m-%d}: {self.prospect}"
+
+    @property
+    def logs_action(self) -> bool:
+        """Contacts and meetings count as actions in the plan follow-up; notes do not."""
+        return self.kind in {self.Kind.CONTACT, self.Kind.MEETING}
