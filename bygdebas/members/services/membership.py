@@ -374,7 +374,7 @@ def _decide(membership: Membership, status: str, *, actor: User | None, now: dat
         membership,
         actor=actor,
         verb="membership.changed",
-        changes={"status": [Status(old).label, Status(status).label]},
+        changes={"status": [str(old), str(status)]},
     )
 
 
@@ -518,7 +518,7 @@ def register_membership(
         membership,
         actor=actor,
         verb="membership.created",
-        changes={"status": ["", Status(status).label], "year": ["", str(year)]},
+        changes={"status": ["", str(status)], "year": ["", str(year)]},
     )
     return membership
 
@@ -682,7 +682,7 @@ def confirm_renewal(
         actor=None,
         verb="membership.changed",
         source=AuditEntry.Source.SELF_SERVICE,
-        changes={"status": [Status.RENEWAL_REQUESTED.label, Status.ACTIVE.label]},
+        changes={"status": [Status.RENEWAL_REQUESTED.value, Status.ACTIVE.value]},
     )
     _mail_contacts(membership, "members/mail/membership_renewed", base_url=base_url)
     return membership
