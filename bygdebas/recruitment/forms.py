@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.models import Municipality, Network, User
 from bygdebas.members.models import Membership, Organisation
-from bygdebas.members.normalise import name_key
+from bygdebas.members.normalise import name_key, normalise_phone
 from bygdebas.plan.forms import ActivityChoiceField, network_municipalities
 from bygdebas.plan.models import Activity, Area, Plan
 from bygdebas.recruitment.models import Prospect, ProspectContact, Status
@@ -57,6 +57,9 @@ class ProspectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
         self.fields["responsible"].queryset = responsible_choices(network)  # type: ignore[attr-defined]
+
+    def clean_contact_phone(self) -> str:
+        return normalise_phone(self.cleaned_data.get("contact_phone") or "")
 
     def _post_clean(self) -> None:
         # The service validates and saves; the form must not touch the instance.
