@@ -1,0 +1,64 @@
+"""Who may use the privacy pages: staff see and record consents and extracts, administrators
+erase, review retention and read the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import TestCase
+
+from bygdebas.core.models import AuditEntry
+from bygdebas.core.tests.matrix import ADMIN_PAGE, WRITE_ROW, Entry, MatrixMixin
+from bygdebas.members.models import Consent, Person
+from bygdebas.members.services.registry import record_consent
+from bygdebas.testing import CastMixin, make_person
+
+MATRIX: dict[str, Entry] = {
+    "members:privacy-person": Entry(WRITE_ROW, kwargs="person"),
+    "members:privacy-consent-add": Entry(
+        WRITE_ROW, method="post", kwargs="person", data=(("purpose", "Nyhetsbrev"),)
+    ),
+    "members:privacy-legal-basis": Entry(
+        WRITE_ROW, method="post", kwargs="person", data=(("legal_basis", "contract"),)
+    ),
+    "members:privacy-extract-json": Entry(WRITE_ROW, kwargs="person"),
+    "members:privacy-extract-pdf": Entry(WRITE_ROW, kwargs="person"),
+    "members:privacy-consent-withdraw": Entry(WRITE_ROW, method="post", kwargs="consent"),
+    "members:privacy-erase": Entry(ADMIN_PAGE, method="post", kwargs="person"),
+    "members:privacy-retention": Entry(ADMIN_PAGE),
+    "members:privacy-retention-erase": Entry(ADMIN_PAGE, method="post", kwargs="", data=()),
+    "members:privacy-audit-log": Entry(ADMIN_PAGE),
+}
+
+
+class PrivacyMatrixTests(MatrixMixin, CastMixin, TestCase):
+    MATRIX = MATRIX
+    SECRETS = ("A-privacy-person-secret", "A-consent-secret")
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.person = make_person(network=cls.network_a, name="A-privacy-person-secret")
+        cls.consent = record_consent(
+            person=cls.person, purpose="A-consent-secret", source=Consent.Source.STAFF
+        )
+
+    def kwargs_for(self, entry: Entry) -> dict[str, Any]:
+        return {
+            "": {},
+            "person": {"pk": self.person.pk},
+            "consent": {"pk": self.consent.pk},
+        }[entry.kwargs]
+
+    def fingerprint(self) -> Any:
+        return (
+            list(Person.objects.values_list("pk", "name", "email", "legal_basis", "erased_at")),
+            list(Consent.objects.values_list("pk", "purpose", "text", "withdrawn_at")),
+            AuditEntry.objects.count(),
+        )
+
+    def test_each_url_answers_each_role_as_expected(self) -> None:
+        self.check_each_url_answers_each_role_as_expected()
+
+    def test_the_outsider_neither_sees_nor_changes_network_a(self) -> None:
+        self.check_the_outsider_neither_sees_nor_changes_network_a()
