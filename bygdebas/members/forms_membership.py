@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bygdebas.core.models import Network
+from bygdebas.core.models import Municipality, Network
 from bygdebas.members.models import Membership, Organisation, Person
 from bygdebas.members.normalise import normalise_org_number, normalise_phone
 from bygdebas.members.services.membership import next_statuses
@@ -74,11 +74,9 @@ class JoinForm(_CleanContactFields, forms.Form):
         help_text=_("Optional. Ten digits, as 802412-3456."),
     )
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=None, required=False
+        label=_("Municipality"), queryset=Municipality.objects.none(), required=False
     )
-    locality = forms.CharField(
-        label=_("Village or locality"), max_length=100, required=False
-    )
+    locality = forms.CharField(label=_("Village or locality"), max_length=100, required=False)
     email = forms.EmailField(label=_("The organisation's e-mail address"), required=False)
     phone = forms.CharField(label=_("The organisation's phone"), max_length=24, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
@@ -173,7 +171,8 @@ class RenewalForm(_CleanContactFields, forms.Form):
         initial = {name: getattr(organisation, name) for name in self.ORGANISATION_FIELDS}
         if person is not None:
             initial.update(contact_email=person.email, contact_phone=person.phone)
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.person = person
         if person is None:
             del self.fields["contact_email"]
@@ -231,7 +230,9 @@ class MembershipForm(forms.Form):
 
 
 class RegisterMembershipForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2999)
     status = forms.ChoiceField(
         label=_("Status"),

@@ -10,9 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("medlemskap/fornya/<str:token>/", join.renewal, name="renewal"),
     path("kansli/medlemskap/", membership.membership_list, name="membership-list"),
     path("kansli/medlemskap/ny/", membership.membership_create, name="membership-create"),
-    path(
-        "kansli/medlemskap/fornyelse/", membership.membership_renewal, name="membership-renewal"
-    ),
+    path("kansli/medlemskap/fornyelse/", membership.membership_renewal, name="membership-renewal"),
     path(
         "kansli/medlemskap/fornyelse/skicka/",
         membership.membership_renewal_send,

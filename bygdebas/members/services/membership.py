@@ -68,9 +68,7 @@ class MembershipError(ValidationError):
 
 
 def reminder_days() -> list[int]:
-    return sorted(
-        getattr(settings, "BYGDEBAS_MEMBERSHIP_REMINDER_DAYS", DEFAULT_REMINDER_DAYS)
-    )
+    return sorted(getattr(settings, "BYGDEBAS_MEMBERSHIP_REMINDER_DAYS", DEFAULT_REMINDER_DAYS))
 
 
 def lapse_days() -> int:
@@ -329,9 +327,7 @@ def apply_for_membership(
                 application_message=message,
             )
     except IntegrityError:  # a second application for the same organisation at the same moment
-        raise _already_a_member_error(
-            Membership.objects.get(organisation=org, year=year)
-        ) from None
+        raise _already_a_member_error(Membership.objects.get(organisation=org, year=year)) from None
     base_url = base_url or network.base_url
     recipient = Recipient(name=applicant.name, email=applicant.email, person=applicant)
     _mail_contacts(
@@ -364,7 +360,9 @@ def apply_for_membership(
 # Staff decisions and edits
 
 
-def _decide(membership: Membership, status: str, *, actor: User | None, now: datetime.datetime) -> None:
+def _decide(
+    membership: Membership, status: str, *, actor: User | None, now: datetime.datetime
+) -> None:
     old = membership.status
     membership.status = status
     membership.decided_at = now
@@ -601,8 +599,8 @@ def send_renewal_requests(
         .filter(year=year - 1)
         .values_list("organisation_id", "fee")
     )
-    for organisation in renewal_candidates(network, year).select_related("network").order_by(
-        "name", "pk"
+    for organisation in (
+        renewal_candidates(network, year).select_related("network").order_by("name", "pk")
     ):
         membership, created = Membership.objects.get_or_create(
             organisation=organisation,
@@ -648,9 +646,9 @@ def confirm_renewal(
     now = now or timezone.now()
     membership = _lock(membership)
     if membership.status == Status.ACTIVE and membership.renewal_confirmed_at is not None:
-        raise MembershipError(_("The membership for %(year)s is already confirmed.") % {
-            "year": membership.year
-        })
+        raise MembershipError(
+            _("The membership for %(year)s is already confirmed.") % {"year": membership.year}
+        )
     if membership.status != Status.RENEWAL_REQUESTED:
         raise MembershipError(
             _(

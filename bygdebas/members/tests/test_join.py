@@ -157,9 +157,7 @@ class JoinTests(JoinTestCase):
         existing.refresh_from_db()
         self.assertEqual(existing.name, "Åsbro Intresseförening")  # not overwritten
         self.assertEqual(existing.memberships.get().status, Membership.Status.APPLIED)
-        office_body = self.smtp.messages_to(self.network_a.contact_email)[0].get_body(
-            ("plain",)
-        )
+        office_body = self.smtp.messages_to(self.network_a.contact_email)[0].get_body(("plain",))
         self.assertIn("Något helt annat", office_body.get_content())
 
     def test_the_same_name_in_the_same_municipality_is_the_same_organisation(self) -> None:
@@ -179,9 +177,7 @@ class JoinTests(JoinTestCase):
     ) -> None:
         other = make_municipality(code="1880", name="Örebro", county=self.network_a.county)
         make_organisation(network=self.network_a, name="Åsbro byalag", municipality=other)
-        make_organisation(
-            network=self.network_b, name="Byalaget Åsbro", municipality=self.lekeberg
-        )
+        make_organisation(network=self.network_b, name="Byalaget Åsbro", municipality=self.lekeberg)
 
         self.post(org_number="")
 
@@ -242,8 +238,9 @@ class JoinTests(JoinTestCase):
     @override_settings(BYGDEBAS_RATE_LIMIT_POSTS=2)
     def test_the_form_is_rate_limited(self) -> None:
         statuses = [
-            self.post(name=f"Byalaget {n}", org_number="", contact_email=f"p{n}@example.org")
-            .status_code
+            self.post(
+                name=f"Byalaget {n}", org_number="", contact_email=f"p{n}@example.org"
+            ).status_code
             for n in range(4)
         ]
 

@@ -19,7 +19,13 @@ from bygdebas.core.tests.matrix import (
 )
 from bygdebas.members.models import Membership, Organisation, Person
 from bygdebas.members.tokens import make_renewal_token
-from bygdebas.testing import CastMixin, make_engagement, make_membership, make_organisation, make_person
+from bygdebas.testing import (
+    CastMixin,
+    make_engagement,
+    make_membership,
+    make_organisation,
+    make_person,
+)
 
 NEXT_YEAR = timezone.localdate().year + 1
 

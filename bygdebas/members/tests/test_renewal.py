@@ -24,7 +24,6 @@ from bygdebas.members.tokens import make_renewal_token
 from bygdebas.testing import (
     CastMixin,
     SmtpServerMixin,
-    make_engagement,
     make_membership,
     make_organisation,
     make_person,
@@ -50,7 +49,9 @@ class RenewalTestCase(SmtpServerMixin, CastMixin, TestCase):
         # Not members this year: no request.
         cls.lapsed_org = make_organisation(network=cls.network_a, name="Gamla byalaget")
         make_membership(organisation=cls.lapsed_org, year=cls.year, status=Membership.Status.LAPSED)
-        cls.b_org = make_organisation(network=cls.network_b, name="B-föreningen", email="b@b.example")
+        cls.b_org = make_organisation(
+            network=cls.network_b, name="B-föreningen", email="b@b.example"
+        )
         make_membership(organisation=cls.b_org, year=cls.year)
 
     def send(self, client: Any = None, year: int | None = None) -> Any:
@@ -85,7 +86,9 @@ class SendRenewalTests(RenewalTestCase):
         self.assertEqual(response.context["overview"].to_send, 2)
         # The board reads the page; only write roles get the button.
         self.assertNotContains(response, reverse("members:membership-renewal-send"))
-        response = self.as_bertil().get(reverse("members:membership-renewal"), {"ar": self.next_year})
+        response = self.as_bertil().get(
+            reverse("members:membership-renewal"), {"ar": self.next_year}
+        )
         self.assertContains(response, reverse("members:membership-renewal-send"))
 
     def test_every_member_is_asked_once_by_mail_with_a_personal_link(self) -> None:
@@ -126,7 +129,9 @@ class SendRenewalTests(RenewalTestCase):
 
         self.assertEqual(self.smtp.messages, [])
         self.assertEqual(Membership.objects.filter(year=self.next_year).count(), 2)
-        self.assertIn(sv("Every member organisation already has its request."), messages_of(response))
+        self.assertIn(
+            sv("Every member organisation already has its request."), messages_of(response)
+        )
 
     def test_a_member_who_joined_since_gets_the_request_on_the_next_run(self) -> None:
         self.send()
@@ -146,7 +151,9 @@ class SendRenewalTests(RenewalTestCase):
         response = self.send()
 
         self.assertTrue(any("Adresslösa byalaget" in m for m in messages_of(response)))
-        self.assertTrue(Membership.objects.filter(organisation=nowhere, year=self.next_year).exists())
+        self.assertTrue(
+            Membership.objects.filter(organisation=nowhere, year=self.next_year).exists()
+        )
 
     def test_the_page_counts_renewed_pending_and_lapsed(self) -> None:
         self.request_renewal()
@@ -165,12 +172,20 @@ class SendRenewalTests(RenewalTestCase):
             renewal_requested_at=timezone.now(),
         )
 
-        overview = self.as_bertil().get(
-            reverse("members:membership-renewal"), {"ar": self.next_year}
-        ).context["overview"]
+        overview = (
+            self.as_bertil()
+            .get(reverse("members:membership-renewal"), {"ar": self.next_year})
+            .context["overview"]
+        )
 
         self.assertEqual(
-            (overview.requested, overview.renewed, overview.pending, overview.lapsed, overview.to_send),
+            (
+                overview.requested,
+                overview.renewed,
+                overview.pending,
+                overview.lapsed,
+                overview.to_send,
+            ),
             (3, 1, 1, 1, 0),
         )
 
@@ -187,7 +202,9 @@ class RenewalLinkTests(RenewalTestCase):
         self.assertContains(page, "Cecilias byalag")
         self.assertContains(page, 'value="cecilia@a.test"')
         membership = Membership.objects.get(organisation=self.cecilia_org, year=self.next_year)
-        self.assertEqual(membership.status, Membership.Status.RENEWAL_REQUESTED)  # GET changes nothing
+        self.assertEqual(
+            membership.status, Membership.Status.RENEWAL_REQUESTED
+        )  # GET changes nothing
         self.smtp.clear()
 
         data = {**page.context["form"].initial, "contact_phone": "0701234567"}
@@ -201,7 +218,9 @@ class RenewalLinkTests(RenewalTestCase):
         self.assertIsNotNone(membership.renewal_confirmed_at)
         self.cecilia_person.refresh_from_db()
         self.assertTrue(self.cecilia_person.phone.startswith("070-123"))
-        change = AuditEntry.objects.get(verb="person.changed", object_id=str(self.cecilia_person.pk))
+        change = AuditEntry.objects.get(
+            verb="person.changed", object_id=str(self.cecilia_person.pk)
+        )
         self.assertEqual(change.source, AuditEntry.Source.SELF_SERVICE)
         self.assertIn("phone", change.changes)
         self.assertEqual(len(self.smtp.messages_to("cecilia@a.test")), 1)  # the thank-you
@@ -307,7 +326,9 @@ class RenewalLinkTests(RenewalTestCase):
         for bad in (forged, swapped, "nonsense"):
             with self.subTest(token=bad):
                 url = reverse("members:renewal", kwargs={"token": bad})
-                response = self.as_anonymous().post(url, {"name": "Hackat", "contact_email": "h@x.se"})
+                response = self.as_anonymous().post(
+                    url, {"name": "Hackat", "contact_email": "h@x.se"}
+                )
                 self.assertEqual(response.status_code, 404)
                 self.assertContains(
                     self.as_anonymous().get(url), sv("The link does not work"), status_code=404

@@ -68,9 +68,7 @@ def membership_list(request: HttpRequest) -> HttpResponse:
         year = form.cleaned_data["ar"] or year
         status = form.cleaned_data["status"]
     memberships = Membership.objects.for_network(network).filter(year=year)
-    counts = dict(
-        memberships.order_by().values_list("status").annotate(n=Count("pk"))
-    )
+    counts = dict(memberships.order_by().values_list("status").annotate(n=Count("pk")))
     if status:
         memberships = memberships.filter(status=status)
     # Applications waiting for a decision come first.
