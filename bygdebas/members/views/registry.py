@@ -1,0 +1,533 @@
+"""Staff pages of the registry: organisations, people, their roles, the map and exports.
+
+Read roles (administrator, staff, board) see the lists, pages and map; administrators and staff
+change rows and export (exports hold personal data). Every change goes through
+``members.services.registry``, which audits it. Thin: parse a form, fetch within the network,
+call a service, render or redirect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bygdebas.core.access import READ_ROLES, WRITE_ROLES, check_role, current_network, role_required
+from bygdebas.core.forms import add_service_errors
+from bygdebas.core.models import AuditEntry, Network
+from bygdebas.members import exports
+from bygdebas.members.filters import (
+    ORGANISATION_SORTS,
+    PERSON_SORTS,
+    filter_organisations,
+    filter_people,
+    with_membership_status,
+)
+from bygdebas.members.forms_registry import (
+    EngagementForm,
+    NewPersonForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    PersonEngagementForm,
+    PersonFilterForm,
+    PersonForm,
+    network_municipalities,
+)
+from bygdebas.members.models import (
+    Engagement,
+    Membership,
+    Organisation,
+    Person,
+    Tag,
+    current_year,
+)
+from bygdebas.members.services import registry as services
+from bygdebas.plan.models import Action
+
+PAGE_SIZE = 50
+SOURCE = AuditEntry.Source.FORM
+
+
+# --- Fetching within the network --------------------------------------------------------------
+
+
+def _roles(write: bool) -> frozenset[str]:
+    return WRITE_ROLES if write else READ_ROLES
+
+
+def get_organisation_for_user(
+    user: Any, network: Network, pk: int, *, write: bool = False
+) -> Organisation:
+    check_role(user, network, _roles(write))
+    try:
+        return Organisation.objects.for_network(network).select_related("municipality").get(pk=pk)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+
+
+def get_registry_person_for_user(
+    user: Any, network: Network, pk: int, *, write: bool = False
+) -> Person:
+    """A person for the registry pages; erased people are gone for editing."""
+    check_role(user, network, _roles(write))
+    people = Person.objects.for_network(network)
+    if write:
+        people = people.not_erased()
+    try:
+        return people.get(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404 from None
+
+
+def get_engagement_for_user(user: Any, network: Network, pk: int) -> Engagement:
+    check_role(user, network, WRITE_ROLES)
+    try:
+        return Engagement.objects.select_related("person", "organisation").get(
+            organisation__network=network, pk=pk
+        )
+    except Engagement.DoesNotExist:
+        raise Http404 from None
+
+
+# --- Filter state in the query string ---------------------------------------------------------
+
+
+def _year(form: Any) -> int:
+    year = form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None
+    return year or current_year()
+
+
+def _values(form: Any) -> dict[str, Any]:
+    """The valid filters; an invalid filter form filters nothing (and shows its errors)."""
+    return form.cleaned_data if form.is_bound and form.is_valid() else {}
+
+
+def _query(request: HttpRequest, *drop: str) -> str:
+    query = request.GET.copy()
+    for name in ("page", *drop):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _sort_links(request: HttpRequest, sorts: dict[str, tuple[str, ...]]) -> dict[str, dict]:
+    """For each sortable column: the link that sorts by it, and whether (and how) it is sorted."""
+    current = request.GET.get("sort") or "name"
+    if current.lstrip("-") not in sorts:
+        current = "name"
+    base = _query(request, "sort")
+    links = {}
+    for key in sorts:
+        is_current = current.lstrip("-") == key
+        is_descending = is_current and current.startswith("-")
+        target = key if not is_current or is_descending else f"-{key}"
+        links[key] = {
+            "url": f"?{base}&sort={target}" if base else f"?sort={target}",
+            "sorted": ("descending" if is_descending else "ascending") if is_current else "",
+        }
+    return links
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
+# --- Organisations -----------------------------------------------------------------------------
+
+
+@role_required(READ_ROLES)
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    network = current_network(request)
+    form = OrganisationFilterForm(request.GET or None, network=network)
+    year = _year(form)
+    organisations = (
+        with_membership_status(filter_organisations(network, _values(form), year=year), year)
+        .select_related("municipality")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    )
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "year": year,
+        "query": _query(request),
+        "sorts": _sort_links(request, ORGANISATION_SORTS),
+        "statuses": dict(Membership.Status.choices),
+        "formats": exports.FORMATS,
+    }
+    template = "members/registry/organisation_list.html"
+    if _is_htmx(request):
+        template += "#results"
+    return render(request, template, context)
+
+
+@role_required(WRITE_ROLES)
+@require_GET
+def organisation_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in exports.FORMATS:
+        raise Http404
+    network = current_network(request)
+    form = OrganisationFilterForm(request.GET or None, network=network)
+    year = _year(form)
+    content = exports.export_organisations(
+        filter_organisations(network, _values(form), year=year), fmt, year=year
+    )
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(_("organisations"), fmt)}"'
+    )
+    return response
+
+
+def _organisation_form_page(
+    request: HttpRequest, *, organisation: Organisation | None = None
+) -> HttpResponse:
+    network = current_network(request)
+    initial = OrganisationForm.initial_for(organisation) if organisation else None
+    form = OrganisationForm(request.POST or None, network=network, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if organisation is None:
+                organisation = services.create_organisation(
+                    network=network,
+                    actor=request.user,  # type: ignore[arg-type]
+                    source=SOURCE,
+                    **form.organisation_data(),
+                )
+            else:
+                services.update_organisation(
+                    organisation=organisation,
+                    actor=request.user,  # type: ignore[arg-type]
+                    source=SOURCE,
+                    **form.organisation_data(),
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The organisation was saved."))
+            return redirect("members:organisation-detail", pk=organisation.pk)
+    return render(
+        request,
+        "members/registry/organisation_form.html",
+        {"form": form, "organisation": organisation},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    return _organisation_form_page(request)
+
+
+@role_required(WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, current_network(request), pk, write=True)
+    return _organisation_form_page(request, organisation=organisation)
+
+
+def _organisation_actions(network: Network, organisation: Organisation) -> Any:
+    """Plan actions logged about this organisation, or about the prospect it was recruited as."""
+    condition = Q(
+        source_type=ContentType.objects.get_for_model(Organisation),
+        source_id=str(organisation.pk),
+    )
+    try:
+        prospect_model = apps.get_model("recruitment", "Prospect")
+    except LookupError:
+        prospect_model = None
+    if prospect_model is not None:
+        prospects = [
+            str(pk)
+            for pk in prospect_model.objects.filter(
+                network=network, organisation=organisation
+            ).values_list("pk", flat=True)
+        ]
+        if prospects:
+            condition |= Q(
+                source_type=ContentType.objects.get_for_model(prospect_model),
+                source_id__in=prospects,
+            )
+    return Action.objects.for_network(network).filter(condition).order_by("-performed_on", "-pk")
+
+
+@role_required(READ_ROLES)
+@require_GET
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    network = current_network(request)
+    organisation = get_organisation_for_user(request.user, network, pk)
+    engagements = (
+        organisation.engagements.select_related("person")
+        .filter(person__erased_at__isnull=True)
+        .order_by("role", "person__name")
+    )
+    return render(
+        request,
+        "members/registry/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "engagements": engagements,
+            "tags": organisation.tags.order_by("name"),
+            "memberships": organisation.memberships.order_by("-year"),
+            "actions": _organisation_actions(network, organisation)[:50],
+            "engagement_form": EngagementForm(network=network),
+            "year": current_year(),
+        },
+    )
+
+
+@role_required(WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def engagement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give an existing person (found by e-mail address) a role in the organisation."""
+    network = current_network(request)
+    organisation = get_organisation_for_user(request.user, network, pk, write=True)
+    form = EngagementForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        services.add_engagement(
+            person=form.cleaned_data["email"],
+            organisation=organisation,
+            role=form.cleaned_data["role"],
+            actor=request.user,  # type: ignore[arg-type]
+            source=SOURCE,
+        )
+        messages.success(request, _("The role was added."))
+        return redirect("members:organisation-detail", pk=organisation.pk)
+    return render(
+        request,
+        "members/registry/engagement_form.html",
+        {"form": form, "organisation": organisation},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(WRITE_ROLES)
+@require_POST
+def engagement_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for_user(request.user, current_network(request), pk)
+    services.remove_engagement(
+        engagement=engagement,
+        actor=request.user,  # type: ignore[arg-type]
+        source=SOURCE,
+    )
+    messages.success(request, _("The role was removed."))
+    if request.POST.get("back") == "person":
+        return redirect("members:person-detail", pk=engagement.person.pk)
+    return redirect("members:organisation-detail", pk=engagement.organisation.pk)
+
+
+# --- The map ----------------------------------------------------------------------------------
+
+
+@role_required(READ_ROLES)
+@require_GET
+def organisation_map(request: HttpRequest) -> HttpResponse:
+    """The filtered organisations on a map, with a table of counts per municipality (no JS)."""
+    network = current_network(request)
+    form = OrganisationFilterForm(request.GET or None, network=network)
+    year = _year(form)
+    organisations = filter_organisations(network, _values(form), year=year)
+    counts = dict(organisations.order_by().values_list("municipality_id").annotate(n=Count("pk")))
+    rows = [(m, counts.pop(m.pk, 0)) for m in network_municipalities(network)]
+    query = _query(request)
+    return render(
+        request,
+        "members/registry/organisation_map.html",
+        {
+            "form": form,
+            "year": year,
+            "rows": rows,
+            "unplaced": counts.pop(None, 0),
+            "elsewhere": sum(counts.values()),
+            "total": sum(n for _, n in rows) + sum(counts.values()),
+            "query": query,
+            "json_url": reverse("members:organisation-map-json") + (f"?{query}" if query else ""),
+        },
+    )
+
+
+@role_required(READ_ROLES)
+@require_GET
+def organisation_map_json(request: HttpRequest) -> JsonResponse:
+    """The filtered organisations with a position, and the count per municipality code."""
+    network = current_network(request)
+    form = OrganisationFilterForm(request.GET or None, network=network)
+    year = _year(form)
+    organisations = filter_organisations(network, _values(form), year=year).order_by()
+    counts = dict(organisations.values_list("municipality__code").annotate(n=Count("pk")))
+    detail = reverse("members:organisation-detail", kwargs={"pk": 0})[:-2]  # ".../0/" -> ".../"
+    points = [
+        {"name": name, "lat": lat, "lon": lon, "kind": kind, "url": f"{detail}{pk}/"}
+        for pk, name, lat, lon, kind in organisations.filter(
+            latitude__isnull=False, longitude__isnull=False
+        ).values_list("pk", "name", "latitude", "longitude", "kind")
+    ]
+    return JsonResponse(
+        {
+            "organisations": points,
+            "municipalities": {code: n for code, n in counts.items() if code},
+            "unplaced": counts.get(None, 0),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+@role_required(READ_ROLES)
+@require_GET
+def person_list(request: HttpRequest) -> HttpResponse:
+    network = current_network(request)
+    form = PersonFilterForm(request.GET or None, network=network)
+    engagements = Engagement.objects.select_related("organisation").order_by(
+        "organisation__name", "role"
+    )
+    people = filter_people(network, _values(form)).prefetch_related(
+        Prefetch("engagements", queryset=engagements)
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query(request),
+        "sorts": _sort_links(request, PERSON_SORTS),
+        "formats": exports.FORMATS,
+    }
+    template = "members/registry/person_list.html"
+    if _is_htmx(request):
+        template += "#results"
+    return render(request, template, context)
+
+
+@role_required(WRITE_ROLES)
+@require_GET
+def person_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in exports.FORMATS:
+        raise Http404
+    network = current_network(request)
+    form = PersonFilterForm(request.GET or None, network=network)
+    content = exports.export_people(filter_people(network, _values(form)), fmt)
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(_("people"), fmt)}"'
+    return response
+
+
+@role_required(WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    """A new person; with ``?organisation=<pk>`` also their role there."""
+    network = current_network(request)
+    organisation = None
+    if (raw := request.GET.get("organisation", "")).isdigit():
+        organisation = get_organisation_for_user(request.user, network, int(raw), write=True)
+    form = NewPersonForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                person = services.create_person(
+                    network=network,
+                    actor=request.user,  # type: ignore[arg-type]
+                    source=SOURCE,
+                    **form.person_data(),
+                )
+                if organisation is not None:
+                    services.add_engagement(
+                        person=person,
+                        organisation=organisation,
+                        role=form.cleaned_data["role"],
+                        actor=request.user,  # type: ignore[arg-type]
+                        source=SOURCE,
+                    )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The person was saved."))
+            if organisation is not None:
+                return redirect("members:organisation-detail", pk=organisation.pk)
+            return redirect("members:person-detail", pk=person.pk)
+    return render(
+        request,
+        "members/registry/person_form.html",
+        {"form": form, "person": None, "organisation": organisation},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    network = current_network(request)
+    person = get_registry_person_for_user(request.user, network, pk, write=True)
+    form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(
+                person=person,
+                actor=request.user,  # type: ignore[arg-type]
+                source=SOURCE,
+                **form.person_data(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The person was saved."))
+            return redirect("members:person-detail", pk=person.pk)
+    return render(
+        request,
+        "members/registry/person_form.html",
+        {"form": form, "person": person, "organisation": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(READ_ROLES)
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    network = current_network(request)
+    person = get_registry_person_for_user(request.user, network, pk)
+    return render(
+        request,
+        "members/registry/person_detail.html",
+        {
+            "person": person,
+            "engagements": person.engagements.select_related("organisation__municipality").order_by(
+                "organisation__name", "role"
+            ),
+            "engagement_form": PersonEngagementForm(network=network),
+        },
+    )
+
+
+@role_required(WRITE_ROLES)
+@require_POST
+def person_engagement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    network = current_network(request)
+    person = get_registry_person_for_user(request.user, network, pk, write=True)
+    form = PersonEngagementForm(request.POST, network=network)
+    if form.is_valid():
+        services.add_engagement(
+            person=person,
+            organisation=form.cleaned_data["organisation"],
+            role=form.cleaned_data["role"],
+            actor=request.user,  # type: ignore[arg-type]
+            source=SOURCE,
+        )
+        messages.success(request, _("The role was added."))
+    else:
+        messages.error(request, _("Choose an organisation and a role."))
+    return redirect("members:person-detail", pk=person.pk)
