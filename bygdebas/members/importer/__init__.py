@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from bygdebas.members.importer import storage
 from bygdebas.members.importer.columns import FIELDS, FIELDS_BY_KEY, Mapping, guess_mapping
 from bygdebas.members.importer.plan import MERGE, SKIP, Plan, PlannedRow, RowError, make_plan
 from bygdebas.members.importer.reading import (
@@ -112,4 +113,5 @@ __all__ = [
     "make_plan",
     "read_table",
     "run_import",
+    "storage",
 ]
