@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bygdebas.core.models import municipality_field
 
@@ -134,7 +135,7 @@ class ProspectContact(models.Model):
     class Kind(models.TextChoices):
         CONTACT = "contact", _("Contact")
         MEETING = "meeting", _("Meeting")
-        NOTE = "note", _("Note")
+        NOTE = "note", pgettext_lazy("contact log", "Note")
         STATUS = "status", _("Status change")
 
     prospect = models.ForeignKey(
