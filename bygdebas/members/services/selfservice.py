@@ -124,7 +124,7 @@ def log_in_by_link(*, network: Network, token: str) -> User:
     """
     checked = person_for_login_token(network=network, token=token)
     # Lock the person so that two simultaneous clicks cannot both use the link.
-    person = Person.objects.select_for_update().select_related("user").get(pk=checked.pk)
+    person = Person.objects.select_for_update().get(pk=checked.pk)
     if _login_state(person) != _login_state(checked):
         raise LoginLinkError("The link was used already.")
     user = person.user
