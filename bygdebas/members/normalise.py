@@ -94,11 +94,12 @@ _THREE_DIGIT_AREAS = {
 
 def _group(rest: str) -> str:
     """Swedish grouping of the subscriber number: 12 34 56, 123 45 67, 12 34 5…"""
-    if len(rest) <= 4:
+    if len(rest) <= 3:
         return rest
+    head = ""
     if len(rest) % 2:
-        return rest[:3] + " " + _group(rest[3:])
-    return " ".join(rest[i : i + 2] for i in range(0, len(rest), 2))
+        head, rest = rest[:3] + " ", rest[3:]
+    return head + " ".join(rest[i : i + 2] for i in range(0, len(rest), 2))
 
 
 # Words that make the same group look different on paper: "Byalaget i Ås" = "Ås byalag".

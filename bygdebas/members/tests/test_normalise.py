@@ -1,0 +1,72 @@
+"""Organisation numbers, phone numbers and names, as forms, imports and duplicate detection see them."""
+
+from django.core.exceptions import ValidationError
+from django.test import SimpleTestCase
+
+from bygdebas.members.normalise import luhn_ok, name_key, normalise_org_number, normalise_phone
+
+
+class OrgNumberTests(SimpleTestCase):
+    def test_luhn(self) -> None:
+        # Skatteverket's own example and real organisation numbers.
+        self.assertTrue(luhn_ok("5560360793"))
+        self.assertTrue(luhn_ok("2021005489"))  # Skatteverket, 202100-5489
+        self.assertFalse(luhn_ok("5560360794"))
+
+    def test_written_forms_normalise_to_one(self) -> None:
+        for written in ("556036-0793", "5560360793", " 556036 0793 ", "16556036-0793"):
+            with self.subTest(written=written):
+                self.assertEqual(normalise_org_number(written), "556036-0793")
+
+    def test_blank_is_allowed(self) -> None:
+        self.assertEqual(normalise_org_number("  "), "")
+
+    def test_errors_say_what_is_wrong(self) -> None:
+        with self.assertRaises(ValidationError) as wrong_check:
+            normalise_org_number("556036-0794")
+        self.assertEqual(wrong_check.exception.code, "checksum")
+        for bad in ("55603-0793", "abc", "556036-07931"):
+            with self.subTest(bad=bad), self.assertRaises(ValidationError) as wrong_format:
+                normalise_org_number(bad)
+            self.assertEqual(wrong_format.exception.code, "format")
+
+
+class PhoneTests(SimpleTestCase):
+    def test_swedish_numbers_get_one_written_form(self) -> None:
+        cases = {
+            "0701234567": "070-123 45 67",
+            "070-123 45 67": "070-123 45 67",
+            "+46 70 123 45 67": "070-123 45 67",
+            "0046 70 1234567": "070-123 45 67",
+            "019-123456": "019-12 34 56",
+            "019 12 34 56": "019-12 34 56",
+            "08-1234567": "08-123 45 67",
+            "0587-12345": "0587-123 45",
+            "0581 123 456": "0581-12 34 56",
+        }
+        for written, expected in cases.items():
+            with self.subTest(written=written):
+                self.assertEqual(normalise_phone(written), expected)
+
+    def test_foreign_numbers_keep_their_country_code(self) -> None:
+        self.assertEqual(normalise_phone("+47 22 12 34 56"), "+4722123456")
+
+    def test_rubbish_is_refused(self) -> None:
+        for bad in ("070-12", "ring mig", "12345678", "+46abc"):
+            with self.subTest(bad=bad), self.assertRaises(ValidationError):
+                normalise_phone(bad)
+
+
+class NameKeyTests(SimpleTestCase):
+    def test_the_same_group_written_differently_collides(self) -> None:
+        key = name_key("Ås byalag")
+        for variant in ("Byalaget i Ås", "ÅS BYALAG", "  Ås   Byalag ", "Ås Byalag."):
+            with self.subTest(variant=variant):
+                self.assertEqual(name_key(variant), key)
+
+    def test_different_groups_do_not_collide(self) -> None:
+        self.assertNotEqual(name_key("Ås byalag"), name_key("Ösby byalag"))
+        self.assertNotEqual(name_key("Ås byalag"), name_key("Å byalag"))
+
+    def test_a_name_of_only_generic_words_is_kept(self) -> None:
+        self.assertEqual(name_key("Byalaget"), "byalaget")
