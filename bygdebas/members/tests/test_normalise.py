@@ -10,7 +10,7 @@ class OrgNumberTests(SimpleTestCase):
     def test_luhn(self) -> None:
         # Skatteverket's own example and real organisation numbers.
         self.assertTrue(luhn_ok("5560360793"))
-        self.assertTrue(luhn_ok("2021005489"))  # Skatteverket, 202100-5489
+        self.assertTrue(luhn_ok("2021005489"))  # 202100-5489
         self.assertFalse(luhn_ok("5560360794"))
 
     def test_written_forms_normalise_to_one(self) -> None:
