@@ -289,6 +289,17 @@ BYGDEBAS_RATE_LIMIT_WINDOW_S = int(os.environ.get("BYGDEBAS_RATE_LIMIT_WINDOW_S"
 BYGDEBAS_DEFAULT_NETWORK = os.environ.get("BYGDEBAS_DEFAULT_NETWORK", "")
 # The site's address, for links in mail sent outside a request (reminders, offers from the schedule).
 BYGDEBAS_BASE_URL = os.environ.get("BYGDEBAS_BASE_URL", "http://127.0.0.1:8000")
+# Membership renewal: reminders this many days after the request, lapse after this many days,
+# and how long a renewal link stays valid.
+BYGDEBAS_MEMBERSHIP_REMINDER_DAYS = tuple(
+    int(day) for day in os.environ.get("BYGDEBAS_MEMBERSHIP_REMINDER_DAYS", "14,28").split(",")
+)
+BYGDEBAS_MEMBERSHIP_LAPSE_DAYS = int(os.environ.get("BYGDEBAS_MEMBERSHIP_LAPSE_DAYS", 60))
+BYGDEBAS_MEMBERSHIP_TOKEN_MAX_AGE_DAYS = int(
+    os.environ.get("BYGDEBAS_MEMBERSHIP_TOKEN_MAX_AGE_DAYS", 60)
+)
+# People without a role in a member organisation for this many years are listed for erasure.
+MEMBERS_RETENTION_YEARS = int(os.environ.get("MEMBERS_RETENTION_YEARS", 3))
 
 LOGGING = {
     "version": 1,
