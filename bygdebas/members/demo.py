@@ -56,7 +56,7 @@ VILLAGES: dict[str, list[str]] = {
 
 LOCAL_GROUP_NAMES = (
     ("{v} byalag", Organisation.Kind.VILLAGE),
-    ("{v}s bygdeförening", Organisation.Kind.LOCAL_GROUP),
+    ("{g} bygdeförening", Organisation.Kind.LOCAL_GROUP),
     ("Utvecklingsgruppen i {v}", Organisation.Kind.LOCAL_GROUP),
     ("{v} intresseförening", Organisation.Kind.LOCAL_GROUP),
     ("Föreningen Levande {v}", Organisation.Kind.LOCAL_GROUP),
@@ -204,6 +204,8 @@ def _person(rng: random.Random, network: Network, used: set[str], **fields: Any)
 @transaction.atomic
 def load_demo(network: Network, *, year: int) -> str:
     """Create the demo registry in ``network`` with memberships up to ``year``; a summary line."""
+    if Organisation.objects.for_network(network).filter(name=OTHERS[0][0]).exists():
+        return "The demo registry is already loaded."
     rng = random.Random(SEED)
     municipalities = {m.code: m for m in Municipality.objects.filter(code__in=VILLAGES)}
     numbers: set[str] = set(
@@ -227,7 +229,8 @@ def load_demo(network: Network, *, year: int) -> str:
                 if youth
                 else LOCAL_GROUP_NAMES[(index + len(code)) % len(LOCAL_GROUP_NAMES)]
             )
-            name = pattern.format(v=village)
+            genitive = village if village.endswith(("s", "x", "z")) else village + "s"
+            name = pattern.format(v=village, g=genitive)
             lat, lon = _position(rng, municipality)
             slug = _ascii(village)
             organisation = services.create_organisation(
@@ -258,16 +261,21 @@ def load_demo(network: Network, *, year: int) -> str:
             memberships.extend(rows)
             if is_cecilias:
                 cecilia_org = organisation
-                contact = services.create_person(
-                    network=network,
-                    actor=None,
-                    source=SOURCE,
-                    name="Cecilia Carlsson",
-                    email=CECILIA_EMAIL,
-                    phone="070-123 45 67",
-                    legal_basis="contract",
-                    user=cecilia,
-                )
+                contact = network.people.filter(email=CECILIA_EMAIL).first()
+                if contact is None:
+                    contact = services.create_person(
+                        network=network,
+                        actor=None,
+                        source=SOURCE,
+                        name="Cecilia Carlsson",
+                        email=CECILIA_EMAIL,
+                        phone="0701234567",
+                        legal_basis="contract",
+                        user=cecilia,
+                    )
+                elif contact.user_id is None:
+                    contact.user = cecilia
+                    contact.save(update_fields=["user"])
             else:
                 contact = _person(rng, network, emails, birth_year=rng.randint(1950, 2004))
             chair = _person(
