@@ -198,7 +198,7 @@ def render_extract_pdf(person: Person, *, base_url: str | None = None) -> bytes:
     import weasyprint
 
     html = render_to_string(
-        "members/privacy/extract_pdf.html",
+        "members/privacy/pdf/extract.html",
         {
             "person": person,
             "network": person.network,
