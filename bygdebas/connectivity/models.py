@@ -1,1 +1,200 @@
-"""Models of the connectivity app."""
+"""Public-transport connectivity: uploaded GTFS feeds and the analyses run on them."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from bygdebas.core.models import Network
+
+
+class FeedQuerySet(models.QuerySet["Feed"]):
+    def for_network(self, network: Network) -> FeedQuerySet:
+        return self.filter(network=network)
+
+    def ready(self) -> FeedQuerySet:
+        return self.filter(status=Feed.Status.READY)
+
+
+def feed_path(instance: Feed, filename: str) -> str:
+    return f"connectivity/feeds/{instance.network_id}/{filename}"
+
+
+class Feed(models.Model):
+    """A GTFS timetable feed staff uploaded, with its validity and a summary of its contents."""
+
+    class Status(models.TextChoices):
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Cannot be read")
+
+    network = models.ForeignKey(
+        "core.Network", verbose_name=_("network"), on_delete=models.CASCADE, related_name="feeds"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("GTFS file"), upload_to=feed_path, max_length=300)
+    credit = models.CharField(
+        _("data source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who publishes the data and under which licence, for the credit line."),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    # Counts of agencies, routes, stops, trips and stop_times, the agencies' names, the file's
+    # size and a suggested date to analyse (a typical Tuesday with service).
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.READY
+    )
+    error = models.TextField(_("error"), blank=True)
+
+    objects = FeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("timetable feed")
+        verbose_name_plural = _("timetable feeds")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def suggested_on(self) -> datetime.date | None:
+        value = (self.summary or {}).get("suggested_date")
+        return datetime.date.fromisoformat(value) if value else None
+
+    @property
+    def agency_names(self) -> list[str]:
+        return list((self.summary or {}).get("agency_names", []))
+
+
+class AnalysisQuerySet(models.QuerySet["Analysis"]):
+    def for_network(self, network: Network) -> AnalysisQuerySet:
+        return self.filter(network=network)
+
+    def done(self) -> AnalysisQuerySet:
+        return self.filter(status=Analysis.Status.DONE)
+
+
+class Analysis(models.Model):
+    """Connectivity between places on one date of one feed, computed in the background."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Stage(models.TextChoices):
+        WAITING = "waiting", _("Waiting for its turn")
+        LOADING = "loading", _("Reading the timetable")
+        SEARCHING = "searching", _("Searching journeys between the places")
+        SAVING = "saving", _("Saving the result")
+        FINISHED = "finished", _("Finished")
+        STOPPED = "stopped", _("Stopped by an error")
+
+    network = models.ForeignKey(
+        "core.Network", verbose_name=_("network"), on_delete=models.CASCADE, related_name="+"
+    )
+    feed = models.ForeignKey(
+        Feed, verbose_name=_("timetable feed"), on_delete=models.PROTECT, related_name="analyses"
+    )
+    date = models.DateField(_("date analysed"))
+    # [{"name": …, "lat": …, "lon": …, "population": … or None}, …] in the order shown.
+    places = models.JSONField(_("places"), default=list)
+    radius_m = models.PositiveIntegerField(_("stops within (m)"), default=1000)
+    min_transfer_s = models.PositiveIntegerField(_("minimum change time (s)"), default=120)
+    walk_m = models.PositiveIntegerField(_("walk between stops (m)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=Stage.choices, default=Stage.WAITING
+    )
+    # The JSON of `python -m transit connectivity --format json`, plus the weekend's dates, the
+    # parameters, the places' positions and the names behind every place's counts.
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    compared_with = models.ForeignKey(
+        "self",
+        verbose_name=_("compared with"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    activity = models.ForeignKey(
+        "plan.Activity",
+        verbose_name=_("plan activity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The activity the analysis is logged against when it is finished."),
+    )
+    action = models.ForeignKey(
+        "plan.Action",
+        verbose_name=_("logged action"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action_note = models.CharField(_("note on the logged action"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = AnalysisQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("connectivity analysis")
+        verbose_name_plural = _("connectivity analyses")
+        ordering = ["-created_at", "-pk"]
+        indexes: ClassVar = [models.Index(fields=["network", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.feed.name}, {self.date:%Y-%m-%d}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def place_names(self) -> list[str]:
+        return [p["name"] for p in self.places]
+
+    @property
+    def result_pairs(self) -> list[dict[str, Any]]:
+        return list((self.result or {}).get("pairs", []))
+
+    @property
+    def result_places(self) -> list[dict[str, Any]]:
+        return list((self.result or {}).get("places", []))

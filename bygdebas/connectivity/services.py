@@ -1,0 +1,460 @@
+"""Storing feeds, starting and running analyses, and logging them against the plan.
+
+The transit engine does the work; this module gives it files and places from the database and
+keeps the results. A feed is read once at upload (its validity and summary come from transit, and a
+broken feed is refused with transit's file/line message before anything is saved); an analysis
+runs in a task that reports its progress on the row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+import transit
+from bygdebas.connectivity.dates import suggest_date
+from bygdebas.connectivity.models import Analysis, Feed
+from bygdebas.core.models import Municipality, Network, Town, User
+from bygdebas.plan import services as plan_services
+from bygdebas.plan.models import Activity, Plan
+
+logger = logging.getLogger(__name__)
+
+# An activity whose text mentions one of these is the plan's public-transport activity.
+ACTIVITY_KEYWORDS = ("kollektivtrafik", "public transport")
+# The share of the progress bar before and after the journey search.
+SEARCH_FROM, SEARCH_TO = 10, 90
+
+
+# --------------------------------------------------------------------------- feeds
+
+
+@contextlib.contextmanager
+def local_copy(feed: Feed) -> Iterator[Path]:
+    """Yield a local path of the feed's file (a temporary copy unless the storage is local)."""
+    storage = feed.file.storage
+    try:
+        yield Path(storage.path(feed.file.name or ""))
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.TemporaryDirectory(prefix="bygdebas-feed-") as folder:
+        path = Path(folder) / "feed.zip"
+        with feed.file.open("rb") as source, path.open("wb") as target:
+            shutil.copyfileobj(source, target)
+        yield path
+
+
+def summarise(loaded: transit.Feed, *, today: datetime.date | None = None) -> dict[str, Any]:
+    """Return the counts of a loaded feed and a suggested date to analyse."""
+    validity = loaded.validity()
+    suggested = None
+    if validity:
+        suggested = suggest_date(
+            *validity, today=today, has_service=lambda day: bool(loaded.services_on(day).any())
+        )
+    return {
+        "agencies": len(loaded.agency_names),
+        "agency_names": list(loaded.agency_names),
+        "routes": len(loaded.route_ids),
+        "stops": loaded.n_stops,
+        "trips": loaded.n_trips,
+        "stop_times": len(loaded.st_stop),
+        "suggested_date": suggested.isoformat() if suggested else None,
+    }
+
+
+def store_feed(
+    *,
+    network: Network,
+    upload: Any,
+    name: str = "",
+    credit: str = "",
+    user: User | None = None,
+) -> Feed:
+    """Read an uploaded GTFS zip with transit and store it with its validity and summary.
+
+    A feed transit cannot read is refused with its message (file and line); nothing is stored.
+    """
+    filename = Path(upload.name or "feed.zip").name
+    with tempfile.TemporaryDirectory(prefix="bygdebas-upload-") as folder:
+        path = Path(folder) / "feed.zip"
+        with path.open("wb") as target:
+            if hasattr(upload, "chunks"):
+                for chunk in upload.chunks():
+                    target.write(chunk)
+            else:
+                upload.seek(0)
+                shutil.copyfileobj(upload, target)
+        try:
+            loaded = transit.load_feed(path)
+        except transit.FeedError as error:
+            raise ValidationError({"file": str(error)}) from None
+        validity = loaded.validity()
+        if validity is None:
+            raise ValidationError(
+                {"file": _("The feed's calendar has no dates: it has no timetable to analyse.")}
+            )
+        summary = summarise(loaded, today=timezone.localdate())
+        summary["bytes"] = path.stat().st_size
+        feed = Feed(
+            network=network,
+            name=(name.strip() or Path(filename).stem)[:200],
+            credit=credit.strip(),
+            uploaded_by=user,
+            valid_from=validity[0],
+            valid_until=validity[1],
+            summary=summary,
+        )
+        with path.open("rb") as handle:
+            feed.file.save(filename, File(handle), save=False)
+    try:
+        with transaction.atomic():
+            feed.save()
+    except BaseException:
+        feed.file.delete(save=False)
+        raise
+    return feed
+
+
+def delete_feed(*, feed: Feed) -> None:
+    """Delete a feed and its file; refused while analyses use it."""
+    count = feed.analyses.count()
+    if count:
+        raise ValidationError(
+            ngettext(
+                "An analysis uses this feed. Delete it first.",
+                "%(count)s analyses use this feed. Delete them first.",
+                count,
+            )
+            % {"count": count}
+        )
+    name = feed.file.name or ""
+    storage = feed.file.storage
+    feed.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --------------------------------------------------------------------------- places
+
+
+def default_places(network: Network) -> list[dict[str, Any]]:
+    """The county's municipal seats and the neighbouring towns, with their municipality's population."""
+    towns = (
+        Town.objects.select_related("municipality")
+        .filter(
+            Q(kind=Town.Kind.SEAT, municipality__county_id=network.county_id)
+            | Q(kind=Town.Kind.NEIGHBOUR)
+        )
+        .order_by("kind", "name")
+    )
+    if network.county_id is None:
+        towns = towns.none()
+    # Seats first (the county's own), then the neighbours.
+    rows = sorted(towns, key=lambda t: (t.kind != Town.Kind.SEAT, t.name))
+    return [place_row(t, t.municipality) for t in rows]
+
+
+def place_row(town: Town, municipality: Municipality) -> dict[str, Any]:
+    return {
+        "name": town.name,
+        "lat": town.lat,
+        "lon": town.lon,
+        "population": municipality.population,
+    }
+
+
+def _places(rows: Sequence[dict[str, Any]]) -> list[transit.Place]:
+    return [
+        transit.Place(
+            name=row["name"],
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            population=row.get("population"),
+        )
+        for row in rows
+    ]
+
+
+# --------------------------------------------------------------------------- analyses
+
+
+def plan_activities(network: Network, year: int) -> list[Activity]:
+    """The activities of the year's plan that mention public transport."""
+    condition = Q()
+    for word in ACTIVITY_KEYWORDS:
+        condition |= Q(text__icontains=word)
+    return list(
+        Activity.objects.for_network(network)
+        .for_year(year)
+        .filter(condition)
+        .select_related("area__plan")
+    )
+
+
+@transaction.atomic
+def start_analysis(
+    *,
+    network: Network,
+    feed: Feed,
+    date: datetime.date,
+    places: Sequence[dict[str, Any]],
+    radius_m: int = 1000,
+    min_transfer_s: int = 120,
+    walk_m: int = 0,
+    compared_with: Analysis | None = None,
+    activity: Activity | None = None,
+    user: User | None = None,
+) -> Analysis:
+    """Create an analysis and run it in the background once the transaction commits."""
+    from bygdebas.connectivity.tasks import run_analysis_task
+
+    errors: dict[str, list[str]] = {}
+    if feed.network_id != network.pk:
+        raise ValidationError(_("The feed does not belong to this network."))
+    if feed.status != Feed.Status.READY:
+        errors.setdefault("feed", []).append(_("This feed cannot be read; upload it again."))
+    if not feed.valid_from <= date <= feed.valid_until:
+        errors.setdefault("date", []).append(
+            _("The feed has timetables from %(start)s to %(end)s; choose a date in between.")
+            % {"start": feed.valid_from.isoformat(), "end": feed.valid_until.isoformat()}
+        )
+    names = [p["name"] for p in places]
+    if len(names) < 2:
+        errors.setdefault("places", []).append(_("Give at least two places."))
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        errors.setdefault("places", []).append(
+            _("Place names must be unique: %(names)s") % {"names": ", ".join(duplicates)}
+        )
+    if compared_with is not None and (
+        compared_with.network_id != network.pk or not compared_with.is_done
+    ):
+        errors.setdefault("compared_with", []).append(
+            _("Compare with a finished analysis of this network.")
+        )
+    if activity is not None and activity.area.plan.network_id != network.pk:
+        errors.setdefault("activity", []).append(_("The activity does not belong to this network."))
+    if errors:
+        raise ValidationError(errors)
+    analysis = Analysis.objects.create(
+        network=network,
+        feed=feed,
+        date=date,
+        places=[dict(p) for p in places],
+        radius_m=radius_m,
+        min_transfer_s=min_transfer_s,
+        walk_m=walk_m,
+        compared_with=compared_with,
+        activity=activity,
+        created_by=user,
+    )
+    transaction.on_commit(lambda: run_analysis_task.enqueue(analysis.pk))
+    return analysis
+
+
+def _set(analysis: Analysis, **fields: Any) -> None:
+    """Write fields of the row at once, so that the page polling the progress sees them."""
+    for name, value in fields.items():
+        setattr(analysis, name, value)
+    Analysis.objects.filter(pk=analysis.pk).update(**fields)
+
+
+def progress_reporter(analysis: Analysis) -> Callable[[int, int], None]:
+    """A transit progress callback that writes the percentage when it changes."""
+
+    def report(done: int, total: int) -> None:
+        percent = SEARCH_FROM + (SEARCH_TO - SEARCH_FROM) * done // max(total, 1)
+        if percent != analysis.progress:
+            _set(analysis, progress=percent)
+
+    return report
+
+
+def result_of(
+    found: transit.Analysis,
+    *,
+    places: Sequence[dict[str, Any]],
+    has_service: bool,
+    radius_m: int,
+    min_transfer_s: int,
+    walk_m: int,
+) -> dict[str, Any]:
+    """The stored result: transit's JSON plus the weekend, the parameters and the places' names."""
+    result = found.to_dict()
+    monday = found.date - datetime.timedelta(days=found.date.weekday())
+    result["weekend"] = {
+        "saturday": (monday + datetime.timedelta(days=5)).isoformat(),
+        "sunday": (monday + datetime.timedelta(days=6)).isoformat(),
+    }
+    result["parameters"] = {
+        "radius_m": radius_m,
+        "min_transfer_s": min_transfer_s,
+        "walk_m": walk_m,
+    }
+    result["has_service"] = has_service
+    positions = {p["name"]: p for p in places}
+    for row, indicators in zip(result["places"], found.places, strict=True):
+        row["lat"] = positions[row["name"]]["lat"]
+        row["lon"] = positions[row["name"]]["lon"]
+        row["commute_origin_names"] = list(indicators.commute_origins)
+        row["saturday_commute_destination_names"] = list(indicators.saturday_commute_destinations)
+        row["sunday_commute_destination_names"] = list(indicators.sunday_commute_destinations)
+    return result
+
+
+def analyse(analysis: Analysis, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Run transit on the analysis's feed, places, date and parameters; return the result JSON."""
+    with local_copy(analysis.feed) as path:
+        loaded = transit.load_feed(path)
+    if progress is not None:
+        progress(0, 1)
+    found = transit.analyse(
+        loaded,
+        _places(analysis.places),
+        analysis.date,
+        radius_m=float(analysis.radius_m),
+        min_transfer_s=analysis.min_transfer_s,
+        walk_m=float(analysis.walk_m),
+        progress=progress,
+    )
+    return result_of(
+        found,
+        places=analysis.places,
+        has_service=bool(loaded.services_on(analysis.date).any()),
+        radius_m=analysis.radius_m,
+        min_transfer_s=analysis.min_transfer_s,
+        walk_m=analysis.walk_m,
+    )
+
+
+def run_analysis(*, analysis_id: int) -> Analysis | None:
+    """Run a queued analysis, reporting progress on its row, then log it against the plan."""
+    analysis = (
+        Analysis.objects.select_related("feed", "network", "activity__area__plan", "created_by")
+        .filter(pk=analysis_id)
+        .first()
+    )
+    if analysis is None or analysis.status == Analysis.Status.DONE:
+        return analysis  # deleted meanwhile, or a repeated delivery of the task
+    _set(
+        analysis,
+        status=Analysis.Status.RUNNING,
+        stage=Analysis.Stage.LOADING,
+        progress=2,
+        started_at=timezone.now(),
+        error="",
+    )
+    reporter = progress_reporter(analysis)
+
+    def progress(done: int, total: int) -> None:
+        if analysis.stage != Analysis.Stage.SEARCHING:
+            _set(analysis, stage=Analysis.Stage.SEARCHING)
+        reporter(done, total)
+
+    try:
+        result = analyse(analysis, progress)
+    except (transit.FeedError, ValueError, OSError) as error:
+        _fail(analysis, str(error))
+        if isinstance(error, transit.FeedError):
+            Feed.objects.filter(pk=analysis.feed_id).update(
+                status=Feed.Status.FAILED, error=str(error)
+            )
+        return analysis
+    except Exception:
+        _fail(analysis, _("An unexpected error stopped the analysis. Try again or ask for help."))
+        raise
+    _set(analysis, stage=Analysis.Stage.SAVING, progress=SEARCH_TO + 5)
+    with transaction.atomic():
+        _set(
+            analysis,
+            result=result,
+            status=Analysis.Status.DONE,
+            stage=Analysis.Stage.FINISHED,
+            progress=100,
+            finished_at=timezone.now(),
+        )
+        log_analysis_action(analysis=analysis)
+    return analysis
+
+
+def _fail(analysis: Analysis, message: str) -> None:
+    logger.warning("Connectivity analysis %s failed: %s", analysis.pk, message)
+    _set(
+        analysis,
+        status=Analysis.Status.FAILED,
+        stage=Analysis.Stage.STOPPED,
+        error=message,
+        finished_at=timezone.now(),
+    )
+
+
+def action_title(analysis: Analysis) -> str:
+    return _("Public-transport analysis: %(feed)s, %(date)s") % {
+        "feed": analysis.feed.name,
+        "date": analysis.date.isoformat(),
+    }
+
+
+def log_analysis_action(*, analysis: Analysis, today: datetime.date | None = None) -> None:
+    """Log a finished analysis as an action against the plan's public-transport activity.
+
+    The activity chosen on the form wins; otherwise those of this year's plan that mention public
+    transport. Without a plan or an activity the action is skipped and the reason noted on the row.
+    """
+    if analysis.action_id is not None:
+        return
+    performed_on = today or timezone.localdate()
+    year = performed_on.year
+    network = analysis.network
+    if analysis.activity is not None and analysis.activity.area.plan.year == year:
+        activities = [analysis.activity]
+    else:
+        activities = plan_activities(network, year)
+    note = ""
+    if not activities:
+        if not Plan.objects.for_network(network).filter(year=year).exists():
+            note = _("No action was logged: there is no plan for %(year)s.") % {"year": year}
+        else:
+            note = _(
+                "No action was logged: no activity of the %(year)s plan mentions public transport."
+            ) % {"year": year}
+        _set(analysis, action_note=note)
+        return
+    try:
+        action = plan_services.log_action(
+            network=network,
+            performed_on=performed_on,
+            title=action_title(analysis),
+            description=_("%(places)s places; %(pairs)s pairs with a possible commute.")
+            % {
+                "places": len(analysis.places),
+                "pairs": sum(1 for p in analysis.result_pairs if p["commute_possible"]),
+            },
+            activities=activities,
+            source=analysis,
+            created_by=analysis.created_by,
+        )
+    except ValidationError as error:
+        _set(analysis, action_note=" ".join(error.messages)[:300])
+        return
+    _set(analysis, action=action, action_note="")
+
+
+def delete_analysis(*, analysis: Analysis) -> None:
+    """Delete an analysis; the action logged for it stays in the follow-up."""
+    analysis.delete()

@@ -1,0 +1,18 @@
+"""Background work of the connectivity app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.tasks import task
+from django.utils import translation
+
+from bygdebas.connectivity import services
+
+
+@task()
+def run_analysis_task(analysis_id: int) -> str:
+    """Run one queued connectivity analysis and return its status."""
+    # The logged action's title and notes are written in the site's language, not a visitor's.
+    with translation.override(settings.LANGUAGE_CODE):
+        analysis = services.run_analysis(analysis_id=analysis_id)
+    return analysis.status if analysis is not None else "deleted"
