@@ -184,7 +184,11 @@ def analysis_progress(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = get_analysis_for_user(request.user, current_network(request), pk)
     if not request.headers.get("HX-Request"):
         return redirect("connectivity:analysis-detail", pk=analysis.pk)
-    response = render(request, "connectivity/analysis_detail.html#progress", {"analysis": analysis})
+    response = render(
+        request,
+        "connectivity/analysis_detail.html#progress",
+        {"analysis": analysis, "is_fragment": True},
+    )
     if not analysis.is_pending:
         response["HX-Refresh"] = "true"
     return response
