@@ -319,9 +319,9 @@ class MapTests(CastMixin, TestCase):
     def test_the_json_has_the_placed_organisations_and_counts_per_municipality(self) -> None:
         data = self.as_sara().get(reverse("members:organisation-map-json")).json()
 
-        self.assertEqual([o["name"] for o in data["organisations"]], ["Ekeby byalag"])
+        self.assertEqual(data["organisations"], [[self.placed.pk, "Ekeby byalag", 59.1, 15.1]])
         self.assertEqual(
-            data["organisations"][0]["url"],
+            data["url"].replace("/0/", f"/{self.placed.pk}/"),
             reverse("members:organisation-detail", args=[self.placed.pk]),
         )
         self.assertEqual(data["municipalities"], {"1881": 2})

@@ -159,13 +159,22 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
     )
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Labels and links worked out once here: per-row template work (get_kind_display hashes
+    # every lazy choice label on each call) is most of what a 50-row page costs.
+    statuses = {key: str(label) for key, label in Membership.Status.choices}
+    kinds = {key: str(label) for key, label in Organisation.Kind.choices}
+    detail = reverse("members:organisation-detail", kwargs={"pk": 0})[:-2]  # ".../0/" -> ".../"
+    for organisation in page:
+        organisation.kind_label = kinds.get(organisation.kind, organisation.kind)  # type: ignore[attr-defined]
+        organisation.status_label = statuses.get(organisation.year_status, "")  # type: ignore[attr-defined]
+        organisation.tag_names = ", ".join(tag.name for tag in organisation.tags.all())  # type: ignore[attr-defined]
+        organisation.url = f"{detail}{organisation.pk}/"  # type: ignore[attr-defined]
     context = {
         "form": form,
         "page": page,
         "year": year,
         "query": _query(request),
         "sorts": _sort_links(request, ORGANISATION_SORTS),
-        "statuses": dict(Membership.Status.choices),
         "formats": exports.FORMATS,
     }
     template = "members/registry/organisation_list.html"
@@ -369,20 +378,24 @@ def organisation_map_json(request: HttpRequest) -> JsonResponse:
     year = _year(form)
     organisations = filter_organisations(network, _values(form), year=year).order_by()
     counts = dict(organisations.values_list("municipality__code").annotate(n=Count("pk")))
-    detail = reverse("members:organisation-detail", kwargs={"pk": 0})[:-2]  # ".../0/" -> ".../"
     points = [
-        {"name": name, "lat": lat, "lon": lon, "kind": kind, "url": f"{detail}{pk}/"}
-        for pk, name, lat, lon, kind in organisations.filter(
+        [pk, name, round(lat, 5), round(lon, 5)]
+        for pk, name, lat, lon in organisations.filter(
             latitude__isnull=False, longitude__isnull=False
-        ).values_list("pk", "name", "latitude", "longitude", "kind")
+        ).values_list("pk", "name", "latitude", "longitude")
+        if lat is not None and lon is not None  # filtered above; for the type checker
     ]
     return JsonResponse(
         {
+            # Compact, since a registry has thousands: [id, name, latitude, longitude], and the
+            # link to an organisation is ``url`` with the id in place of 0.
+            "fields": ["id", "name", "lat", "lon"],
             "organisations": points,
+            "url": reverse("members:organisation-detail", kwargs={"pk": 0}),
             "municipalities": {code: n for code, n in counts.items() if code},
             "unplaced": counts.get(None, 0),
         },
-        json_dumps_params={"ensure_ascii": False},
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
 
 
@@ -401,6 +414,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
         Prefetch("engagements", queryset=engagements)
     )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    roles = {key: str(label) for key, label in Engagement.Role.choices}
+    for person in page:
+        person.roles = [  # type: ignore[attr-defined]
+            (roles.get(e.role, e.role), e.organisation_id, e.organisation.name)
+            for e in person.engagements.all()
+        ]
     context = {
         "form": form,
         "page": page,

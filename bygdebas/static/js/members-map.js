@@ -48,13 +48,15 @@
             { permanent: true, direction: "center", className: "map-count-label" });
         }
       }).addTo(map);
+      // Each organisation is [id, name, latitude, longitude]; its page is data.url with the id for 0.
+      var renderer = L.canvas();
       (data.organisations || []).forEach(function (org) {
-        var marker = L.circleMarker([org.lat, org.lon], {
-          radius: 5, color: "#8a4b00", weight: 1, fillColor: "#ffbf47", fillOpacity: 0.9
+        var marker = L.circleMarker([org[2], org[3]], {
+          renderer: renderer, radius: 5, color: "#8a4b00", weight: 1, fillColor: "#ffbf47", fillOpacity: 0.9
         }).addTo(map);
         var link = document.createElement("a");
-        link.href = org.url;
-        link.textContent = org.name;
+        link.href = data.url.replace("/0/", "/" + org[0] + "/");
+        link.textContent = org[1];
         marker.bindPopup(link);
       });
       var bounds = boundaries.getBounds();
