@@ -10,11 +10,16 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import timezone
 
+from bygdebas.connectivity.models import Analysis
 from bygdebas.core import geo
 from bygdebas.core.models import County, Municipality, Network, Role, Town, User
 from bygdebas.events.models import BodyMeeting, Event, Registration
+from bygdebas.members.models import Engagement, Organisation, Person
 from bygdebas.plan.models import Action, Activity, Plan
+from bygdebas.recruitment.models import Prospect
+from bygdebas.recruitment.models import Status as ProspectStatus
 
 OREBRO_MUNICIPALITIES = {
     "Askersund", "Degerfors", "Hallsberg", "Hällefors", "Karlskoga", "Kumla", "Laxå",
@@ -172,6 +177,26 @@ class LoadDemoTests(TestCase):
         meetings = BodyMeeting.objects.filter(body__network=network)
         self.assertEqual(meetings.count(), 5)
         self.assertFalse(meetings.filter(action=None).exists())
+        # The member registry: a hundred-odd groups, and Cecilia is the contact of a member.
+        organisations = Organisation.objects.for_network(network)
+        self.assertGreaterEqual(organisations.count(), 90)
+        this_year = timezone.localdate().year
+        self.assertGreater(organisations.members_in(this_year).count(), 50)
+        cecilia = Person.objects.get(network=network, email="cecilia@demo.bygdebas.se")
+        self.assertTrue(
+            organisations.members_in(this_year)
+            .filter(engagements__person=cecilia, engagements__role=Engagement.Role.CONTACT)
+            .exists()
+        )
+        self.assertEqual(cecilia.user.email, "cecilia@demo.bygdebas.se")
+        # Recruitment at every stage, and one finished transit analysis logged against the plan.
+        self.assertEqual(
+            set(Prospect.objects.for_network(network).values_list("status", flat=True)),
+            set(ProspectStatus.values),
+        )
+        analysis = Analysis.objects.get(network=network)
+        self.assertEqual(analysis.status, Analysis.Status.DONE)
+        self.assertIsNotNone(analysis.action)
 
         counts = (
             Network.objects.count(),
@@ -179,6 +204,9 @@ class LoadDemoTests(TestCase):
             Plan.objects.count(),
             Action.objects.count(),
             Municipality.objects.count(),
+            Organisation.objects.count(),
+            Prospect.objects.count(),
+            Analysis.objects.count(),
         )
         second = io.StringIO()
         call_command("load_demo", stdout=second)
@@ -191,6 +219,9 @@ class LoadDemoTests(TestCase):
                 Plan.objects.count(),
                 Action.objects.count(),
                 Municipality.objects.count(),
+                Organisation.objects.count(),
+                Prospect.objects.count(),
+                Analysis.objects.count(),
             ),
             counts,
         )

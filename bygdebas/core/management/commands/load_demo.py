@@ -13,13 +13,16 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from bygdebas.connectivity import demo as connectivity_demo
 from bygdebas.core.models import County, Municipality, Network, Role, User
 from bygdebas.events.models import Event, Registration
 from bygdebas.events.services import bodies as body_services
 from bygdebas.events.services import registrations as event_services
+from bygdebas.members import demo as members_demo
 from bygdebas.plan import services
 from bygdebas.plan.importer import parse_plan_document
 from bygdebas.plan.models import Activity
+from bygdebas.recruitment import demo as recruitment_demo
 
 SEED_PLAN = Path(settings.BASE_DIR) / "data" / "seeds" / "verksamhetsplan-2025-orebro-lan.txt"
 DEMO_PASSWORD = "demo-bygdebas-2025"
@@ -355,6 +358,11 @@ class Command(BaseCommand):
             f"{len(DEMO_ACTIONS_2025) + len(DEMO_ACTIONS_2026)} actions, {events} events with "
             f"{registrations} registrations, {meetings} partnership meetings."
         )
+        # The other apps' demo data: the member registry, recruitment and a transit analysis.
+        year = timezone.localdate().year
+        self.stdout.write(members_demo.load_demo(network, year=year))
+        self.stdout.write(recruitment_demo.load_demo(network, year=year))
+        self.stdout.write(connectivity_demo.load_demo(network, staff))
 
     def _load_events(
         self, network: Network, plan: Any, staff: User, municipalities: dict[str, Municipality]
@@ -465,3 +473,7 @@ class Command(BaseCommand):
         for email, _first, _last, kind in DEMO_USERS:
             self.stdout.write(f"  {Role.Kind(kind).label:<22} {email}")
         self.stdout.write("Open http://127.0.0.1:8000/ (office: http://127.0.0.1:8000/kansli/)")
+        self.stdout.write(
+            "Contact persons can also log in without a password at "
+            "http://127.0.0.1:8000/medlem/logga-in/ (the link is printed in this terminal's mail log)."
+        )
