@@ -46,7 +46,7 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
 def render_csv(analysis: Analysis) -> bytes:
     """Every ordered pair, one row each, in the command line's columns (UTF-8 with BOM for Excel)."""
     out = io.StringIO()
-    pairs = analysis.result_pairs
+    pairs = _cli_rows(analysis)["pairs"]
     if pairs:
         writer = csv.DictWriter(out, fieldnames=list(pairs[0]), lineterminator="\r\n")
         writer.writeheader()
@@ -54,20 +54,19 @@ def render_csv(analysis: Analysis) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _place_row(place: dict[str, Any]) -> dict[str, Any]:
-    keys = [
-        "name",
-        "stops",
-        "population",
-        "commute_destinations",
-        "commute_origins",
-        "saturday_commute_destinations",
-        "sunday_commute_destinations",
-        "commute_population",
-        "commute_population_share",
-        "commute_destination_names",
-    ]
-    return _flat({k: place.get(k) for k in keys})
+def _cli_rows(analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
+    """The pairs and places in the command line's shape and column order.
+
+    The stored JSON loses its key order in PostgreSQL (jsonb), so the rows are rebuilt through
+    transit's own dataclasses.
+    """
+    rebuilt = results.transit_analysis(
+        analysis.result or {"date": "2000-01-01", "pairs": [], "places": []}
+    )
+    return {
+        "pairs": [p.to_dict() for p in rebuilt.pairs],
+        "places": [p.to_dict() for p in rebuilt.places],
+    }
 
 
 def render_xlsx(analysis: Analysis) -> bytes:
@@ -78,9 +77,9 @@ def render_xlsx(analysis: Analysis) -> bytes:
     book = openpyxl.Workbook()
     bold = Font(bold=True)
     result = analysis.result or {}
-    pairs = analysis.result_pairs
-    places = [_place_row(p) for p in analysis.result_places]
-    for index, (title, rows) in enumerate((("pairs", pairs), ("places", places))):
+    sheets = _cli_rows(analysis)
+    for index, title in enumerate(("pairs", "places")):
+        rows = sheets[title]
         sheet = book.active if index == 0 else book.create_sheet()
         assert sheet is not None
         sheet.title = title

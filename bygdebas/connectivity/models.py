@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -178,6 +179,9 @@ class Analysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feed.name}, {self.date:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("connectivity:analysis-detail", args=[self.pk])
 
     @property
     def is_done(self) -> bool:

@@ -212,6 +212,38 @@ class ProgressTests(AnalysisTestCase):
 
 
 class ResultPageTests(AnalysisTestCase):
+    def cli_rows(self, fmt: str) -> list[dict[str, str]]:
+        """The rows `python -m transit connectivity` writes for the same feed, date and places."""
+        import csv
+        import tempfile
+        from pathlib import Path
+
+        from transit.cli import main
+
+        with tempfile.TemporaryDirectory() as folder, services.local_copy(self.feed) as feed_path:
+            places = Path(folder) / "places.csv"
+            with places.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=["name", "lat", "lon", "population"])
+                writer.writeheader()
+                writer.writerows(FEW_PLACES)
+            out = Path(folder) / f"out.{fmt}"
+            code = main(
+                [
+                    "connectivity",
+                    str(feed_path),
+                    "--date",
+                    "2023-11-28",
+                    "--places",
+                    str(places),
+                    "--format",
+                    fmt,
+                    "--out",
+                    str(out),
+                ]
+            )
+            self.assertEqual(code, 0)
+            return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+
     def test_the_matrix_map_and_cards_show_the_result(self) -> None:
         url = reverse("connectivity:analysis-detail", args=[self.analysis.pk])
         response = self.as_sara().get(url)
@@ -261,6 +293,7 @@ class ResultPageTests(AnalysisTestCase):
         self.assertEqual(len(rows), n * (n - 1))
         self.assertEqual(list(rows[0])[:3], ["from", "to", "journeys"])
         self.assertEqual(rows[0]["journeys"], str(self.analysis.result["pairs"][0]["journeys"]))
+        self.assertEqual(rows, self.cli_rows("csv"))
 
         response = self.as_sara().get(reverse(base, args=[self.analysis.pk, "xlsx"]))
         book = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -359,6 +392,12 @@ class ActionTests(AnalysisTestCase):
         self.assertIn("2023-11-28", action.title)
         page = self.as_sara().get(reverse("connectivity:analysis-detail", args=[analysis.pk]))
         self.assertContains(page, reverse("plan:action-detail", args=[action.pk]))
+
+    def test_the_form_preselects_the_public_transport_activity(self) -> None:
+        activity = self._plan()
+        response = self.as_bertil().get(reverse("connectivity:analysis-create"))
+        self.assertEqual(response.context["form"].initial["activity"], activity.pk)
+        self.assertContains(response, f'<option value="{activity.pk}" selected>')
 
     def test_an_activity_chosen_on_the_form_wins(self) -> None:
         self._plan()
