@@ -17,6 +17,8 @@ from bygdebas.plan.models import Activity
 
 DEFAULT_MAX_FEED_BYTES = 200 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
+# Every pair is searched on three days; beyond this the analysis takes minutes, not seconds.
+MAX_PLACES = 150
 
 
 def max_feed_bytes() -> int:
@@ -128,6 +130,8 @@ def parse_places(text: str) -> list[dict[str, Any]]:
         errors.append(_("Place names must be unique: %(names)s") % {"names": ", ".join(duplicates)})
     if not errors and len(places) < 2:
         errors.append(_("Give at least two places."))
+    if len(places) > MAX_PLACES:
+        errors.append(_("Give at most %(max)s places.") % {"max": MAX_PLACES})
     if errors:
         raise ValidationError(errors)
     return places

@@ -34,6 +34,8 @@ class ParsePlacesTests(SimpleTestCase):
             parse_places("Kumla;59.1;15.1\nKumla;59.2;15.2")
         with self.assertRaises(ValidationError):
             parse_places("Kumla;59.1;15.1")
+        with self.assertRaisesMessage(ValidationError, "150"):
+            parse_places("\n".join(f"Ort {i};59.1;15.1" for i in range(151)))
 
     def test_formatting_round_trips(self) -> None:
         rows = [
