@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bygdebas
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install demo serve test test-sqlite test-postgres lint format messages worker bench clean
+.PHONY: help install demo serve test test-sqlite test-postgres lint format messages worker bench bench-transit clean
 
 help:
 	@echo "make demo    create the environment, migrate, load the Örebro demo and serve it on http://$(HOST):$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint    ruff, mypy, djhtml, import-linter, migrations and translations checks"
 	@echo "make worker  run the background task worker"
 	@echo "make bench   run the benchmarks in bench/"
+	@echo "make bench-transit  the transit engine's benchmark alone (QUICK=1 for a short run)"
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@python=$$(scripts/find-python) && echo "Using $$python" && "$$python" -m venv $(VENV)
@@ -80,6 +81,12 @@ messages: install
 bench: install
 	$(PY) bench/dashboard.py
 	$(PY) bench/events.py
+	$(PY) bench/members.py
+	$(PY) bench/members_import.py
+	$(PY) bench/transit.py
+
+bench-transit: install
+	$(PY) bench/transit.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) var

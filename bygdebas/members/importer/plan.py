@@ -62,7 +62,7 @@ class ParsedRow:
     errors: list[RowError] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)  # identity: two new people with the same fields are still two
 class PersonTarget:
     """One person the import creates or changes."""
 
@@ -71,7 +71,7 @@ class PersonTarget:
     existing_email: str = ""
 
 
-@dataclass
+@dataclass(eq=False)  # identity: two new organisations with the same fields are still two
 class Target:
     """One organisation the import creates or changes, with what every row adds to it."""
 
@@ -223,6 +223,7 @@ class Index:
                 (organisation_id, name.casefold()), (person_id, email)
             )
         self.people: list[PersonTarget] = []
+        self._listed: set[int] = set()
 
     def _existing_target(self, pk: int, line: int) -> Target:
         if pk not in self.targets_by_pk:
@@ -282,7 +283,8 @@ class Index:
                     found = PersonTarget(existing_pk=pk, fields={}, existing_email=existing_email)
         if found is None:
             found = PersonTarget(existing_pk=None, fields={})
-        if found not in self.people:
+        if id(found) not in self._listed:
+            self._listed.add(id(found))
             self.people.append(found)
         if found.existing_email and "email" in fields:
             fields = {k: v for k, v in fields.items() if k != "email"}
@@ -310,6 +312,7 @@ def make_plan(
     index = Index(network)
     planned: list[PlannedRow] = []
     targets: list[Target] = []
+    listed: set[int] = set()
     for line, cells in table.rows:
         row = parse_row(line, cells, mapping, lookups)
         matchable = "name" in row.organisation and not any(
@@ -332,7 +335,8 @@ def make_plan(
                 continue
         else:
             target = Target(existing_pk=None, first_line=line)
-        if target not in targets:
+        if id(target) not in listed:
+            listed.add(id(target))
             targets.append(target)
         item.target = target
         _add(index, target, row)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,32 +60,149 @@ def _in_bulk[M](model: type[M], pks: Iterable[int]) -> dict[int, M]:
     return result
 
 
+# Field types whose Python values the database adapter cannot take as they are.
+_PREPARED_TYPES = {
+    "DateTimeField",
+    "DateField",
+    "TimeField",
+    "DecimalField",
+    "JSONField",
+    "UUIDField",
+}
+
+
+def _insert(model: type[models.Model], rows: list[dict[str, Any]], now: Any) -> None:
+    """INSERT many rows with ``executemany``, without model instances or primary keys back.
+
+    Several times faster than ``bulk_create`` for the rows nobody needs afterwards (audit
+    entries, consents, roles, tag links). Every concrete column is written: missing values get
+    the field's default, ``auto_now``/``auto_now_add`` fields ``now``, so a field added to one of
+    these models later keeps working as long as it has a default or is nullable.
+    """
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    constants: dict[str, Any] = {}
+    prepared: list[Any] = []
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            constants[f.attname] = f.get_db_prep_save(now, connection)
+        else:
+            constants[f.attname] = f.get_db_prep_save(f.get_default(), connection)
+        prepared.append(f if f.get_internal_type() in _PREPARED_TYPES else None)
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column or f.attname) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    params = []
+    for row in rows:
+        values = []
+        for f, prepare in zip(fields, prepared, strict=True):
+            if f.attname in row:
+                value = row[f.attname]
+                values.append(prepare.get_db_prep_save(value, connection) if prepare else value)
+            else:
+                values.append(constants[f.attname])
+        params.append(values)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(params, 5 * BATCH):
+            cursor.executemany(sql, chunk)
+
+
+def _create[M: models.Model](objects: list[M], now: Any) -> None:
+    """INSERT model instances, setting their primary keys: ``bulk_create`` without its overhead.
+
+    One multi-row ``INSERT … RETURNING`` per batch, the primary keys assigned in order, as
+    ``bulk_create`` itself does on PostgreSQL and SQLite ≥ 3.35. ``auto_now`` fields get ``now``.
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    auto = {
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    prepared = [f.get_internal_type() in _PREPARED_TYPES for f in fields]
+    quote = connection.ops.quote_name
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        quote(meta.db_table), ", ".join(quote(f.column or f.attname) for f in fields)
+    )
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    returning = f" RETURNING {quote(meta.pk.column or meta.pk.attname)}"
+    size = max(1, min(500, 30000 // len(fields)))
+    with connection.cursor() as cursor:
+        for batch in _chunks(objects, size):
+            params: list[Any] = []
+            for obj in batch:
+                for attname in auto:
+                    setattr(obj, attname, now)
+                for f, prepare in zip(fields, prepared, strict=True):
+                    value = getattr(obj, f.attname)
+                    params.append(f.get_db_prep_save(value, connection) if prepare else value)
+            cursor.execute(head + ", ".join([one] * len(batch)) + returning, params)
+            for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
+
+
+def _update[M: models.Model](objects: list[M], attnames: Iterable[str]) -> None:
+    """UPDATE the given fields of each instance: one ``executemany``, not ``bulk_update``'s CASE."""
+    if not objects:
+        return
+    meta = type(objects[0])._meta
+    fields: list[Any] = [meta.get_field(name) for name in sorted(attnames)]
+    prepared = [f.get_internal_type() in _PREPARED_TYPES for f in fields]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields),
+        quote(str(meta.pk.column)),
+    )
+    params = []
+    for obj in objects:
+        values = []
+        for f, prepare in zip(fields, prepared, strict=True):
+            value = getattr(obj, f.attname)
+            values.append(f.get_db_prep_save(value, connection) if prepare else value)
+        params.append([*values, obj.pk])
+    with connection.cursor() as cursor:
+        for chunk in _chunks(params, 5 * BATCH):
+            cursor.executemany(sql, chunk)
+
+
 class _Audit:
     def __init__(self, network: Network, actor: User | None) -> None:
         self.network = network
         self.actor = actor
-        self.entries: list[AuditEntry] = []
+        self.entries: list[dict[str, Any]] = []
         self.types = {
-            Organisation: ContentType.objects.get_for_model(Organisation),
-            Person: ContentType.objects.get_for_model(Person),
+            Organisation: ContentType.objects.get_for_model(Organisation).pk,
+            Person: ContentType.objects.get_for_model(Person).pk,
         }
 
     def add(self, verb: str, obj: Organisation | Person, changes: dict | None = None) -> None:
+        """The same entry ``core.services.record_audit`` writes, with source import."""
         self.entries.append(
-            AuditEntry(
-                network=self.network,
-                actor=self.actor,
-                verb=verb,
-                source=AuditEntry.Source.IMPORT,
-                content_type=self.types[type(obj)],
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                changes=changes or {},
-            )
+            {
+                "network_id": self.network.pk,
+                "actor_id": self.actor.pk if self.actor else None,
+                "verb": verb,
+                "source": AuditEntry.Source.IMPORT,
+                "content_type_id": self.types[type(obj)],
+                "object_id": str(obj.pk),
+                "object_repr": str(obj)[:200],
+                "changes": changes or {},
+            }
         )
 
-    def save(self) -> None:
-        AuditEntry.objects.bulk_create(self.entries, batch_size=BATCH)
+    def save(self, now: Any) -> None:
+        _insert(AuditEntry, self.entries, now)
 
 
 def save_plan(plan: Plan, *, network: Network, actor: User | None, filename: str) -> SaveCounts:
@@ -97,7 +215,7 @@ def save_plan(plan: Plan, *, network: Network, actor: User | None, filename: str
     people = _save_people(plan, network, audit, counts, filename, now)
     _save_engagements(plan, organisations, people, audit, counts)
     _save_memberships(plan, organisations, counts, now)
-    audit.save()
+    audit.save(now)
     counts.updated = len(counts.changed_pks)
     return counts
 
@@ -118,7 +236,7 @@ def _save_organisations(
         Organisation(network=network, name_key=name_key(t.fields["name"]), **t.fields)
         for t in new_targets
     ]
-    Organisation.objects.bulk_create(new, batch_size=BATCH)
+    _create(new, now)
     for target, organisation in zip(new_targets, new, strict=True):
         result[id(target)] = organisation
         audit.add("organisation.created", organisation)
@@ -151,9 +269,7 @@ def _save_organisations(
             ordered = {name: changes[name] for name in ORGANISATION_FIELDS if name in changes}
             audit.add("organisation.changed", organisation, ordered)
     if to_update:
-        Organisation.objects.bulk_update(
-            to_update, sorted(update_fields | {"name_key", "updated_at"}), batch_size=BATCH // 4
-        )
+        _update(to_update, update_fields | {"name_key", "updated_at"})
     return result
 
 
@@ -191,7 +307,9 @@ def _save_tags(
                 links.append(through(organisation_id=pair[0], tag_id=pair[1]))
                 if target.existing_pk is not None:
                     counts.changed_pks.add(target.existing_pk)
-    through.objects.bulk_create(links, batch_size=BATCH)
+    _insert(
+        through, [{"organisation_id": x.organisation_id, "tag_id": x.tag_id} for x in links], None
+    )
 
 
 def _save_people(
@@ -201,8 +319,8 @@ def _save_people(
     result: dict[int, Person] = {}
     new_targets = [p for p in plan.people if p.existing_pk is None]
     new = [Person(network=network, **p.fields) for p in new_targets]
-    Person.objects.bulk_create(new, batch_size=BATCH)
-    consents = []
+    _create(new, now)
+    consents: list[dict[str, Any]] = []
     purpose = _("Contact person of the organisation in the network's registry")
     text = _("Imported from the file %(file)s.") % {"file": filename}
     for target, person in zip(new_targets, new, strict=True):
@@ -213,17 +331,17 @@ def _save_people(
             {name: ["", str(getattr(person, name) or "")] for name in PERSON_FIELDS},
         )
         consents.append(
-            Consent(
-                person=person,
-                purpose=purpose,
-                text=text,
-                source=Consent.Source.IMPORT,
-                source_detail=filename[:200],
-                given_at=now,
-            )
+            {
+                "person_id": person.pk,
+                "purpose": purpose,
+                "text": text,
+                "source": Consent.Source.IMPORT,
+                "source_detail": filename[:200],
+                "given_at": now,
+            }
         )
         audit.add("person.consent", person, {"consent": ["", purpose]})
-    Consent.objects.bulk_create(consents, batch_size=BATCH)
+    _insert(Consent, consents, now)
     counts.people_created = len(new)
 
     changed_targets = [p for p in plan.people if p.existing_pk is not None]
@@ -250,9 +368,7 @@ def _save_people(
                 {name: changes[name] for name in PERSON_FIELDS if name in changes},
             )
     if to_update:
-        Person.objects.bulk_update(
-            to_update, sorted(update_fields | {"updated_at"}), batch_size=BATCH // 4
-        )
+        _update(to_update, update_fields | {"updated_at"})
     counts.people_updated = len(to_update)
     return result
 
@@ -283,7 +399,14 @@ def _save_engagements(
                 continue
             have.add((person.pk, organisation.pk, role))
             new.append((Engagement(person=person, organisation=organisation, role=role), target))
-    Engagement.objects.bulk_create([e for e, _t in new], batch_size=BATCH)
+    _insert(
+        Engagement,
+        [
+            {"person_id": e.person_id, "organisation_id": e.organisation_id, "role": e.role}
+            for e, _t in new
+        ],
+        timezone.now(),
+    )
     for engagement, target in new:
         audit.add(
             "person.role_added",
@@ -329,10 +452,8 @@ def _save_memberships(
             update_fields |= differs
             changed.append(found)
             counts.changed_pks.add(organisation.pk)
-    Membership.objects.bulk_create(new, batch_size=BATCH)
+    _create(new, now)
     if changed:
-        Membership.objects.bulk_update(
-            changed, sorted(update_fields | {"updated_at"}), batch_size=BATCH // 4
-        )
+        _update(changed, update_fields | {"updated_at"})
     counts.memberships_created = len(new)
     counts.memberships_updated = len(changed)
