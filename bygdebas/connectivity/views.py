@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bygdebas.connectivity import exports, results, services
 from bygdebas.connectivity.access import get_analysis_for_user, get_feed_for_user
+from bygdebas.connectivity.dates import holiday_name
 from bygdebas.connectivity.forms import AnalysisForm, CompareForm, FeedUploadForm
 from bygdebas.connectivity.models import Analysis, Feed
 from bygdebas.core.access import READ_ROLES, WRITE_ROLES, current_network, role_required
@@ -154,7 +155,7 @@ def _comparison(
 @require_GET
 def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = get_analysis_for_user(request.user, current_network(request), pk)
-    context: dict = {"analysis": analysis}
+    context: dict = {"analysis": analysis, "holiday": holiday_name(analysis.date)}
     if analysis.is_done:
         result = analysis.result or {}
         mode_key = request.GET.get("visa", "resor")

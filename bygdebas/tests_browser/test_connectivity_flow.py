@@ -56,9 +56,7 @@ class ConnectivityFlowTests(BrowserTestCase):
         self.assertEqual(analysis.status, Analysis.Status.DONE)
         page.wait_for_selector("#matrix table")
         # The map draws the boundaries' and the journeys' lines once its JSON has arrived.
-        page.wait_for_function(
-            "document.querySelectorAll('#connectivity-map path.leaflet-interactive').length > 4"
-        )
+        page.wait_for_selector("#connectivity-map path.leaflet-interactive >> nth=5")
         self.assert_accessible(where="the result page")
         cell = page.locator("#matrix td[title='Örebro → Kumla']")
         journeys = cell.inner_text()

@@ -340,6 +340,7 @@ class ComparisonTests(AnalysisTestCase):
         url = reverse("connectivity:analysis-detail", args=[self.holiday.pk])
         response = self.as_sara().get(url)
         self.assertContains(response, 'class="flagged"')
+        self.assertContains(response, "Annandag jul")
         worst = view.flagged[0]
         self.assertContains(response, f"<td>{worst.origin}</td>")
         # Choosing no comparison hides it; choosing one on the page works too.

@@ -15,34 +15,31 @@
     }
     var label = el.dataset.journeysLabel || "";
     Promise.all([getJSON(el.dataset.geojson), getJSON(el.dataset.lines)]).then(function (data) {
+      var result = data[1];
+      var points = result.places.map(function (place) { return L.latLng(place.lat, place.lon); });
+      // Vector layers need the map's view before they are added.
+      if (points.length) { map.fitBounds(L.latLngBounds(points).pad(0.1)); }
       var boundaries = L.geoJSON(data[0], {
         style: function (feature) {
           var own = feature.properties.in_network;
           return { color: "#7d8f84", weight: 1, fillColor: own ? "#dcebe1" : "#eef1ef", fillOpacity: 0.6 };
         },
         onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.name); }
-      }).addTo(map);
-      var result = data[1];
+      });
+      if (!points.length) { map.fitBounds(boundaries.getBounds()); }
+      boundaries.addTo(map);
       result.lines.forEach(function (line) {
         L.polyline(line.coordinates, { color: "#1f5f3a", weight: line.weight, opacity: 0.75 })
           .bindTooltip(line.from + " – " + line.to + ": " + line.journeys + " " + label +
                        " (" + line.there + " + " + line.back + ")")
           .addTo(map);
       });
-      var points = [];
-      result.places.forEach(function (place) {
-        var point = L.latLng(place.lat, place.lon);
-        points.push(point);
-        L.circleMarker(point, {
+      result.places.forEach(function (place, index) {
+        L.circleMarker(points[index], {
           radius: 5, color: "#8a4b00", weight: 2,
           fillColor: place.stops ? "#ffbf47" : "#ffffff", fillOpacity: 1
         }).bindTooltip(place.name).addTo(map);
       });
-      if (points.length) {
-        map.fitBounds(L.latLngBounds(points).pad(0.1));
-      } else {
-        map.fitBounds(boundaries.getBounds());
-      }
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
