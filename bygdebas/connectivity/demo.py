@@ -31,12 +31,15 @@ def load_demo(network: Network, user: User | None = None) -> str:
                 user=user,
             )
     analysis = Analysis.objects.for_network(network).filter(feed=feed, date=DEMO_DATE).first()
+    places = services.default_places(network)
+    if analysis is None and len(places) < 2:
+        return f"Connectivity: feed {feed.name} stored; no analysis (load the geography first)."
     if analysis is None:
         analysis = Analysis.objects.create(
             network=network,
             feed=feed,
             date=DEMO_DATE,
-            places=services.default_places(network),
+            places=places,
             created_by=user,
         )
         analysis = services.run_analysis(analysis_id=analysis.pk) or analysis
