@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from transit import kernels
 from transit.errors import FeedError
 from transit.geo import haversine_m
 
@@ -31,6 +32,8 @@ FloatArray = npt.NDArray[np.float64]
 BOM = b"\xef\xbb\xbf"
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Tables at least this large are read with pyarrow (when they are plain enough, see below).
+ARROW_MIN_BYTES = 1 << 18
 REQUIRED_FILES = ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
 
 # transfers.txt transfer_type values.
@@ -239,7 +242,12 @@ class _Table:
 
 
 def _read_table(source: _Source, name: str) -> _Table:
-    text, _ = _decode(source.read(name))
+    data = source.read(name)
+    text, encoding = _decode(data)
+    if len(data) >= ARROW_MIN_BYTES and encoding == "utf-8":
+        fast = _read_table_arrow(name, data)
+        if fast is not None:
+            return fast
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
@@ -262,8 +270,53 @@ def _read_table(source: _Source, name: str) -> _Table:
     return _Table(name, columns, lines)
 
 
-def _read_stop_times(source: _Source) -> _Table:
-    """Read stop_times.txt with pyarrow, every column as a string."""
+def _read_table_arrow(name: str, data: bytes) -> _Table | None:
+    """Read a large table with pyarrow; None when the file needs the careful reader above.
+
+    That is when a line is not exactly one row (blank lines, line breaks inside quotes), a row
+    is blank, a header name repeats, or pyarrow cannot parse it: the csv module then reads it
+    and reports the right line.
+    """
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    end = data.find(b"\n")
+    if end < 0:
+        return None
+    header = [h.strip() for h in next(csv.reader([data[:end].decode().rstrip("\r")]), [])]
+    named = [h for h in header if h]
+    if not named or len(set(named)) != len(named):
+        return None
+    names = [h or f"_unnamed_{i}" for i, h in enumerate(header)]
+    try:
+        arrow = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    body = data[end + 1 :]
+    rows = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
+    if arrow.num_rows != rows:
+        return None
+    trimmed = {n: pc.utf8_trim_whitespace(arrow.column(n)) for n in names}
+    blank = None
+    for column in trimmed.values():
+        empty = pc.equal(pc.utf8_length(column), 0)
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if blank is not None and pc.any(blank).as_py():
+        return None
+    columns = {h: [str(v) for v in trimmed[h].to_pylist()] for h in named}
+    return _Table(name, columns, list(range(2, rows + 2)))
+
+
+def _read_stop_times(source: _Source) -> pa.Table:
+    """Read stop_times.txt with pyarrow, every column as an (untrimmed) string."""
     name = "stop_times.txt"
     data = source.read(name)
     if data.startswith(BOM):
@@ -283,8 +336,9 @@ def _read_stop_times(source: _Source) -> _Table:
         "pickup_type",
         "drop_off_type",
     ]
-    table = _Table(name, {h: [] for h in header if h}, [])
-    table.require("trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time")
+    _Table(name, {h: [] for h in header if h}, []).require(
+        "trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time"
+    )
     # Blank header cells get placeholder names so that pyarrow accepts the header.
     names = [h or f"_unnamed_{i}" for i, h in enumerate(header)]
     include = [c for c in wanted if c in names]
@@ -310,8 +364,7 @@ def _read_stop_times(source: _Source) -> _Table:
                 continue
             raise FeedError(f"unreadable CSV: {error}", file=name) from None
     assert arrow is not None
-    columns = {c: pc.utf8_trim_whitespace(arrow.column(c)).to_pylist() for c in include}
-    return _Table(name, columns, list(range(2, arrow.num_rows + 2)))
+    return arrow
 
 
 # --------------------------------------------------------------------------- parsing values
@@ -500,15 +553,12 @@ def load_feed(path: str | Path) -> Feed:
     trip_ids = trips.get("trip_id")
     _index(trip_ids, trips, "trip_id")
     trip_index = {t: i for i, t in enumerate(trip_ids)}
-    trip_route = np.array(
-        [
-            _lookup(route_index, r, trips, line, "route_id")
-            for r, line in zip(trips.get("route_id"), trips.lines, strict=True)
-        ],
-        dtype=np.int32,
-    )
+    trip_route = _codes(trips, "route_id", route_index).astype(np.int32)
     # A service id that no calendar row names simply never runs.
-    trip_service = np.array([service(s) for s in trips.get("service_id")], dtype=np.int32)
+    service_values = trips.get("service_id")
+    for value in dict.fromkeys(service_values):
+        service(value)
+    trip_service = _codes(trips, "service_id", service_index).astype(np.int32)
 
     st = _read_stop_times(source)
     st_stop, st_arr, st_dep, st_pickup, st_dropoff, trip_start = _stop_times(
@@ -603,55 +653,126 @@ def load_feed(path: str | Path) -> Feed:
     )
 
 
-def _codes(values: list[str], index: dict[str, int], table: _Table, column: str) -> IntArray:
-    """Map ids to indices, vectorised; the first unknown id raises FeedError."""
+def _codes(table: _Table, column: str, index: dict[str, int]) -> IntArray:
+    """Map a column of ids to indices, vectorised; the first unknown id raises FeedError."""
+    values = table.get(column)
+    if not values:
+        return np.zeros(0, dtype=np.int64)
     keys = pa.array(list(index), type=pa.string())
     found = pc.index_in(pa.array(values, type=pa.string()), value_set=keys)
-    codes = np.asarray(found.to_numpy(zero_copy_only=False))
-    missing = np.flatnonzero(np.isnan(codes)) if codes.dtype.kind == "f" else np.array([], int)
-    if missing.size:
-        i = int(missing[0])
-        raise FeedError(f"unknown {column} {values[i]!r}", file=table.name, line=table.lines[i])
-    # index_in returns positions in the key list, which are the indices themselves.
-    return codes.astype(np.int64)
+    if found.null_count:
+        i = int(np.flatnonzero(np.asarray(found.is_null().to_numpy(zero_copy_only=False)))[0])
+        _lookup(index, values[i], table, table.lines[i], column)
+    # index_in gives positions in the key list, which are the indices themselves.
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def _stop_times(
-    st: _Table, trip_index: dict[str, int], stop_index: dict[str, int], n_trips: int
-) -> tuple[Int32Array, IntArray, IntArray, Int8Array, Int8Array, IntArray]:
-    name, lines = st.name, st.lines
-    trip = _codes(st.columns["trip_id"], trip_index, st, "trip_id")
-    stop = _codes(st.columns["stop_id"], stop_index, st, "stop_id")
-    seq_strings = pa.array(st.columns["stop_sequence"], type=pa.string())
+class _Column:
+    """One string column of stop_times.txt as arrow buffers, for the compiled parsers."""
+
+    def __init__(self, table: pa.Table, column: str) -> None:
+        self.name = column
+        chunked = table.column(column)
+        array = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
+        if isinstance(array, pa.ChunkedArray):  # pragma: no cover - pyarrow < 17 returns this
+            array = array.combine_chunks()
+        self.array = array
+        _, offsets, data = array.buffers()
+        wide = pa.types.is_large_string(array.type)
+        raw = np.frombuffer(offsets, dtype=np.int64 if wide else np.int32)
+        self.offsets = raw[array.offset : array.offset + len(array) + 1].astype(np.int64)
+        self.data = (
+            np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        )
+        # Compiled parsers trim ASCII blanks only; other text goes the Unicode-aware way.
+        self.ascii = not bool((self.data[self.offsets[0] : self.offsets[-1]] >= 128).any())
+
+    def text(self, i: int) -> str:
+        """The trimmed cell of row i, as the error messages show it."""
+        return str(self.array[i].as_py()).strip()
+
+    def trimmed(self) -> list[str]:
+        return [str(v) for v in pc.utf8_trim_whitespace(self.array).to_pylist()]
+
+
+def _st_times(column: _Column, file: str) -> IntArray:
+    if column.ascii:
+        values, bad = kernels.parse_hms(column.offsets, column.data)
+        if bad < 0:
+            return values
+    strings = column.trimmed()
+    return parse_times(strings, file, list(range(2, len(strings) + 2)), column.name)
+
+
+def _st_codes(column: _Column, index: dict[str, int], file: str) -> IntArray:
+    """Map ids to indices through the column's distinct values; unknown ids raise FeedError."""
+    encoded = pc.dictionary_encode(column.array)
+    distinct = pc.utf8_trim_whitespace(encoded.dictionary)
+    keys = pa.array(list(index), type=pa.string())
+    found = pc.index_in(distinct, value_set=keys)
+    if found.null_count:
+        missing = np.flatnonzero(np.asarray(found.is_null().to_numpy(zero_copy_only=False)))
+        rows = np.flatnonzero(np.isin(np.asarray(encoded.indices), missing))
+        i = int(rows[0])
+        raise FeedError(f"unknown {column.name} {column.text(i)!r}", file=file, line=i + 2)
+    codes = np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return codes[np.asarray(encoded.indices)]
+
+
+def _st_sequence(column: _Column, file: str) -> IntArray:
+    if column.ascii:
+        values, bad = kernels.parse_uint(column.offsets, column.data)
+        if bad < 0:
+            return values
+    strings = column.trimmed()
+    seq_strings = pa.array(strings, type=pa.string())
     is_int = np.asarray(
         pc.match_substring_regex(seq_strings, r"^\d+$").to_numpy(zero_copy_only=False), dtype=bool
     )
     if not is_int.all():
         i = int(np.flatnonzero(~is_int)[0])
         raise FeedError(
-            f"unparsable stop_sequence {st.columns['stop_sequence'][i]!r} (expected an integer)",
-            file=name,
-            line=lines[i],
+            f"unparsable stop_sequence {strings[i]!r} (expected an integer)", file=file, line=i + 2
         )
-    seq = pc.cast(seq_strings, pa.int64()).to_numpy() if len(lines) else np.zeros(0, np.int64)
-    arr = parse_times(st.columns["arrival_time"], name, lines, "arrival_time")
-    dep = parse_times(st.columns["departure_time"], name, lines, "departure_time")
+    return np.asarray(pc.cast(seq_strings, pa.int64()).to_numpy(), dtype=np.int64)
+
+
+def _st_flags(table: pa.Table, column: str) -> Int8Array:
+    if column not in table.column_names:
+        return np.zeros(table.num_rows, dtype=np.int8)
+    col = _Column(table, column)
+    if col.ascii:
+        return kernels.parse_flag(col.offsets, col.data)
+    values = col.trimmed()
+    out = np.zeros(len(values), dtype=np.int8)
+    for code in ("1", "2", "3"):
+        out[np.asarray([v == code for v in values], dtype=bool)] = int(code)
+    return out
+
+
+def _stop_times(
+    st: pa.Table, trip_index: dict[str, int], stop_index: dict[str, int], n_trips: int
+) -> tuple[Int32Array, IntArray, IntArray, Int8Array, Int8Array, IntArray]:
+    name = "stop_times.txt"
+    n = st.num_rows
+    trip = _st_codes(_Column(st, "trip_id"), trip_index, name)
+    stop = _st_codes(_Column(st, "stop_id"), stop_index, name)
+    seq = _st_sequence(_Column(st, "stop_sequence"), name) if n else np.zeros(0, np.int64)
+    arr = _st_times(_Column(st, "arrival_time"), name)
+    dep = _st_times(_Column(st, "departure_time"), name)
     # One of the two times may be left out; the other stands for both.
     arr = np.where(arr < 0, dep, arr)
     dep = np.where(dep < 0, arr, dep)
-
-    def flags(column: str) -> Int8Array:
-        values = st.get(column)
-        out = np.zeros(len(lines), dtype=np.int8)
-        for code in ("1", "2", "3"):
-            out[np.asarray([v == code for v in values], dtype=bool)] = int(code)
-        return out
-
-    pickup, dropoff = flags("pickup_type"), flags("drop_off_type")
-    order = np.lexsort((seq, trip))
-    trip, stop, seq, arr, dep = trip[order], stop[order], seq[order], arr[order], dep[order]
-    pickup, dropoff = pickup[order], dropoff[order]
-    line_of = np.asarray(lines, dtype=np.int64)[order] if lines else np.zeros(0, np.int64)
+    pickup, dropoff = _st_flags(st, "pickup_type"), _st_flags(st, "drop_off_type")
+    # Rows are usually in trip order already, in stop_sequence order within a trip.
+    in_order = bool(
+        n < 2 or ((trip[1:] > trip[:-1]) | ((trip[1:] == trip[:-1]) & (seq[1:] > seq[:-1]))).all()
+    )
+    order = np.arange(n, dtype=np.int64) if in_order else np.lexsort((seq, trip))
+    if not in_order:
+        trip, stop, seq, arr, dep = trip[order], stop[order], seq[order], arr[order], dep[order]
+        pickup, dropoff = pickup[order], dropoff[order]
+    line_of = order + 2
 
     same_trip = trip[1:] == trip[:-1]
     duplicate = np.flatnonzero(same_trip & (seq[1:] == seq[:-1]))
@@ -673,14 +794,7 @@ def _stop_times(
             file=name,
             line=int(line_of[i]),
         )
-    return (
-        stop.astype(np.int32),
-        arr,
-        dep,
-        pickup,
-        dropoff,
-        trip_start,
-    )
+    return stop.astype(np.int32), arr, dep, pickup, dropoff, trip_start
 
 
 def _interpolate(

@@ -16,12 +16,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from transit import kernels
 from transit.feed import Feed
-from transit.journeys import Journey, journeys_to
+from transit.journeys import Journey, pareto_between
 from transit.places import Place, place_stops
 from transit.timetable import DAY_S, Timetable
 
 IntArray = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
 
 ARRIVE_BY_S = 8 * 3600
 LEAVE_FROM_S = 17 * 3600
@@ -250,6 +252,40 @@ class DirectTrips:
         return int(np.count_nonzero(board <= alight))
 
 
+def direct_trip_counts(timetable: Timetable, stops: Sequence[Collection[int]]) -> IntArray:
+    """Return counts[o, d]: what DirectTrips.count gives for every pair of places at once."""
+    tt = timetable
+    n_places = len(stops)
+    members = sorted({(int(s), p) for p, place in enumerate(stops) for s in place})
+    member_stop = np.asarray([m[0] for m in members], dtype=np.int64)
+    member_place = np.asarray([m[1] for m in members], dtype=np.int64)
+    start = np.searchsorted(member_stop, np.arange(tt.feed.n_stops + 1))
+    per_stop = np.diff(start)
+
+    def events(chosen: IntArray, at: Int32Array, last: bool) -> tuple[IntArray, IntArray, IntArray]:
+        # One event per connection and place of its stop; keep the first (or last) per trip.
+        count = per_stop[at[chosen]]
+        conn = np.repeat(chosen, count)
+        offsets = np.cumsum(count) - count
+        within = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(offsets, count)
+        place = member_place[np.repeat(start[at[chosen]], count) + within]
+        if last:
+            conn, place = conn[::-1], place[::-1]
+        key = tt.trip[conn].astype(np.int64) * max(n_places, 1) + place
+        _, index = np.unique(key, return_index=True)
+        conn, place = conn[index], place[index]
+        return tt.trip[conn].astype(np.int64), place, conn
+
+    window = (tt.dep_s >= 0) & (tt.dep_s < DAY_S)
+    boards = events(
+        np.flatnonzero(tt.can_board & window & (per_stop[tt.dep_stop] > 0)), tt.dep_stop, False
+    )
+    alights = events(np.flatnonzero(tt.can_alight & (per_stop[tt.arr_stop] > 0)), tt.arr_stop, True)
+    b_trip, b_place, b_conn = boards
+    a_trip, a_place, a_conn = alights
+    return kernels.direct_counts(b_trip, b_place, b_conn, a_trip, a_place, a_conn, n_places)
+
+
 def _commutes(
     timetable: Timetable,
     stops: Mapping[str, list[int]],
@@ -257,15 +293,26 @@ def _commutes(
 ) -> dict[tuple[str, str], list[Journey]]:
     """Return the journeys between every ordered pair of different places, ticking per destination."""
     result: dict[tuple[str, str], list[Journey]] = {}
-    for destination, destination_stops in stops.items():
-        origins = {k: v for k, v in stops.items() if k != destination}
-        if destination_stops:
-            for origin, found in journeys_to(timetable, origins, destination_stops).items():
-                result[(origin, destination)] = found
-        else:
-            for origin in origins:
-                result[(origin, destination)] = []
-        tick()
+    n_origins = len(stops)
+    for i, (origin, batch, (lane_start, dep, arr, chg)) in enumerate(
+        pareto_between(timetable, stops, stops)
+    ):
+        dep_list, arr_list, chg_list = dep.tolist(), arr.tolist(), chg.tolist()
+        bounds = lane_start.tolist()
+        for lane, destination in enumerate(batch):
+            if destination == origin:
+                continue
+            lo, hi = bounds[lane], bounds[lane + 1]
+            result[(origin, destination)] = list(
+                map(
+                    Journey._make,
+                    zip(dep_list[lo:hi], arr_list[lo:hi], chg_list[lo:hi], strict=True),
+                )
+            )
+        if i % n_origins == n_origins - 1:
+            # The last origin of a batch: its destinations are done.
+            for _ in batch:
+                tick()
     return result
 
 
@@ -302,10 +349,10 @@ def analyse(
         timetables[day] = feed.timetable(day, min_transfer_s=min_transfer_s, walk_m=walk_m)
         found[day] = _commutes(timetables[day], stops, tick)
 
-    direct = DirectTrips(timetables[date])
+    direct = direct_trip_counts(timetables[date], [stops[name] for name in names]).tolist()
     pairs: list[PairIndicators] = []
-    for origin in names:
-        for destination in names:
+    for o, origin in enumerate(names):
+        for d, destination in enumerate(names):
             if origin == destination:
                 continue
             key, back = (origin, destination), (destination, origin)
@@ -315,7 +362,7 @@ def analyse(
                     destination,
                     found[date][key],
                     found[date][back],
-                    direct_trips=direct.count(stops[origin], stops[destination]),
+                    direct_trips=direct[o][d],
                     saturday_commute_possible=is_commute_possible(
                         found[saturday][key], found[saturday][back]
                     ),

@@ -11,19 +11,34 @@ minimum of (arrival, changes) is an ordinary minimum and one more change is + 1.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Collection, Hashable, Iterable, Mapping
-from typing import NamedTuple
+import os
+import queue
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from transit.timetable import DAY_S, FORBIDDEN, Timetable
+from transit import kernels
+from transit.timetable import DAY_S, Timetable, rule_seconds
 
 IntArray = npt.NDArray[np.int64]
 
-SHIFT = 256
+SHIFT = kernels.SHIFT
 INF = 1 << 62
+# Packed values fit in int32 below this (half the memory and twice the lanes per vector).
+SMALL_INF = 1 << 30
+# Destinations scanned together in one pass: per stop and departure, one value per lane.
+LANES = 32
+# seated, prof_dep, prof_pos, prof_val: see kernels.profile_scan.
+WorkSpace = tuple[npt.NDArray[Any], IntArray, IntArray, npt.NDArray[Any]]
+# Scans run side by side on this many threads (each with its own work space: memory grows).
+THREADS = min(os.cpu_count() or 1, 2)
+# Positions of dep_s and prof_start among the arrays of _Inputs.static.
+DEP_S = 2
+PROF_START = 19
 
 
 class Journey(NamedTuple):
@@ -39,103 +54,186 @@ class Journey(NamedTuple):
         return self.arrival_s - self.departure_s
 
 
+@dataclass
+class _Inputs:
+    """The timetable's arrays as the compiled scan takes them, made once per timetable."""
+
+    static: tuple[npt.NDArray[Any], ...]
+    dtype: type[np.signedinteger[Any]]
+    inf: int
+    # The timetable's connections these are (positions), or None for all of them.
+    connections: IntArray | None = None
+
+
+def _inputs(tt: Timetable, terminals: frozenset[int] | None = None) -> _Inputs:
+    """The scan's arrays: of all connections, or of those that can matter between terminals."""
+    cached = tt.scan_cache.get("inputs")
+    if isinstance(cached, tuple) and cached[0] == terminals:
+        return cast(_Inputs, cached[1])
+    result = _make_inputs(tt, None if terminals is None else useful_connections(tt, terminals))
+    tt.scan_cache["inputs"] = (terminals, result)
+    return result
+
+
+def _make_inputs(tt: Timetable, keep: npt.NDArray[np.bool_] | None) -> _Inputs:
+    feed = tt.feed
+    connections = None if keep is None else np.flatnonzero(keep)
+
+    def conn[T: np.generic](array: npt.NDArray[T]) -> npt.NDArray[T]:
+        return array if connections is None else array[connections]
+
+    dep_stop, arr_stop, dep_s, arr_s = (
+        conn(tt.dep_stop),
+        conn(tt.arr_stop),
+        conn(tt.dep_s),
+        conn(tt.arr_s),
+    )
+    trip, can_board, can_alight = conn(tt.trip), conn(tt.can_board), conn(tt.can_alight)
+    n_links = len(tt.link_to)
+    # Rules naming a trip or a route, per link, in the order in which they are tried.
+    rule_link: list[int] = []
+    rules: list[tuple[int, int, int, int, int]] = []
+    for (v, w), found in tt.special_rules.items():
+        lo, hi = int(tt.link_start[v]), int(tt.link_start[v + 1])
+        k = lo + int(np.searchsorted(tt.link_to[lo:hi], w))
+        assert k < hi and int(tt.link_to[k]) == w
+        walk = tt._walk_s(v, w)
+        for rule in found:
+            rule_link.append(k)
+            seconds = rule_seconds(rule, walk, tt.min_transfer_s)
+            rules.append((rule.from_trip, rule.to_trip, rule.from_route, rule.to_route, seconds))
+    order = np.argsort(np.asarray(rule_link, dtype=np.int64), kind="stable")
+    table = np.asarray(rules, dtype=np.int64).reshape(-1, 5)[order]
+    rule_start = np.searchsorted(
+        np.asarray(rule_link, dtype=np.int64)[order], np.arange(n_links + 1)
+    ).astype(np.int64)
+    special = tt.trip_is_special[trip] if len(trip) else np.zeros(0, dtype=bool)
+    plain_boardings = can_board & ~special
+    per_stop = np.bincount(dep_stop[plain_boardings], minlength=feed.n_stops)
+    prof_start = np.concatenate(([0], np.cumsum(per_stop))).astype(np.int64)
+    special_boardings = can_board & special
+    sp_slot = np.full(len(trip), -1, dtype=np.int64)
+    sp_slot[special_boardings] = np.arange(int(special_boardings.sum()), dtype=np.int64)
+    latest = int(arr_s.max()) if len(arr_s) else 0
+    small = (latest + 2) * SHIFT < SMALL_INF
+    return _Inputs(
+        static=(
+            dep_stop.astype(np.int32),
+            arr_stop.astype(np.int32),
+            dep_s.astype(np.int64),
+            arr_s.astype(np.int64),
+            trip.astype(np.int32),
+            can_board.astype(bool),
+            can_alight.astype(bool),
+            tt.trip_is_special.astype(bool),
+            tt.trip_feed.astype(np.int32),
+            feed.trip_route.astype(np.int32),
+            tt.link_start.astype(np.int64),
+            tt.link_to.astype(np.int32),
+            tt.link_s.astype(np.int64),
+            rule_start,
+            table[:, 0].astype(np.int32),
+            table[:, 1].astype(np.int32),
+            table[:, 2].astype(np.int32),
+            table[:, 3].astype(np.int32),
+            table[:, 4].astype(np.int64),
+            prof_start,
+            sp_slot,
+        ),
+        dtype=np.int32 if small else np.int64,
+        inf=SMALL_INF if small else INF,
+        connections=connections,
+    )
+
+
+def scan(
+    timetable: Timetable,
+    destinations: Sequence[Collection[int]],
+    rows: IntArray,
+    *,
+    work: WorkSpace | None = None,
+    inputs: _Inputs | None = None,
+) -> tuple[npt.NDArray[Any], int]:
+    """Run one backward scan for several destinations at once.
+
+    Returns (values, inf): values[i, d] is the packed best (arrival, changes) at destination d
+    when boarding connection rows[i] (inf where it cannot be reached). Rows count among the
+    connections of `inputs` (by default all of the timetable's).
+    """
+    tt = timetable
+    inputs = inputs or _inputs(tt)
+    n_stops = tt.feed.n_stops
+    pairs = sorted({(int(s), lane) for lane, stops in enumerate(destinations) for s in stops})
+    target_stop = np.asarray([p[0] for p in pairs], dtype=np.int64)
+    target_lane = np.asarray([p[1] for p in pairs], dtype=np.int32)
+    target_start = np.searchsorted(target_stop, np.arange(n_stops + 1)).astype(np.int64)
+    out_row = np.full(len(inputs.static[DEP_S]), -1, dtype=np.int64)
+    out_row[rows] = np.arange(len(rows), dtype=np.int64)
+    lanes = len(destinations)
+    out = np.empty((len(rows), lanes), dtype=inputs.dtype)
+    inf = inputs.dtype(inputs.inf)
+    if lanes:
+        if work is None:
+            cached = tt.scan_cache.get("work")
+            if (
+                not isinstance(cached, tuple)
+                or len(cached[0]) < tt.n_trips * lanes
+                or len(cached[3]) < int(inputs.static[PROF_START][-1]) * lanes
+            ):
+                cached = _new_work_space(tt, inputs, lanes)
+                tt.scan_cache["work"] = cached
+            work = cached
+        run: Callable[..., None] = kernels.profile_scan
+        run(
+            *inputs.static,
+            target_start,
+            target_lane,
+            out_row,
+            out,
+            inf,
+            *_shaped(tt, inputs, lanes, work),
+        )
+    return out, inputs.inf
+
+
+def _new_work_space(tt: Timetable, inputs: _Inputs, lanes: int) -> WorkSpace:
+    """Arrays a scan of up to `lanes` destinations overwrites; reused from scan to scan.
+
+    numpy maps large arrays on huge pages where the system allows, and reuse saves the page
+    faults of fresh memory: both matter, since the scan reads and writes them at random.
+    """
+    rows = int(inputs.static[PROF_START][-1])
+    return (
+        np.empty(tt.n_trips * lanes, dtype=inputs.dtype),
+        np.empty(rows, dtype=np.int64),
+        np.empty(rows, dtype=np.int64),
+        np.empty(rows * lanes, dtype=inputs.dtype),
+    )
+
+
+def _shaped(
+    tt: Timetable,
+    inputs: _Inputs,
+    lanes: int,
+    work: WorkSpace,
+) -> WorkSpace:
+    seated, prof_dep, prof_pos, prof_val = work
+    rows = int(inputs.static[PROF_START][-1])
+    return (
+        seated[: tt.n_trips * lanes].reshape(tt.n_trips, lanes),
+        prof_dep,
+        prof_pos,
+        prof_val[: rows * lanes].reshape(rows, lanes),
+    )
+
+
 def board_values(timetable: Timetable, destination_stops: Iterable[int]) -> IntArray:
     """Return, per connection, the packed best (arrival, changes) at the destination when boarding it."""
-    tt = timetable
-    targets = set(destination_stops)
-    n = tt.n_connections
-    dep_stop = tt.dep_stop.tolist()
-    arr_stop = tt.arr_stop.tolist()
-    dep_s = tt.dep_s.tolist()
-    arr_s = tt.arr_s.tolist()
-    trip = tt.trip.tolist()
-    can_board = tt.can_board.tolist()
-    can_alight = tt.can_alight.tolist()
-    is_special = tt.trip_is_special.tolist()
-    trip_feed = tt.trip_feed.tolist()
-    link_start = tt.link_start.tolist()
-    link_to = tt.link_to.tolist()
-    link_s = tt.link_s.tolist()
-    transfer_s_feed = tt.transfer_s_feed
-
-    seated: list[int] = [INF] * tt.n_trips
-    values = [INF] * n
-    # Per stop, boardings of trips no special rule names: a Pareto profile appended in order
-    # of decreasing departure, each entry better than all before it.
-    prof_neg_dep: list[list[int]] = [[] for _ in range(tt.feed.n_stops)]
-    prof_val: list[list[int]] = [[] for _ in range(tt.feed.n_stops)]
-    # Per stop, every boarding of a trip a special rule names: (departure, trip, value).
-    special: list[list[tuple[int, int, int]]] = [[] for _ in range(tt.feed.n_stops)]
-
-    def evaluate(c: int) -> int:
-        y: int = trip[c]
-        best: int = seated[y]
-        if not can_alight[c]:
-            return best
-        v = arr_stop[c]
-        a = arr_s[c]
-        if v in targets:
-            best = min(best, a * SHIFT)
-        y_special = is_special[y]
-        y_feed = trip_feed[y]
-        for k in range(link_start[v], link_start[v + 1]):
-            w = link_to[k]
-            wait = transfer_s_feed(v, w, y_feed, -1) if y_special else link_s[k]
-            if wait != FORBIDDEN and prof_val[w]:
-                j = bisect_right(prof_neg_dep[w], -(a + wait))
-                if j:
-                    best = min(best, prof_val[w][j - 1] + 1)
-            for dep, other, value in special[w]:
-                if dep < a:
-                    break
-                if value + 1 >= best or other == y:
-                    continue
-                wait = transfer_s_feed(v, w, y_feed, trip_feed[other])
-                if wait != FORBIDDEN and dep >= a + wait:
-                    best = value + 1
-        return best
-
-    def record(c: int, value: int) -> None:
-        y = trip[c]
-        seated[y] = value
-        values[c] = value
-        if not can_board[c] or value >= INF:
-            return
-        w = dep_stop[c]
-        if is_special[y]:
-            special[w].append((dep_s[c], y, value))
-        elif not prof_val[w] or value < prof_val[w][-1]:
-            prof_neg_dep[w].append(-dep_s[c])
-            prof_val[w].append(value)
-
-    # Groups of connections with one departure time, latest first.
-    dep_array = tt.dep_s
-    bounds = np.flatnonzero(np.diff(dep_array)) + 1
-    starts = np.concatenate(([0], bounds)).tolist() if n else []
-    ends = np.concatenate((bounds, [n])).tolist() if n else []
-    zero = (tt.arr_s == tt.dep_s).tolist()
-    for lo, hi in zip(reversed(starts), reversed(ends), strict=True):
-        if not any(zero[lo:hi]):
-            for c in range(hi - 1, lo - 1, -1):
-                record(c, evaluate(c))
-            continue
-        # A connection that takes no time can feed a change to another that leaves at the same
-        # instant, in an order the sort cannot know: repeat the group until nothing improves.
-        group_trips = {trip[c] for c in range(lo, hi)}
-        saved = {y: seated[y] for y in group_trips}
-        previous: list[int] | None = None
-        while True:
-            for y, value in saved.items():
-                seated[y] = value
-            current = []
-            for c in range(hi - 1, lo - 1, -1):
-                value = evaluate(c)
-                record(c, value)
-                current.append(value)
-            if current == previous:
-                break
-            previous = current
-    return np.asarray(values, dtype=np.int64)
+    rows = np.arange(timetable.n_connections, dtype=np.int64)
+    values, inf = scan(timetable, [list(destination_stops)], rows)
+    result = values[:, 0].astype(np.int64)
+    result[result >= inf] = INF
+    return result
 
 
 def journeys_from_values(
@@ -171,29 +269,192 @@ def journeys(
     timetable: Timetable, origin_stops: Collection[int], destination_stops: Collection[int]
 ) -> list[Journey]:
     """Return the Pareto-optimal journeys from any origin stop to any destination stop, by departure."""
-    return journeys_from_values(timetable, board_values(timetable, destination_stops), origin_stops)
+    found = journeys_between(timetable, {0: origin_stops}, {1: destination_stops})
+    return found[(0, 1)]
 
 
 def journeys_to[K: Hashable](
     timetable: Timetable, origins: Mapping[K, Collection[int]], destination_stops: Collection[int]
 ) -> dict[K, list[Journey]]:
     """Return the journeys from every origin place to one destination, from a single scan."""
-    values = board_values(timetable, destination_stops)
-    return {key: journeys_from_values(timetable, values, stops) for key, stops in origins.items()}
+    found = journeys_between(timetable, origins, {None: destination_stops})
+    return {key: found[(key, None)] for key in origins}
 
 
 def all_pairs[K: Hashable](
     timetable: Timetable, places: Mapping[K, Collection[int]]
 ) -> dict[tuple[K, K], list[Journey]]:
-    """Return the journeys between every ordered pair of different places (one scan per destination)."""
-    result: dict[tuple[K, K], list[Journey]] = {}
-    for destination, stops in places.items():
-        if not stops:
-            for origin in places:
-                if origin != destination:
-                    result[(origin, destination)] = []
-            continue
-        origins = {k: v for k, v in places.items() if k != destination}
-        for origin, found in journeys_to(timetable, origins, stops).items():
-            result[(origin, destination)] = found
+    """Return the journeys between every ordered pair of different places."""
+    found = journeys_between(timetable, places, places)
+    return {pair: js for pair, js in found.items() if pair[0] != pair[1]}
+
+
+def journeys_between[K: Hashable, L: Hashable](
+    timetable: Timetable,
+    origins: Mapping[K, Collection[int]],
+    destinations: Mapping[L, Collection[int]],
+    *,
+    lanes: int = LANES,
+) -> dict[tuple[K, L], list[Journey]]:
+    """Return the journeys from every origin to every destination (pairs of one place included).
+
+    The destinations are scanned together, up to `lanes` in one backward scan; only boardings
+    at the origins' stops before 24:00 are kept from each scan.
+    """
+    tt = timetable
+    result: dict[tuple[K, L], list[Journey]] = {}
+    for key, names, (lane_start, dep, arr, chg) in pareto_between(
+        tt, origins, destinations, lanes=lanes
+    ):
+        dep_list, arr_list, chg_list = dep.tolist(), arr.tolist(), chg.tolist()
+        bounds = lane_start.tolist()
+        for lane, destination in enumerate(names):
+            lo, hi = bounds[lane], bounds[lane + 1]
+            result[(key, destination)] = list(
+                map(
+                    Journey._make,
+                    zip(dep_list[lo:hi], arr_list[lo:hi], chg_list[lo:hi], strict=True),
+                )
+            )
     return result
+
+
+def pareto_between[K: Hashable, L: Hashable](
+    timetable: Timetable,
+    origins: Mapping[K, Collection[int]],
+    destinations: Mapping[L, Collection[int]],
+    *,
+    lanes: int = LANES,
+    threads: int = THREADS,
+) -> Iterator[tuple[K, list[L], tuple[IntArray, IntArray, IntArray, IntArray]]]:
+    """Yield (origin, destinations, Pareto journeys as arrays, see kernels.pareto) per batch.
+
+    Every (origin, destination) pair is yielded once; a destination without stops comes in a
+    batch of its own, scanned by no one, with no journeys.
+    """
+    tt = timetable
+    terminals = frozenset(
+        int(s) for stops in (*origins.values(), *destinations.values()) for s in stops
+    )
+    inputs = _inputs(tt, terminals)
+    positions = (
+        inputs.connections
+        if inputs.connections is not None
+        else np.arange(tt.n_connections, dtype=np.int64)
+    )
+    dep_stop = tt.dep_stop[positions]
+    window = tt.can_board[positions] & (tt.dep_s[positions] < DAY_S)
+    any_origin = np.zeros(tt.feed.n_stops, dtype=bool)
+    for stops in origins.values():
+        any_origin[list(stops)] = True
+    # Rows among the scanned connections of the boardings at any origin before 24:00.
+    boardings = np.flatnonzero(window & any_origin[dep_stop])
+    departures = tt.dep_s[positions[boardings]]
+    # The boardings of each origin, found through the boardings grouped by stop.
+    board_stop = dep_stop[boardings]
+    by_stop = np.argsort(board_stop, kind="stable")
+    stop_start = np.searchsorted(board_stop[by_stop], np.arange(tt.feed.n_stops + 1))
+    origin_rows: dict[K, IntArray] = {}
+    for key, stops in origins.items():
+        chosen = sorted({int(s) for s in stops})
+        parts = [by_stop[stop_start[s] : stop_start[s + 1]] for s in chosen]
+        origin_rows[key] = np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+    inf = inputs.dtype(inputs.inf)
+    served = [name for name, stops in destinations.items() if stops]
+    unserved = [name for name, stops in destinations.items() if not stops]
+    if unserved:
+        empty = np.zeros(0, dtype=np.int64)
+        nothing = (np.zeros(len(unserved) + 1, dtype=np.int64), empty, empty, empty)
+        for key in origins:
+            yield key, unserved, nothing
+    n_batches = -(-len(served) // lanes)
+    batches = [served[b::n_batches] for b in range(n_batches)]
+    width = max((len(batch) for batch in batches), default=0)
+    spaces: queue.Queue[WorkSpace] = queue.Queue()
+    workers = max(1, min(threads, n_batches))
+    for _ in range(workers):
+        spaces.put(_new_work_space(tt, inputs, width))
+
+    def run(batch: list[L]) -> list[tuple[K, tuple[IntArray, IntArray, IntArray, IntArray]]]:
+        work = spaces.get()
+        try:
+            values, _ = scan(
+                tt, [destinations[name] for name in batch], boardings, work=work, inputs=inputs
+            )
+        finally:
+            spaces.put(work)
+        return [
+            (key, kernels.pareto(departures[rows], values[rows], inf))
+            for key, rows in origin_rows.items()
+        ]
+
+    if workers == 1:
+        for batch in batches:
+            for key, found in run(batch):
+                yield key, batch, found
+        return
+    # The compiled code releases the GIL: scan batches side by side, one work space each.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for batch, results in zip(batches, pool.map(run, batches), strict=True):
+            for key, found in results:
+                yield key, batch, found
+
+
+def useful_connections(timetable: Timetable, terminals: Collection[int]) -> npt.NDArray[np.bool_]:
+    """Return which connections can matter for journeys between terminal stops.
+
+    Stops are peeled off like leaves: a stop that is no terminal and touches (by connections and
+    transfer links, in either direction) at most one other stop is a dead end. A journey that
+    boards or alights in a dead-end tree must enter it and leave it through the one stop the
+    tree hangs on, so leaving the vehicle there and boarding the one it comes back with arrives
+    at the same time with fewer changes: such journeys never change the answer. That holds
+    when the stop the tree hangs on is an ordinary one, so trees are never hung on a terminal
+    (the departure time would move), nor on a stop with a pickup or drop-off restriction or a
+    transfers.txt rule; those stops are never peeled either. Connections into or inside a
+    peeled tree are dropped; a vehicle passing through keeps its other connections.
+    """
+    tt = timetable
+    feed = tt.feed
+    n = feed.n_stops
+    link_from = np.repeat(np.arange(n, dtype=np.int64), np.diff(tt.link_start))
+    a = np.concatenate((tt.dep_stop.astype(np.int64), link_from))
+    b = np.concatenate((tt.arr_stop.astype(np.int64), tt.link_to.astype(np.int64)))
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    pairs = np.unique(low[low != high] * n + high[low != high])
+    u, v = pairs // n, pairs % n
+    ends = np.concatenate((u, v))
+    others = np.concatenate((v, u))
+    order = np.argsort(ends, kind="stable")
+    start = np.searchsorted(ends[order], np.arange(n + 1)).tolist()
+    neighbours = others[order].tolist()
+    degree = np.diff(np.asarray(start)).tolist()
+
+    blocked = np.zeros(n, dtype=bool)
+    blocked[list(terminals)] = True
+    blocked[tt.dep_stop[~tt.can_board]] = True
+    blocked[tt.arr_stop[~tt.can_alight]] = True
+    for v_stop, w_stop in tt.special_rules:
+        blocked[[v_stop, w_stop]] = True
+    for rule in feed.transfers:
+        for stop in (rule.from_stop, rule.to_stop):
+            blocked[stop] = True
+            blocked[(feed.parent == stop) & (feed.location_type == 0)] = True
+    is_blocked = blocked.tolist()
+
+    removed = [False] * n
+    stack = [s for s in range(n) if not is_blocked[s] and degree[s] <= 1]
+    while stack:
+        s = stack.pop()
+        if removed[s] or degree[s] > 1:
+            continue
+        left = [t for t in neighbours[start[s] : start[s + 1]] if not removed[t]]
+        if left and is_blocked[left[0]]:
+            continue
+        removed[s] = True
+        for t in left:
+            degree[t] -= 1
+            if not is_blocked[t] and degree[t] <= 1:
+                stack.append(t)
+    gone = np.asarray(removed, dtype=bool)
+    keep: npt.NDArray[np.bool_] = ~gone[tt.dep_stop] & ~gone[tt.arr_stop]
+    return keep

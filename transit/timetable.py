@@ -61,6 +61,8 @@ class Timetable:
     # Rules naming a trip or a route, per (from_stop, to_stop), most specific first.
     special_rules: dict[tuple[int, int], list[TransferRule]] = field(default_factory=dict)
     _cache: dict[tuple[int, int, int, int], int] = field(default_factory=dict, repr=False)
+    # What the compiled scan needs, made from the arrays above on first use (journeys.py).
+    scan_cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def n_connections(self) -> int:
@@ -102,7 +104,7 @@ class Timetable:
                 and (rule.from_route < 0 or rule.from_route == from_route)
                 and (rule.to_route < 0 or rule.to_route == to_route)
             ):
-                result = _rule_s(rule, self._walk_s(from_stop, to_stop), self.min_transfer_s)
+                result = rule_seconds(rule, self._walk_s(from_stop, to_stop), self.min_transfer_s)
                 break
         self._cache[key] = result
         return result
@@ -132,7 +134,7 @@ def walk_seconds(distance_m: float, min_transfer_s: int) -> int:
     return max(min_transfer_s, math.ceil(distance_m / WALK_SPEED_M_S))
 
 
-def _rule_s(rule: TransferRule, walk_s: int, min_transfer_s: int) -> int:
+def rule_seconds(rule: TransferRule, walk_s: int, min_transfer_s: int) -> int:
     """Return the transfer time a transfers.txt rule sets."""
     if rule.transfer_type == TRANSFER_FORBIDDEN:
         return FORBIDDEN
@@ -244,6 +246,9 @@ def _connections(
     """Expand trip instances into connections sorted by (departure, arrival, trip, position)."""
     start = feed.trip_start[trip_feed]
     count = np.maximum(feed.trip_start[trip_feed + 1] - start - 1, 0)
+    # A run whose last connection leaves before midnight of the date has nothing to offer.
+    last_dep = feed.st_dep[np.maximum(start + count - 1, 0)] + trip_shift if len(start) else start
+    count[last_dep < 0] = 0
     instance = np.repeat(np.arange(len(trip_feed), dtype=np.int64), count)
     # Row of the departure stop_time: start of its trip plus its position in the trip.
     offsets = np.cumsum(count) - count
@@ -255,7 +260,13 @@ def _connections(
     # Nobody can board a connection that leaves before midnight of the date.
     keep = dep >= 0
     row, instance, dep, arr = row[keep], instance[keep], dep[keep], arr[keep]
-    order = np.lexsort((row, instance, arr, dep))
+    # Rows are made in (instance, row) order, so a stable sort by (departure, arrival) gives
+    # the order (departure, arrival, instance, row).
+    if len(dep):
+        span = int((arr - dep).max()) + 1
+        order = np.argsort(dep * span + (arr - dep), kind="stable")
+    else:
+        order = np.zeros(0, dtype=np.int64)
     row, instance, dep, arr = row[order], instance[order], dep[order], arr[order]
     return (
         feed.st_stop[row].astype(np.int64),
@@ -311,7 +322,7 @@ def _links(
                 elif (a, b) not in set_by_rule:
                     set_by_rule.add((a, b))
                     walk = _walk_between(feed, a, b, min_transfer_s)
-                    default[(a, b)] = _rule_s(_at(rule, a, b), walk, min_transfer_s)
+                    default[(a, b)] = rule_seconds(_at(rule, a, b), walk, min_transfer_s)
 
     pairs = sorted(default)
     link_from = np.array([p[0] for p in pairs], dtype=np.int64)

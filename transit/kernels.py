@@ -1,0 +1,485 @@
+"""Compiled inner loops (numba): the profile connection scan and the reading of its results.
+
+Kept apart from journeys.py so that the algorithm's Python-level description stays readable;
+every function here works on plain numpy arrays only. Compiled code is cached on disk
+(``cache=True``), so only the first run on a machine pays the compile time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+Bools = npt.NDArray[np.bool_]
+# Packed values (arrival_s * SHIFT + changes) are int32 or int64 arrays, chosen per timetable.
+Values = npt.NDArray[Any]
+
+SHIFT = 256
+FORBIDDEN = -1
+
+
+def jit[F: Callable[..., Any]](function: F) -> F:
+    """Compile with numba (no Python objects, cached on disk, the GIL released)."""
+    return cast(F, numba.njit(cache=True, nogil=True)(function))
+
+
+@jit
+def transfer_s(
+    k: int,
+    from_feed: int,
+    from_route: int,
+    to_feed: int,
+    to_route: int,
+    link_s: I64,
+    rule_start: I64,
+    rule_from_trip: I32,
+    rule_to_trip: I32,
+    rule_from_route: I32,
+    rule_to_route: I32,
+    rule_s: I64,
+) -> int:
+    """The transfer time over link k between two feed trips: the first rule that matches, or the default."""
+    for r in range(rule_start[k], rule_start[k + 1]):
+        if (
+            (rule_from_trip[r] < 0 or rule_from_trip[r] == from_feed)
+            and (rule_to_trip[r] < 0 or rule_to_trip[r] == to_feed)
+            and (rule_from_route[r] < 0 or rule_from_route[r] == from_route)
+            and (rule_to_route[r] < 0 or rule_to_route[r] == to_route)
+        ):
+            return int(rule_s[r])
+    return int(link_s[k])
+
+
+@jit
+def profile_scan(
+    dep_stop: I32,
+    arr_stop: I32,
+    dep_s: I64,
+    arr_s: I64,
+    trip: I32,
+    can_board: Bools,
+    can_alight: Bools,
+    trip_special: Bools,
+    trip_feed: I32,
+    feed_route: I32,
+    link_start: I64,
+    link_to: I32,
+    link_s: I64,
+    rule_start: I64,
+    rule_from_trip: I32,
+    rule_to_trip: I32,
+    rule_from_route: I32,
+    rule_to_route: I32,
+    rule_s: I64,
+    prof_start: I64,
+    sp_slot: I64,
+    target_start: I64,
+    target_lane: I32,
+    out_row: I64,
+    out: Values,
+    inf: Any,
+    seated: Values,
+    prof_dep: I64,
+    prof_pos: I64,
+    prof_val: Values,
+) -> None:
+    """Backward profile connection scan towards several destinations ("lanes") at once.
+
+    Fills out[out_row[c], lane] with the packed best (arrival, changes) at the lane's destination
+    when boarding connection c (inf: unreachable), for every connection with out_row[c] >= 0.
+
+    Per stop, boardings of trips no special rule names form a profile of entries in order of
+    decreasing departure; each entry holds, per lane, the best value of all boardings at that
+    departure or later plus one change, so the entry found by a binary search answers every
+    lane. Boardings of
+    trips a special rule names are kept one slot per connection in a list per stop.
+    """
+    n = dep_s.shape[0]
+    lanes = out.shape[1]
+    n_stops = prof_start.shape[0] - 1
+    n_sp = 0
+    for c in range(n):
+        if sp_slot[c] >= 0:
+            n_sp = max(n_sp, sp_slot[c] + 1)
+
+    # seated (trips x lanes), prof_dep, prof_pos and prof_val (prof_start[-1] rows) are work space from
+    # the caller: numpy maps large arrays on huge pages, and reusing them saves page faults.
+    seated[:, :] = inf
+    prof_len = np.zeros(n_stops, dtype=np.int64)
+    log_len = 0
+    sp_dep = np.zeros(n_sp, dtype=np.int64)
+    sp_trip = np.zeros(n_sp, dtype=np.int64)
+    sp_val = np.full((n_sp, lanes), inf, dtype=out.dtype)
+    sp_next = np.full(n_sp, -1, dtype=np.int64)
+    sp_used = np.zeros(n_sp, dtype=np.bool_)
+    sp_head = np.full(n_stops, -1, dtype=np.int64)
+    best = np.empty(lanes, dtype=out.dtype)
+    later = np.empty(lanes, dtype=out.dtype)
+    shift = SHIFT
+
+    hi = n
+    while hi > 0:
+        departure = dep_s[hi - 1]
+        lo = hi - 1
+        while lo > 0 and dep_s[lo - 1] == departure:
+            lo -= 1
+        has_zero = False
+        for c in range(lo, hi):
+            if arr_s[c] == dep_s[c]:
+                has_zero = True
+        # A connection that takes no time can feed a change to another that leaves at the same
+        # instant, in an order the sort cannot know: repeat such a group until nothing improves.
+        size = hi - lo
+        saved = np.empty((size if has_zero else 0, lanes), dtype=out.dtype)
+        previous = np.empty((size if has_zero else 0, lanes), dtype=out.dtype)
+        if has_zero:
+            for i in range(size):
+                saved[i, :] = seated[trip[lo + i], :]
+        rounds = 0
+        while True:
+            if has_zero:
+                for i in range(size):
+                    seated[trip[lo + i], :] = saved[i, :]
+            changed = False
+            for c in range(hi - 1, lo - 1, -1):
+                # ---- evaluate: the best value when boarding c
+                y = trip[c]
+                best[:] = seated[y]
+                if can_alight[c]:
+                    v = arr_stop[c]
+                    a = arr_s[c]
+                    here = a * shift
+                    for t in range(target_start[v], target_start[v + 1]):
+                        lane = target_lane[t]
+                        if here < best[lane]:
+                            best[lane] = here
+                    y_special = trip_special[y]
+                    y_feed = trip_feed[y]
+                    y_route = feed_route[y_feed]
+                    for k in range(link_start[v], link_start[v + 1]):
+                        w = link_to[k]
+                        if y_special:
+                            wait = transfer_s(
+                                k,
+                                y_feed,
+                                y_route,
+                                -1,
+                                -2,
+                                link_s,
+                                rule_start,
+                                rule_from_trip,
+                                rule_to_trip,
+                                rule_from_route,
+                                rule_to_route,
+                                rule_s,
+                            )
+                        else:
+                            wait = link_s[k]
+                        count = prof_len[w]
+                        if wait != FORBIDDEN and count > 0:
+                            # The last entry leaving at limit or later: entries leave in
+                            # decreasing order, and the answer is usually among the newest, so
+                            # gallop back from the end and then bisect.
+                            start = prof_start[w]
+                            limit = a + wait
+                            right = start + count - 1
+                            found = right
+                            if prof_dep[right] < limit:
+                                step = 1
+                                left = right - 1
+                                while left >= start and prof_dep[left] < limit:
+                                    right = left
+                                    step *= 2
+                                    left = right - step
+                                if left < start:
+                                    left = start - 1
+                                # prof_dep[left] >= limit (or left before the start) > prof_dep[right]
+                                while right - left > 1:
+                                    middle = (left + right) >> 1
+                                    if prof_dep[middle] >= limit:
+                                        left = middle
+                                    else:
+                                        right = middle
+                                found = left
+                            if found >= start:
+                                # Profile entries hold values one change later already.
+                                row = prof_pos[found]
+                                for lane in range(lanes):
+                                    best[lane] = min(best[lane], prof_val[row, lane])
+                        s = sp_head[w]
+                        while s >= 0:
+                            other = sp_trip[s]
+                            if sp_dep[s] >= a and other != y:
+                                other_feed = trip_feed[other]
+                                wait = transfer_s(
+                                    k,
+                                    y_feed,
+                                    y_route,
+                                    other_feed,
+                                    feed_route[other_feed],
+                                    link_s,
+                                    rule_start,
+                                    rule_from_trip,
+                                    rule_to_trip,
+                                    rule_from_route,
+                                    rule_to_route,
+                                    rule_s,
+                                )
+                                if wait != FORBIDDEN and sp_dep[s] >= a + wait:
+                                    for lane in range(lanes):
+                                        value = sp_val[s, lane]
+                                        if value < inf and value + 1 < best[lane]:
+                                            best[lane] = value + 1
+                            s = sp_next[s]
+                # ---- record: the trip's seated value, the output and the boarding at the stop
+                seated[y] = best
+                if has_zero:
+                    i = hi - 1 - c
+                    for lane in range(lanes):
+                        if rounds == 0 or previous[i, lane] != best[lane]:
+                            changed = True
+                        previous[i, lane] = best[lane]
+                row = out_row[c]
+                if row >= 0:
+                    out[row] = best
+                if not can_board[c]:
+                    continue
+                w = dep_stop[c]
+                if trip_special[y]:
+                    s = sp_slot[c]
+                    any_value = False
+                    for lane in range(lanes):
+                        if best[lane] < sp_val[s, lane]:
+                            sp_val[s, lane] = best[lane]
+                        if best[lane] < inf:
+                            any_value = True
+                    if any_value and not sp_used[s]:
+                        sp_used[s] = True
+                        sp_dep[s] = dep_s[c]
+                        sp_trip[s] = y
+                        sp_next[s] = sp_head[w]
+                        sp_head[w] = s
+                    continue
+                for lane in range(lanes):
+                    later[lane] = best[lane] + 1
+                count = prof_len[w]
+                start = prof_start[w]
+                if count > 0 and prof_dep[start + count - 1] == dep_s[c]:
+                    row = prof_pos[start + count - 1]
+                    for lane in range(lanes):
+                        prof_val[row, lane] = min(prof_val[row, lane], later[lane])
+                    continue
+                improves = False
+                if count == 0:
+                    for lane in range(lanes):
+                        improves |= best[lane] < inf
+                else:
+                    last = prof_pos[start + count - 1]
+                    for lane in range(lanes):
+                        improves |= later[lane] < prof_val[last, lane]
+                if improves:
+                    # Values go to one log in scan order (written in sequence, and recent rows,
+                    # the ones looked up most, stay in cache); the stop keeps their position.
+                    row = log_len
+                    log_len += 1
+                    prof_dep[start + count] = dep_s[c]
+                    prof_pos[start + count] = row
+                    if count == 0:
+                        prof_val[row] = later
+                    else:
+                        for lane in range(lanes):
+                            prof_val[row, lane] = min(prof_val[last, lane], later[lane])
+                    prof_len[w] = count + 1
+            rounds += 1
+            if not has_zero or not changed:
+                break
+        hi = lo
+
+
+@jit
+def pareto(
+    dep: I64, values: Values, inf: Any
+) -> tuple[I64, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Pareto journeys per lane from boardings sorted by departure and their packed values.
+
+    Returns (lane_start, departure, arrival, changes): lane l's journeys, by departure, are
+    rows lane_start[l]:lane_start[l + 1]. For each departure time the best value counts, and
+    walking from the latest departure back, a departure is kept when it arrives earlier than
+    every later one.
+    """
+    n, lanes = values.shape
+    lane_start = np.zeros(lanes + 1, dtype=np.int64)
+    j_dep = np.empty(16 + n, dtype=np.int64)
+    j_arr = np.empty(j_dep.shape[0], dtype=np.int64)
+    j_chg = np.empty(j_dep.shape[0], dtype=np.int64)
+    used = 0
+    for lane in range(lanes):
+        first = used
+        best_arrival = np.int64(1) << 62
+        hi = n
+        while hi > 0:
+            departure = dep[hi - 1]
+            lo = hi - 1
+            while lo > 0 and dep[lo - 1] == departure:
+                lo -= 1
+            value = values[hi - 1, lane]
+            for i in range(lo, hi - 1):
+                if values[i, lane] < value:
+                    value = values[i, lane]
+            hi = lo
+            if value >= inf:
+                continue
+            arrival = np.int64(value) // SHIFT
+            if arrival < best_arrival:
+                best_arrival = arrival
+                if used == j_dep.shape[0]:
+                    bigger = 2 * used
+                    grown_dep = np.empty(bigger, dtype=np.int64)
+                    grown_arr = np.empty(bigger, dtype=np.int64)
+                    grown_chg = np.empty(bigger, dtype=np.int64)
+                    grown_dep[:used] = j_dep[:used]
+                    grown_arr[:used] = j_arr[:used]
+                    grown_chg[:used] = j_chg[:used]
+                    j_dep, j_arr, j_chg = grown_dep, grown_arr, grown_chg
+                j_dep[used] = departure
+                j_arr[used] = arrival
+                j_chg[used] = np.int64(value) % SHIFT
+                used += 1
+        # Found from the latest departure back: put them in order of departure.
+        j_dep[first:used] = j_dep[first:used][::-1].copy()
+        j_arr[first:used] = j_arr[first:used][::-1].copy()
+        j_chg[first:used] = j_chg[first:used][::-1].copy()
+        lane_start[lane + 1] = used
+    return lane_start, j_dep[:used], j_arr[:used], j_chg[:used]
+
+
+@jit
+def direct_counts(
+    board_trip: I64,
+    board_place: I64,
+    board_conn: I64,
+    alight_trip: I64,
+    alight_place: I64,
+    alight_conn: I64,
+    n_places: int,
+) -> I64:
+    """Count, per (origin, destination) place, the trips boarded at one and later left at the other.
+
+    Both event lists are sorted by trip; a trip has at most one boarding (its first) and one
+    alighting (its last) per place.
+    """
+    counts = np.zeros((n_places, n_places), dtype=np.int64)
+    j = 0
+    n_alight = alight_trip.shape[0]
+    i = 0
+    n_board = board_trip.shape[0]
+    while i < n_board:
+        t = board_trip[i]
+        i_end = i
+        while i_end < n_board and board_trip[i_end] == t:
+            i_end += 1
+        while j < n_alight and alight_trip[j] < t:
+            j += 1
+        j_end = j
+        while j_end < n_alight and alight_trip[j_end] == t:
+            j_end += 1
+        for x in range(i, i_end):
+            for z in range(j, j_end):
+                if board_conn[x] <= alight_conn[z]:
+                    counts[board_place[x], alight_place[z]] += 1
+        i = i_end
+        j = j_end
+    return counts
+
+
+U8 = npt.NDArray[np.uint8]
+
+
+@jit
+def _is_space(byte: int) -> bool:
+    return byte == 32 or 9 <= byte <= 13
+
+
+@jit
+def _trimmed(offsets: I64, data: U8, i: int) -> tuple[int, int]:
+    lo = offsets[i]
+    hi = offsets[i + 1]
+    while lo < hi and _is_space(data[lo]):
+        lo += 1
+    while hi > lo and _is_space(data[hi - 1]):
+        hi -= 1
+    return lo, hi
+
+
+@jit
+def parse_hms(offsets: I64, data: U8) -> tuple[I64, int]:
+    """Parse H:MM:SS (1-3 hour digits) to seconds, -1 for an empty cell.
+
+    Returns (seconds, first row that is neither; -1 if none). Only ASCII blanks are trimmed, so a
+    row reported here may still be valid to the slower Unicode-aware path.
+    """
+    n = offsets.shape[0] - 1
+    result = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        lo, hi = _trimmed(offsets, data, i)
+        length = hi - lo
+        if length == 0:
+            result[i] = -1
+            continue
+        if length < 7 or length > 9:
+            return result, i
+        hours = 0
+        for p in range(lo, hi - 6):
+            digit = data[p] - 48
+            if digit < 0 or digit > 9:
+                return result, i
+            hours = hours * 10 + digit
+        c1 = data[hi - 6]
+        m1 = data[hi - 5] - 48
+        m2 = data[hi - 4] - 48
+        c2 = data[hi - 3]
+        s1 = data[hi - 2] - 48
+        s2 = data[hi - 1] - 48
+        if c1 != 58 or c2 != 58:
+            return result, i
+        if not (0 <= m1 <= 5 and 0 <= m2 <= 9 and 0 <= s1 <= 5 and 0 <= s2 <= 9):
+            return result, i
+        result[i] = hours * 3600 + (m1 * 10 + m2) * 60 + s1 * 10 + s2
+    return result, -1
+
+
+@jit
+def parse_uint(offsets: I64, data: U8) -> tuple[I64, int]:
+    """Parse unsigned decimal integers (at most 18 digits); returns (values, first bad row or -1)."""
+    n = offsets.shape[0] - 1
+    result = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        lo, hi = _trimmed(offsets, data, i)
+        if hi == lo or hi - lo > 18:
+            return result, i
+        value = 0
+        for p in range(lo, hi):
+            digit = data[p] - 48
+            if digit < 0 or digit > 9:
+                return result, i
+            value = value * 10 + digit
+        result[i] = value
+    return result, -1
+
+
+@jit
+def parse_flag(offsets: I64, data: U8) -> npt.NDArray[np.int8]:
+    """Map a trimmed "1", "2" or "3" to that number and anything else to 0 (pickup_type etc.)."""
+    n = offsets.shape[0] - 1
+    result = np.zeros(n, dtype=np.int8)
+    for i in range(n):
+        lo, hi = _trimmed(offsets, data, i)
+        if hi - lo == 1 and 49 <= data[lo] <= 51:
+            result[i] = data[lo] - 48
+    return result
