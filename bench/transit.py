@@ -1,0 +1,519 @@
+"""Benchmark of the transit engine: synthetic feeds at county and Sweden scale, and pyraptor.
+
+    .venv/bin/python bench/transit.py [--quick] [--scales county,sweden] [--pyraptor-budget 60]
+
+Run from the repository root (`make bench-transit`). Every measurement runs in a child process
+of its own, so that peak memory (ru_maxrss) is that step's alone:
+
+1. feeds: the synthetic feeds (bench/transit_feeds.py) are written to var/bench/ once, from a
+   fixed seed, and reused while the generator is unchanged;
+2. per feed: the bare pyarrow read of stop_times.txt (the I/O limit: best of 3), then
+   load_feed and the full analysis (indicators.analyse for every ordered pair of places, on a
+   school Tuesday and that week's Saturday and Sunday);
+3. pyraptor from PyPI in its own Python 3.11 environment (var/bench/pyraptor-venv, made on the
+   first run), on the SJ rail feed of data/gtfs on Tuesday 2023-11-28: the same earliest-arrival
+   queries answered by both, compared one by one, and their speed.
+
+--quick runs the county scale only and gives pyraptor a shorter time budget. Results are
+printed as tables and written to bench/results/transit.json. Nothing here uses the network
+except pip installing pyraptor from PyPI on the first run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+PYRAPTOR_VENV = VAR / "pyraptor-venv"
+SJ_FEED = ROOT / "data" / "gtfs" / "sj-rail-2023.zip"
+SJ_PLACES = ROOT / "data" / "geo" / "towns.csv"
+SJ_DATE = dt.date(2023, 11, 28)
+HERE = Path(__file__).resolve()
+
+sys.path[:0] = [str(ROOT), str(HERE.parent)]
+
+
+# --------------------------------------------------------------------------- child steps
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_read(folder: str) -> dict[str, Any]:
+    """Time pyarrow's plain read of stop_times.txt (types inferred, all threads), best of 3."""
+    import pyarrow.csv as pacsv
+
+    best_wall, best_cpu, rows = float("inf"), float("inf"), 0
+    for _ in range(3):
+        wall, cpu = time.perf_counter(), time.process_time()
+        table = pacsv.read_csv(Path(folder) / "stop_times.txt")
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+        rows = table.num_rows
+        del table
+    return {"read_s": best_wall, "read_cpu_s": best_cpu, "rows": rows, "peak_mib": _peak_mib()}
+
+
+def child_analyse(folder: str, date: str) -> dict[str, Any]:
+    """load_feed, then the full analysis, timed apart."""
+    from transit import analyse, load_feed, read_places
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    feed = load_feed(folder)
+    load_s, load_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    places = read_places(Path(folder) / "places.csv")
+    wall, cpu = time.perf_counter(), time.process_time()
+    analysis = analyse(feed, places, dt.date.fromisoformat(date))
+    analyse_s, analyse_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {
+        "load_s": load_s,
+        "load_cpu_s": load_cpu,
+        "analyse_s": analyse_s,
+        "analyse_cpu_s": analyse_cpu,
+        "stops": feed.n_stops,
+        "trips": feed.n_trips,
+        "stop_times": len(feed.st_stop),
+        "places": len(places),
+        "pairs": len(analysis.pairs),
+        "pairs_with_journeys": sum(1 for p in analysis.pairs if p.journeys),
+        "journeys": sum(p.journeys for p in analysis.pairs),
+        "commutes": sum(1 for p in analysis.pairs if p.commute_possible),
+        "peak_mib": _peak_mib(),
+    }
+
+
+def child_compile() -> dict[str, Any]:
+    """Load the compiled kernels (compiling them on a machine's first run) on a tiny feed."""
+    from transit_feeds import SMALL, generate
+
+    from transit import analyse, load_feed, read_places
+
+    folder = VAR / "transit-compile"
+    if not (folder / "stop_times.txt").exists():
+        generate(SMALL, folder)
+    wall = time.perf_counter()
+    analyse(load_feed(folder), read_places(folder / "places.csv"), dt.date(2026, 3, 10))
+    return {"first_run_s": time.perf_counter() - wall}
+
+
+def child_ours_queries(problem_path: str) -> dict[str, Any]:
+    """Our side of the pyraptor comparison: all pairs on the shared timetable, then the queries."""
+    from transit import all_pairs, load_feed, place_stops
+
+    problem = json.loads(Path(problem_path).read_text(encoding="utf-8"))
+    feed = _comparison_feed(load_feed(problem["feed"]), dt.date.fromisoformat(problem["date"]))
+    places = _sj_places()
+    stops = place_stops(feed, places)
+    tt = feed.timetable(dt.date.fromisoformat(problem["date"]), min_transfer_s=0)
+    all_pairs_s = float("inf")
+    for _ in range(3):  # the first also loads the compiled code: best of 3
+        wall = time.perf_counter()
+        found = all_pairs(tt, stops)
+        all_pairs_s = min(all_pairs_s, time.perf_counter() - wall)
+    answers = []
+    names = problem["place_names"]
+    for query in problem["queries"]:
+        origin = names[query["origin_place"]]
+        row: list[int | None] = []
+        for d in query["destination_places"]:
+            arrival = next(
+                (j for j in found[(origin, names[d])] if j.departure_s >= query["departure_s"]),
+                None,
+            )
+            row.append(None if arrival is None else arrival.arrival_s)
+        answers.append(row)
+    changes = max((j.transfers for js in found.values() for j in js), default=0)
+    return {"all_pairs_s": all_pairs_s, "answers": answers, "max_changes": changes}
+
+
+CHILDREN = {
+    "read": child_read,
+    "analyse": child_analyse,
+    "compile": child_compile,
+    "ours-queries": child_ours_queries,
+}
+
+
+# --------------------------------------------------------------------------- the comparison model
+
+
+def _comparison_feed(feed: Any, date: dt.date) -> Any:
+    """The feed as pyraptor can see it: only the date's own trips, no transfers.txt, no
+    pickup/drop-off restrictions (pyraptor models neither), so that both answer one question."""
+    import numpy as np
+
+    running = feed.services_on(date)
+    return dataclasses.replace(
+        feed,
+        calendars={},
+        calendar_dates={int(s): {date: 1} for s in np.flatnonzero(running)},
+        transfers=[],
+        frequencies=feed.frequencies,
+        st_pickup=np.zeros_like(feed.st_pickup),
+        st_dropoff=np.zeros_like(feed.st_dropoff),
+    )
+
+
+def write_problem(path: Path, budget_s: float, rounds: int) -> dict[str, Any]:
+    """Export the SJ date's trips, station changes and the queries for pyraptor."""
+    from transit import load_feed, place_stops
+
+    feed = _comparison_feed(load_feed(SJ_FEED), SJ_DATE)
+    places = _sj_places()
+    stops = place_stops(feed, places)
+    tt = feed.timetable(SJ_DATE, min_transfer_s=0)
+    trips: list[list[tuple[int, int, int]]] = []
+    for instance in range(tt.n_trips):
+        t = int(tt.trip_feed[instance])
+        shift = int(tt.trip_shift_s[instance])
+        lo, hi = int(feed.trip_start[t]), int(feed.trip_start[t + 1])
+        trips.append(
+            [
+                (int(feed.st_stop[r]), int(feed.st_arr[r]) + shift, int(feed.st_dep[r]) + shift)
+                for r in range(lo, hi)
+            ]
+        )
+    used = sorted({s for calls in trips for s, _, _ in calls})
+    # A station is the parent station, or the stop itself.
+    station_of = [f"P{int(feed.parent[s])}" if feed.parent[s] >= 0 else f"S{s}" for s in used]
+    transfers = [
+        (int(v), int(w), int(seconds))
+        for v in used
+        for w, seconds in tt.links(v)
+        if v != w and seconds >= 0
+    ]
+    names = [p.name for p in places]
+    served = [i for i, n in enumerate(names) if stops[n]]
+    queries = []
+    for hour in (7, 16, 9, 12, 6, 18, 8, 14, 20, 10):
+        for o in served:
+            queries.append(
+                {
+                    "origin_place": o,
+                    "origin": stops[names[o]],
+                    "departure_s": hour * 3600,
+                    "destination_places": [d for d in served if d != o],
+                    "destinations": [stops[names[d]] for d in served if d != o],
+                }
+            )
+    # Queries a full profile stands for: one per origin and distinct departure time.
+    needed = 0
+    for o in served:
+        at = np.isin(tt.dep_stop, stops[names[o]]) & tt.can_board & (tt.dep_s < 86_400)
+        needed += len(np.unique(tt.dep_s[at]))
+    problem = {
+        "feed": str(SJ_FEED),
+        "places": str(SJ_PLACES),
+        "date": SJ_DATE.isoformat(),
+        "place_names": names,
+        "stops": used,
+        "station_of": station_of,
+        "trips": trips,
+        "transfers": transfers,
+        "queries": queries,
+        "rounds": rounds,
+        "budget_s": budget_s,
+        "queries_for_full_profiles": needed,
+        "stop_times": len(feed.st_stop),
+    }
+    path.write_text(json.dumps(problem), encoding="utf-8")
+    return problem
+
+
+def _sj_places() -> list[Any]:
+    import csv
+
+    from transit import Place
+
+    with SJ_PLACES.open(encoding="utf-8") as f:
+        return [Place(r["town"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)]
+
+
+# --------------------------------------------------------------------------- the parent
+
+
+def run_child(*args: str) -> dict[str, Any]:
+    """Run one step in a fresh interpreter; its last output line is its JSON result."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(HERE), "--child", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=1800,
+    )
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"bench child {args} failed ({done.returncode})")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def ensure_feed(name: str) -> Path:
+    """Write the scale's synthetic feed unless the same generator already wrote it."""
+    from transit_feeds import SCALES, generate
+
+    folder = VAR / f"transit-{name}"
+    stamp = folder / "generator.sha256"
+    digest = hashlib.sha256((HERE.parent / "transit_feeds.py").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return folder
+    started = time.perf_counter()
+    counts = generate(SCALES[name], folder)
+    stamp.write_text(digest)
+    print(f"  wrote {folder.relative_to(ROOT)}: {counts} in {time.perf_counter() - started:.0f} s")
+    return folder
+
+
+def ensure_pyraptor() -> Path | None:
+    python = PYRAPTOR_VENV / "bin" / "python"
+    if python.exists():
+        return python
+    candidates = sorted(Path.home().glob(".pyenv/versions/3.11.*/bin/python3"))
+    base = str(candidates[-1]) if candidates else "python3.11"
+    print(f"  making {PYRAPTOR_VENV.relative_to(ROOT)} with {base} and pip install pyraptor …")
+    try:
+        subprocess.run([base, "-m", "venv", str(PYRAPTOR_VENV)], check=True, timeout=300)
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "pyraptor",
+                "pandas<2",
+                "numpy<2",
+                "attrs",
+            ],
+            check=True,
+            timeout=900,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        print(f"  pyraptor is not available: {error}")
+        return None
+    return python
+
+
+def compare_pyraptor(budget_s: float) -> dict[str, Any] | None:
+    python = ensure_pyraptor()
+    if python is None:
+        return None
+    rounds = 8
+    problem_path = VAR / "transit-pyraptor-problem.json"
+    answers_path = VAR / "transit-pyraptor-answers.json"
+    problem = write_problem(problem_path, budget_s, rounds)
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            str(python),
+            str(HERE.parent / "transit_pyraptor.py"),
+            str(problem_path),
+            str(answers_path),
+        ],
+        check=True,
+        timeout=budget_s * 3 + 600,
+    )
+    theirs = json.loads(answers_path.read_text(encoding="utf-8"))
+    pyraptor_wall = time.perf_counter() - started
+    ours = run_child("ours-queries", str(problem_path))
+    answered = len(theirs["answers"])
+    same = differ = 0
+    examples = []
+    for q, (mine, their) in enumerate(zip(ours["answers"], theirs["answers"], strict=False)):
+        for d, (a, b) in enumerate(zip(mine, their, strict=True)):
+            if a == b:
+                same += 1
+            else:
+                differ += 1
+                if len(examples) < 10:
+                    query = problem["queries"][q]
+                    names = problem["place_names"]
+                    examples.append(
+                        {
+                            "from": names[query["origin_place"]],
+                            "to": names[query["destination_places"][d]],
+                            "departure_s": query["departure_s"],
+                            "ours": a,
+                            "pyraptor": b,
+                        }
+                    )
+    per_query = theirs["query_s"] / max(answered, 1)
+    needed = problem["queries_for_full_profiles"]
+    return {
+        "feed": "SJ rail 2023 (data/gtfs), Tuesday 2023-11-28",
+        "stop_times": problem["stop_times"],
+        "pyraptor_build_s": theirs["build_s"],
+        "pyraptor_queries": answered,
+        "pyraptor_queries_planned": len(problem["queries"]),
+        "pyraptor_query_s": theirs["query_s"],
+        "pyraptor_per_query_s": per_query,
+        "pyraptor_wall_s": pyraptor_wall,
+        "rounds": rounds,
+        "answers_compared": same + differ,
+        "answers_equal": same,
+        "answers_different": differ,
+        "examples": examples,
+        "ours_all_pairs_s": ours["all_pairs_s"],
+        "ours_max_changes": ours["max_changes"],
+        "queries_for_full_profiles": needed,
+        "pyraptor_full_profiles_s": per_query * needed,
+        "speedup_sampled": theirs["query_s"] / ours["all_pairs_s"],
+        "speedup_full_profiles": per_query * needed / ours["all_pairs_s"],
+    }
+
+
+def machine() -> dict[str, Any]:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average": os.getloadavg(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="county scale only, short pyraptor run"
+    )
+    parser.add_argument("--scales", help="comma-separated: county, sweden (default: both)")
+    parser.add_argument("--pyraptor-budget", type=float, help="seconds of pyraptor queries")
+    parser.add_argument("--no-pyraptor", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        step, *rest = args.child
+        print(json.dumps(CHILDREN[step](*rest)))
+        return
+
+    default = "county" if args.quick else "county,sweden"
+    scales = [s for s in (default if args.scales is None else args.scales).split(",") if s]
+    budget = args.pyraptor_budget or (15.0 if args.quick else 60.0)
+    VAR.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    info = machine()
+    print(f"transit bench — {info['cpu']}, {info['cores']} cores, Python {info['python']}")
+    print(f"load average at start: {', '.join(f'{x:.2f}' for x in info['load_average'])}")
+    compiled = run_child("compile")
+    print(
+        f"compiled kernels loaded or built in {compiled['first_run_s']:.1f} s (not in the figures)"
+    )
+
+    rows = []
+    for name in scales:
+        folder = ensure_feed(name)
+        read = run_child("read", str(folder))
+        analysed = run_child("analyse", str(folder), "2026-03-10")
+        total = analysed["load_s"] + analysed["analyse_s"]
+        row = {
+            "feed": name,
+            "stops": analysed["stops"],
+            "trips": analysed["trips"],
+            "stop_times": analysed["stop_times"],
+            "places": analysed["places"],
+            "read_s": read["read_s"],
+            "read_cpu_s": read["read_cpu_s"],
+            "read_peak_mib": read["peak_mib"],
+            **{k: analysed[k] for k in ("load_s", "load_cpu_s", "analyse_s", "analyse_cpu_s")},
+            "analysis_over_read": analysed["analyse_s"] / read["read_s"],
+            "load_and_analysis_over_read": total / read["read_s"],
+            "peak_mib": analysed["peak_mib"],
+            "pairs": analysed["pairs"],
+            "pairs_with_journeys": analysed["pairs_with_journeys"],
+            "journeys": analysed["journeys"],
+            "commutes": analysed["commutes"],
+        }
+        rows.append(row)
+        print(f"  {name}: done ({analysed['pairs']} pairs, {analysed['journeys']} journeys)")
+
+    print()
+    header = (
+        f"{'feed':8} {'stops':>7} {'stop_times':>10} {'places':>6} {'read s':>7} {'load s':>7}"
+        f" {'analyse s':>9} {'an./read':>8} {'(load+an.)/read':>15} {'peak MiB':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r['feed']:8} {r['stops']:>7,} {r['stop_times']:>10,} {r['places']:>6} "
+            f"{r['read_s']:>7.2f} {r['load_s']:>7.2f} {r['analyse_s']:>9.2f} "
+            f"{r['analysis_over_read']:>8.1f} {r['load_and_analysis_over_read']:>15.1f} "
+            f"{r['peak_mib']:>8.0f}"
+        )
+    print("(wall-clock seconds; read = pyarrow.csv.read_csv of stop_times.txt alone, best of 3;")
+    print(" analyse = indicators.analyse for all ordered pairs on Tuesday, Saturday and Sunday)")
+    cpu = ", ".join(
+        f"{r['feed']} read {r['read_cpu_s']:.2f} / load {r['load_cpu_s']:.2f} / analyse {r['analyse_cpu_s']:.2f}"
+        for r in rows
+    )
+    print(f"CPU seconds: {cpu}")
+
+    comparison = None
+    if not args.no_pyraptor:
+        print()
+        comparison = compare_pyraptor(budget)
+        if comparison:
+            c = comparison
+            print(f"pyraptor (PyPI) on {c['feed']}, {c['stop_times']:,} stop_times:")
+            print(
+                f"  pyraptor: {c['pyraptor_queries']} of {c['pyraptor_queries_planned']} one-to-all "
+                f"queries in {c['pyraptor_query_s']:.1f} s ({c['pyraptor_per_query_s'] * 1000:.0f} ms "
+                f"each, {c['rounds']} rounds), timetable built in {c['pyraptor_build_s']:.1f} s"
+            )
+            print(
+                f"  ours: every pair's full profile (all departure times) in "
+                f"{c['ours_all_pairs_s'] * 1000:.0f} ms"
+            )
+            print(
+                f"  answers: {c['answers_equal']} of {c['answers_compared']} earliest arrivals equal,"
+                f" {c['answers_different']} different"
+            )
+            print(
+                f"  speed: pyraptor's sampled queries alone took {c['speedup_sampled']:.0f}x our "
+                f"whole profile; the {c['queries_for_full_profiles']:,} queries the same profiles "
+                f"need would take ≈{c['pyraptor_full_profiles_s']:.0f} s, "
+                f"{c['speedup_full_profiles']:.0f}x ours (extrapolated)"
+            )
+            for e in c["examples"]:
+                print(f"  differs: {e}")
+
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / "transit.json"
+    info["load_average_end"] = os.getloadavg()
+    out.write_text(
+        json.dumps({"machine": info, "feeds": rows, "pyraptor": comparison}, indent=2),
+        encoding="utf-8",
+    )
+    print()
+    print(f"load average at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"written to {out.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""The benchmark's synthetic feed generator (bench/transit_feeds.py) writes a feed the engine reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from transit import analyse, load_feed, read_places
+
+GENERATOR = Path(__file__).resolve().parents[2] / "bench" / "transit_feeds.py"
+
+
+def generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("transit_feeds", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("transit_feeds", module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_small_synthetic_feed_loads_and_has_journeys(tmp_path: Path) -> None:
+    feeds = generator()
+    counts = feeds.generate(feeds.SMALL, tmp_path / "feed")
+    feed = load_feed(tmp_path / "feed")
+    assert len(feed.st_stop) == counts["stop_times"] and feed.n_stops == counts["stops"]
+    assert feed.n_trips == counts["trips"] and 15_000 < counts["stop_times"] < 25_000
+    places = read_places(tmp_path / "feed" / "places.csv")
+    assert len(places) == 6
+    tuesday = dt.date(2026, 3, 10)
+    analysis = analyse(feed, places, tuesday)
+    assert all(pair.journeys > 0 for pair in analysis.pairs)
+    # School buses run on school days only; the weekend has less service than the Tuesday.
+    saturday, sunday = dt.date(2026, 3, 14), dt.date(2026, 3, 15)
+    sizes = {day: feed.timetable(day).n_connections for day in (tuesday, saturday, sunday)}
+    assert sizes[tuesday] > sizes[saturday] > 0 and sizes[tuesday] > sizes[sunday] > 0
+
+
+def test_the_generator_is_deterministic(tmp_path: Path) -> None:
+    feeds = generator()
+    feeds.generate(feeds.SMALL, tmp_path / "a")
+    feeds.generate(feeds.SMALL, tmp_path / "b")
+    for name in ("stops.txt", "trips.txt", "stop_times.txt", "places.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
