@@ -201,6 +201,16 @@ def remove_engagement(*, engagement: Engagement, actor: User | None, source: str
     engagement.delete()
 
 
+# Through which door a consent came, as the audit log names it.
+_AUDIT_SOURCE_OF_CONSENT = {
+    Consent.Source.JOIN_FORM: AuditEntry.Source.SELF_SERVICE,
+    Consent.Source.SELF_SERVICE: AuditEntry.Source.SELF_SERVICE,
+    Consent.Source.RENEWAL: AuditEntry.Source.SELF_SERVICE,
+    Consent.Source.IMPORT: AuditEntry.Source.IMPORT,
+    Consent.Source.STAFF: AuditEntry.Source.FORM,
+}
+
+
 def record_consent(
     *,
     person: Person,
@@ -223,9 +233,7 @@ def record_consent(
         actor=actor,
         verb="person.consent",
         obj=person,
-        source=AuditEntry.Source.SELF_SERVICE
-        if source in {Consent.Source.SELF_SERVICE, Consent.Source.JOIN_FORM, Consent.Source.RENEWAL}
-        else AuditEntry.Source.FORM,
+        source=_AUDIT_SOURCE_OF_CONSENT.get(source, AuditEntry.Source.FORM),
         changes={"consent": ["", purpose]},
     )
     return consent
