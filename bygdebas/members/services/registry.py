@@ -202,7 +202,7 @@ def remove_engagement(*, engagement: Engagement, actor: User | None, source: str
 
 
 # Through which door a consent came, as the audit log names it.
-_AUDIT_SOURCE_OF_CONSENT = {
+_AUDIT_SOURCE_OF_CONSENT: dict[str, str] = {
     Consent.Source.JOIN_FORM: AuditEntry.Source.SELF_SERVICE,
     Consent.Source.SELF_SERVICE: AuditEntry.Source.SELF_SERVICE,
     Consent.Source.RENEWAL: AuditEntry.Source.SELF_SERVICE,
