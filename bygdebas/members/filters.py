@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Lower, Replace
 
 from bygdebas.members.models import Engagement, Membership, Organisation, Person
@@ -67,7 +67,7 @@ def search_organisations(queryset: OrganisationQuerySet, text: str) -> Organisat
         # "8024123456" finds "802412-3456": the number as stored has a hyphen after six digits.
         written = digits if len(digits) <= 6 else f"{digits[:6]}-{digits[6:]}"
         condition |= Q(org_number__contains=written)
-    return queryset.annotate(_lower_name=Lower("name"), _lower_locality=Lower("locality")).filter(
+    return queryset.alias(_lower_name=Lower("name"), _lower_locality=Lower("locality")).filter(
         condition
     )
 
@@ -106,11 +106,35 @@ def filter_organisations(
 
 def with_membership_status(queryset: OrganisationQuerySet, year: int) -> OrganisationQuerySet:
     """Annotate ``year_status``: the organisation's membership status in ``year`` (or None)."""
-    return queryset.annotate(
-        year_status=Subquery(
-            Membership.objects.filter(organisation=OuterRef("pk"), year=year).values("status")[:1]
-        )
+    # One row at most (one membership a year); no ordering, which would join the organisation.
+    in_year = Membership.objects.filter(organisation=OuterRef("pk"), year=year).order_by()
+    return queryset.annotate(year_status=Subquery(in_year.values("status")[:1]))
+
+
+# Between tag names in ``with_tag_names``: a character no name has (names come from a
+# comma-separated field and are stripped).
+TAG_SEPARATOR = "\x1f"
+
+
+def with_tag_names(queryset: OrganisationQuerySet) -> OrganisationQuerySet:
+    """Annotate ``tag_names_joined``: the organisation's tag names joined by ``TAG_SEPARATOR``.
+
+    A subquery in the row itself, so a page of organisations needs no second query for its tags.
+    In no particular order (SQLite before 3.44 cannot order an aggregate): see ``tag_names``.
+    """
+    tags = (
+        Organisation.tags.through.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(names=StringAgg("tag__name", Value(TAG_SEPARATOR)))
+        .values("names")  # type: ignore[misc]  # an annotation the stubs do not see
     )
+    return queryset.annotate(tag_names_joined=Subquery(tags))
+
+
+def tag_names(joined: str | None) -> list[str]:
+    """The names of ``with_tag_names``, sorted."""
+    return sorted(joined.split(TAG_SEPARATOR), key=str.casefold) if joined else []
 
 
 def _phone_digits(field: str) -> Any:
@@ -131,9 +155,9 @@ def search_people(queryset: PersonQuerySet, text: str) -> PersonQuerySet:
         if digits.startswith("46") and needle.lstrip().startswith("+"):
             digits = "0" + digits[2:]
         condition |= Q(_phone_digits__contains=digits)
-    return queryset.annotate(
-        _lower_name=Lower("name"), _phone_digits=_phone_digits("phone")
-    ).filter(condition)
+    return queryset.alias(_lower_name=Lower("name"), _phone_digits=_phone_digits("phone")).filter(
+        condition
+    )
 
 
 def filter_people(network: Network, values: Mapping[str, Any]) -> PersonQuerySet:

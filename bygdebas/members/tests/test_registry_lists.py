@@ -150,6 +150,17 @@ class OrganisationListTests(CastMixin, TestCase):
         self.assertContains(response, "?kind=village&amp;page=2")
         self.assertEqual(len(self.get(kind="village", page=2).context["page"]), 12)
 
+    def test_the_tags_column_lists_each_organisations_tags_by_name(self) -> None:
+        self.alby.tags.add(
+            Tag.objects.create(network=self.network_a, name="bygdegård"), self.ungdom
+        )
+
+        rows = {o.name: o.tag_names for o in self.get().context["page"]}
+
+        self.assertEqual(rows["Ålby byalag"], "bygdegård, ungdom")
+        self.assertEqual(rows["Berga bygdeförening"], "ungdom")
+        self.assertEqual(rows["Studieförbundet"], "")
+
     def test_the_query_count_does_not_grow_with_the_rows(self) -> None:
         def add(n: int) -> None:
             for _ in range(n):
@@ -160,7 +171,9 @@ class OrganisationListTests(CastMixin, TestCase):
         add(5)
         client = self.as_bertil()
         client.get(LIST)  # warm the session and role caches' own first-request queries
-        with self.assertNumQueries(10) as small:
+        # Network, session, user, role; the municipality filter's lookup; count, page (with the
+        # year's status and the tags in the rows), the filter form's municipalities and tags.
+        with self.assertNumQueries(9) as small:
             client.get(
                 LIST, {"year": 2025, "q": "testby", "municipality": "1881", "sort": "-updated"}
             )
@@ -346,7 +359,8 @@ class MapTests(CastMixin, TestCase):
         client = self.as_sara()
         url = reverse("members:organisation-map-json")
         client.get(url)
-        with self.assertNumQueries(6) as small:
+        # Network, session, user, role; the organisations (points and counts in one query).
+        with self.assertNumQueries(5) as small:
             client.get(url)
         Organisation.objects.bulk_create(
             Organisation(

@@ -153,6 +153,43 @@ class OrganisationDetailTests(CastMixin, TestCase):
         # The board reads; it does not get the forms that change.
         self.assertNotContains(response, reverse("members:engagement-add", args=[self.org.pk]))
 
+    def test_staff_get_the_membership_actions_in_the_history(self) -> None:
+        applied = make_membership(
+            organisation=self.org, year=2026, status=Membership.Status.APPLIED
+        )
+
+        response = self.as_bertil().get(self.url)
+
+        self.assertContains(response, reverse("members:membership-approve", args=[applied.pk]))
+        self.assertContains(response, reverse("members:membership-decline", args=[applied.pk]))
+        self.assertContains(response, reverse("members:membership-edit", args=[applied.pk]))
+        self.assertContains(
+            response, f"{reverse('members:membership-create')}?organisation={self.org.pk}"
+        )
+
+    def test_the_board_reads_the_history_without_its_actions(self) -> None:
+        applied = make_membership(
+            organisation=self.org, year=2026, status=Membership.Status.APPLIED
+        )
+
+        response = self.as_sara().get(self.url)
+
+        self.assertContains(response, "2026")
+        self.assertNotContains(response, reverse("members:membership-approve", args=[applied.pk]))
+        self.assertNotContains(response, reverse("members:membership-create"))
+
+    def test_the_query_count_does_not_grow_with_people_and_years(self) -> None:
+        client = self.as_bertil()
+        client.get(self.url)
+        with self.assertNumQueries(10) as small:
+            client.get(self.url)
+        for year in range(2010, 2020):
+            make_membership(organisation=self.org, year=year, status=Membership.Status.APPLIED)
+            person = make_person(network=self.network_a)
+            make_engagement(person=person, organisation=self.org, role="board")
+        with self.assertNumQueries(len(small.captured_queries)):
+            client.get(self.url)
+
     def test_staff_add_a_role_for_a_person_found_by_email(self) -> None:
         person = make_person(network=self.network_a, name="Kassör Karin", email="karin@example.org")
         response = self.as_bertil().post(
@@ -296,3 +333,26 @@ class PersonPageTests(CastMixin, TestCase):
 
         self.assertContains(response, "Cecilias byalag")
         self.assertContains(response, "cecilia@a.test")
+
+    def test_staff_find_the_privacy_page_from_the_person_page(self) -> None:
+        url = reverse("members:person-detail", args=[self.cecilia_person.pk])
+        privacy = reverse("members:privacy-person", args=[self.cecilia_person.pk])
+
+        self.assertContains(self.as_bertil().get(url), privacy)
+        self.assertContains(self.as_anna().get(url), privacy)
+        self.assertNotContains(self.as_sara().get(url), privacy)
+
+    def test_the_person_page_query_count_does_not_grow_with_roles_or_organisations(self) -> None:
+        client = self.as_bertil()
+        url = reverse("members:person-detail", args=[self.cecilia_person.pk])
+        client.get(url)
+        with self.assertNumQueries(7) as small:
+            client.get(url)
+        organisations = [make_organisation(network=self.network_a) for _ in range(10)]
+        for org in organisations:
+            make_engagement(person=self.cecilia_person, organisation=org, role="board")
+        with self.assertNumQueries(len(small.captured_queries)):
+            response = client.get(url)
+        # The menu of organisations for a new role lists them all, by name.
+        for org in organisations:
+            self.assertContains(response, f'<option value="{org.pk}">{org.name}</option>')

@@ -8,6 +8,7 @@ call a service, render or redirect.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.apps import apps
@@ -20,6 +21,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,7 +34,9 @@ from bygdebas.members.filters import (
     PERSON_SORTS,
     filter_organisations,
     filter_people,
+    tag_names,
     with_membership_status,
+    with_tag_names,
 )
 from bygdebas.members.forms_registry import (
     EngagementForm,
@@ -49,7 +53,6 @@ from bygdebas.members.models import (
     Membership,
     Organisation,
     Person,
-    Tag,
     current_year,
 )
 from bygdebas.members.services import registry as services
@@ -71,7 +74,12 @@ def get_organisation_for_user(
 ) -> Organisation:
     check_role(user, network, _roles(write))
     try:
-        return Organisation.objects.for_network(network).select_related("municipality").get(pk=pk)
+        return (
+            Organisation.objects.for_network(network)
+            .select_related("municipality")
+            .defer("municipality__boundary")  # big GeoJSON, never shown here
+            .get(pk=pk)
+        )
     except Organisation.DoesNotExist:
         raise Http404 from None
 
@@ -147,28 +155,54 @@ def _is_htmx(request: HttpRequest) -> bool:
 # --- Organisations -----------------------------------------------------------------------------
 
 
+# The organisation list's columns: only these are read (never the notes or a municipality's
+# boundary, which select_related would otherwise bring along for every row).
+ORGANISATION_LIST_COLUMNS = (
+    "name",
+    "kind",
+    "locality",
+    "founded_year",
+    "is_youth_led",
+    "updated_at",
+    "municipality__name",
+)
+PERSON_LIST_COLUMNS = ("name", "email", "phone", "updated_at")
+
+
+def _url_prefix(name: str) -> str:
+    """The detail URL ``name`` without its primary key: ".../organisationer/0/" -> ".../organisationer/"."""
+    return reverse(name, kwargs={"pk": 0})[:-2]
+
+
+def _day(moment: Any) -> str:
+    """A timestamp as the local date, ``Y-m-d`` (what the ``date`` filter would show)."""
+    return timezone.localdate(moment).isoformat()
+
+
 @role_required(READ_ROLES)
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
     form = OrganisationFilterForm(request.GET or None, network=network)
     year = _year(form)
-    organisations = (
+    organisations = with_tag_names(
         with_membership_status(filter_organisations(network, _values(form), year=year), year)
         .select_related("municipality")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .only(*ORGANISATION_LIST_COLUMNS)
     )
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Labels and links worked out once here: per-row template work (get_kind_display hashes
-    # every lazy choice label on each call) is most of what a 50-row page costs.
+    # Labels, links and dates worked out once here: per-row template work (get_kind_display
+    # hashes every lazy choice label on each call, {% url %} and |date are slow) is most of what
+    # a 50-row page costs.
     statuses = {key: str(label) for key, label in Membership.Status.choices}
     kinds = {key: str(label) for key, label in Organisation.Kind.choices}
-    detail = reverse("members:organisation-detail", kwargs={"pk": 0})[:-2]  # ".../0/" -> ".../"
+    detail = _url_prefix("members:organisation-detail")
     for organisation in page:
         organisation.kind_label = kinds.get(organisation.kind, organisation.kind)  # type: ignore[attr-defined]
         organisation.status_label = statuses.get(organisation.year_status, "")  # type: ignore[attr-defined]
-        organisation.tag_names = ", ".join(tag.name for tag in organisation.tags.all())  # type: ignore[attr-defined]
         organisation.url = f"{detail}{organisation.pk}/"  # type: ignore[attr-defined]
+        organisation.updated = _day(organisation.updated_at)  # type: ignore[attr-defined]
+        organisation.tag_names = ", ".join(tag_names(organisation.tag_names_joined))  # type: ignore[attr-defined]
     context = {
         "form": form,
         "page": page,
@@ -377,14 +411,15 @@ def organisation_map_json(request: HttpRequest) -> JsonResponse:
     form = OrganisationFilterForm(request.GET or None, network=network)
     year = _year(form)
     organisations = filter_organisations(network, _values(form), year=year).order_by()
-    counts = dict(organisations.values_list("municipality__code").annotate(n=Count("pk")))
-    points = [
-        [pk, name, round(lat, 5), round(lon, 5)]
-        for pk, name, lat, lon in organisations.filter(
-            latitude__isnull=False, longitude__isnull=False
-        ).values_list("pk", "name", "latitude", "longitude")
-        if lat is not None and lon is not None  # filtered above; for the type checker
-    ]
+    # One pass over the filtered rows gives both the points and the counts per municipality.
+    counts: Counter[str | None] = Counter()
+    points = []
+    for pk, name, lat, lon, code in organisations.values_list(
+        "pk", "name", "latitude", "longitude", "municipality__code"
+    ):
+        counts[code] += 1
+        if lat is not None and lon is not None:
+            points.append([pk, name, round(lat, 5), round(lon, 5)])
     return JsonResponse(
         {
             # Compact, since a registry has thousands: [id, name, latitude, longitude], and the
@@ -407,17 +442,29 @@ def organisation_map_json(request: HttpRequest) -> JsonResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
     form = PersonFilterForm(request.GET or None, network=network)
-    engagements = Engagement.objects.select_related("organisation").order_by(
-        "organisation__name", "role"
+    engagements = (
+        Engagement.objects.select_related("organisation")
+        .only("person", "role", "organisation__name")
+        .order_by("organisation__name", "role")
     )
-    people = filter_people(network, _values(form)).prefetch_related(
-        Prefetch("engagements", queryset=engagements)
+    people = (
+        filter_people(network, _values(form))
+        .only(*PERSON_LIST_COLUMNS)
+        .prefetch_related(Prefetch("engagements", queryset=engagements))
     )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = {key: str(label) for key, label in Engagement.Role.choices}
+    person_url = _url_prefix("members:person-detail")
+    organisation_url = _url_prefix("members:organisation-detail")
     for person in page:
+        person.url = f"{person_url}{person.pk}/"  # type: ignore[attr-defined]
+        person.updated = _day(person.updated_at)  # type: ignore[attr-defined]
         person.roles = [  # type: ignore[attr-defined]
-            (roles.get(e.role, e.role), e.organisation_id, e.organisation.name)
+            (
+                roles.get(e.role, e.role),
+                f"{organisation_url}{e.organisation_id}/",
+                e.organisation.name,
+            )
             for e in person.engagements.all()
         ]
     context = {
@@ -524,9 +571,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members/registry/person_detail.html",
         {
             "person": person,
-            "engagements": person.engagements.select_related("organisation__municipality").order_by(
-                "organisation__name", "role"
-            ),
+            "engagements": person.engagements.select_related("organisation__municipality")
+            .only("person", "role", "organisation__name", "organisation__municipality__name")
+            .order_by("organisation__name", "role"),
             "engagement_form": PersonEngagementForm(network=network),
         },
     )
