@@ -117,6 +117,8 @@ class Feed:
     stop_index: dict[str, int] = field(default_factory=dict)
     route_index: dict[str, int] = field(default_factory=dict)
     trip_index: dict[str, int] = field(default_factory=dict)
+    # Things derived from the arrays above on first use (not copied by dataclasses.replace).
+    derived: dict[str, object] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.stop_index = {s: i for i, s in enumerate(self.stop_ids)}
@@ -132,6 +134,21 @@ class Feed:
     def n_trips(self) -> int:
         """Return the number of trips."""
         return len(self.trip_ids)
+
+    def stop_pairs(self) -> IntArray:
+        """Return the distinct pairs of stops one trip calls at in a row, as low * n_stops + high."""
+        cached = self.derived.get("stop_pairs")
+        if isinstance(cached, np.ndarray):
+            return cached
+        same_trip = np.ones(max(len(self.st_stop) - 1, 0), dtype=bool)
+        ends = self.trip_start[1:-1] - 1
+        same_trip[ends[(ends >= 0) & (ends < len(same_trip))]] = False
+        a = self.st_stop[:-1][same_trip].astype(np.int64)
+        b = self.st_stop[1:][same_trip].astype(np.int64)
+        low, high = np.minimum(a, b), np.maximum(a, b)
+        pairs: IntArray = np.unique(low[low != high] * self.n_stops + high[low != high])
+        self.derived["stop_pairs"] = pairs
+        return pairs
 
     def services_on(self, day: dt.date) -> npt.NDArray[np.bool_]:
         """Return a boolean mask over service indices: which services run on the day."""

@@ -286,6 +286,40 @@ def direct_trip_counts(timetable: Timetable, stops: Sequence[Collection[int]]) -
     return kernels.direct_counts(b_trip, b_place, b_conn, a_trip, a_place, a_conn, n_places)
 
 
+def _commute_ends(
+    timetable: Timetable,
+    stops: Mapping[str, list[int]],
+    tick: Callable[[], None],
+) -> dict[tuple[str, str], tuple[bool, bool]]:
+    """Per ordered pair: (a journey arrives by 08:00, a journey leaves at 17:00 or later).
+
+    What is_commute_possible needs, without making the journeys: Pareto journeys by departure
+    arrive in increasing order, so the first has the earliest arrival and the last the latest
+    departure.
+    """
+    result: dict[tuple[str, str], tuple[bool, bool]] = {}
+    n_origins = len(stops)
+    for i, (origin, batch, (lane_start, dep, arr, _)) in enumerate(
+        pareto_between(timetable, stops, stops)
+    ):
+        lo, hi = lane_start[:-1], lane_start[1:]
+        some = hi > lo
+        if len(arr):
+            first_arrival = arr[np.minimum(lo, len(arr) - 1)]
+            last_departure = dep[np.maximum(hi - 1, 0)]
+            arrives = (some & (first_arrival <= ARRIVE_BY_S)).tolist()
+            leaves = (some & (last_departure >= LEAVE_FROM_S)).tolist()
+        else:
+            arrives = leaves = [False] * len(batch)
+        for lane, destination in enumerate(batch):
+            if destination != origin:
+                result[(origin, destination)] = (arrives[lane], leaves[lane])
+        if i % n_origins == n_origins - 1:
+            for _ in batch:
+                tick()
+    return result
+
+
 def _commutes(
     timetable: Timetable,
     stops: Mapping[str, list[int]],
@@ -344,10 +378,26 @@ def analyse(
             progress(done, total)
 
     timetables: dict[dt.date, Timetable] = {}
-    found: dict[dt.date, dict[tuple[str, str], list[Journey]]] = {}
+    found: dict[tuple[str, str], list[Journey]] = {}
+    ends: dict[dt.date, dict[tuple[str, str], tuple[bool, bool]]] = {}
     for day in days:
         timetables[day] = feed.timetable(day, min_transfer_s=min_transfer_s, walk_m=walk_m)
-        found[day] = _commutes(timetables[day], stops, tick)
+        if day == date:
+            found = _commutes(timetables[day], stops, tick)
+            ends[day] = {
+                pair: (
+                    latest_departure_arriving_by(js) is not None,
+                    earliest_arrival_departing_from(js) is not None,
+                )
+                for pair, js in found.items()
+            }
+        else:
+            ends[day] = _commute_ends(timetables[day], stops, tick)
+        if day != date:
+            del timetables[day]
+
+    def commute(day: dt.date, key: tuple[str, str], back: tuple[str, str]) -> bool:
+        return ends[day][key][0] and ends[day][back][1]
 
     direct = direct_trip_counts(timetables[date], [stops[name] for name in names]).tolist()
     pairs: list[PairIndicators] = []
@@ -360,15 +410,11 @@ def analyse(
                 pair_indicators(
                     origin,
                     destination,
-                    found[date][key],
-                    found[date][back],
+                    found[key],
+                    found[back],
                     direct_trips=direct[o][d],
-                    saturday_commute_possible=is_commute_possible(
-                        found[saturday][key], found[saturday][back]
-                    ),
-                    sunday_commute_possible=is_commute_possible(
-                        found[sunday][key], found[sunday][back]
-                    ),
+                    saturday_commute_possible=commute(saturday, key, back),
+                    sunday_commute_possible=commute(sunday, key, back),
                 )
             )
     return Analysis(date=date, places=place_indicators(places, stops, pairs), pairs=pairs)

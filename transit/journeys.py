@@ -416,11 +416,13 @@ def useful_connections(timetable: Timetable, terminals: Collection[int]) -> npt.
     tt = timetable
     feed = tt.feed
     n = feed.n_stops
+    # Stops next to each other on any trip of the feed (a superset of the date's connections,
+    # which only keeps more stops) or linked by a transfer.
     link_from = np.repeat(np.arange(n, dtype=np.int64), np.diff(tt.link_start))
-    a = np.concatenate((tt.dep_stop.astype(np.int64), link_from))
-    b = np.concatenate((tt.arr_stop.astype(np.int64), tt.link_to.astype(np.int64)))
-    low, high = np.minimum(a, b), np.maximum(a, b)
-    pairs = np.unique(low[low != high] * n + high[low != high])
+    link_to = tt.link_to.astype(np.int64)
+    low, high = np.minimum(link_from, link_to), np.maximum(link_from, link_to)
+    links = low[low != high] * n + high[low != high]
+    pairs = np.unique(np.concatenate((feed.stop_pairs(), links)))
     u, v = pairs // n, pairs % n
     ends = np.concatenate((u, v))
     others = np.concatenate((v, u))

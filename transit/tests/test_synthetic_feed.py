@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from transit import analyse, load_feed, read_places
+from transit import all_pairs, analyse, load_feed, place_stops, read_places
+from transit.indicators import is_commute_possible
 
 GENERATOR = Path(__file__).resolve().parents[2] / "bench" / "transit_feeds.py"
 
@@ -45,3 +46,18 @@ def test_the_generator_is_deterministic(tmp_path: Path) -> None:
     feeds.generate(feeds.SMALL, tmp_path / "b")
     for name in ("stops.txt", "trips.txt", "stop_times.txt", "places.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_weekend_commutes_agree_with_the_weekend_journeys(tmp_path: Path) -> None:
+    feeds = generator()
+    feeds.generate(feeds.SMALL, tmp_path / "feed")
+    feed = load_feed(tmp_path / "feed")
+    places = read_places(tmp_path / "feed" / "places.csv")
+    analysis = analyse(feed, places, dt.date(2026, 3, 10))
+    stops = place_stops(feed, places)
+    for day, flag in ((dt.date(2026, 3, 14), "saturday"), (dt.date(2026, 3, 15), "sunday")):
+        found = all_pairs(feed.timetable(day), stops)
+        for pair in analysis.pairs:
+            key, back = (pair.origin, pair.destination), (pair.destination, pair.origin)
+            expected = is_commute_possible(found[key], found[back])
+            assert getattr(pair, f"{flag}_commute_possible") == expected, (day, key)
