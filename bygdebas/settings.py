@@ -104,15 +104,17 @@ TEMPLATES = [
 # SQLite is the embedded default, tuned for a web application: WAL so readers never block the
 # writer, a busy timeout instead of "database is locked", and enforced foreign keys.
 SQLITE_PATH = Path(os.environ.get("BYGDEBAS_SQLITE_PATH", BASE_DIR / "var" / "bygdebas.sqlite3"))
+# How long a writer waits for another writer before giving up with "database is locked".
+SQLITE_BUSY_TIMEOUT_S = int(os.environ.get("BYGDEBAS_SQLITE_BUSY_TIMEOUT_S", 20))
 SQLITE_OPTIONS = {
     "init_command": (
         "PRAGMA foreign_keys=ON;"
         "PRAGMA journal_mode=WAL;"
         "PRAGMA synchronous=NORMAL;"
-        "PRAGMA busy_timeout=10000;"
+        f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000};"
     ),
     "transaction_mode": "IMMEDIATE",
-    "timeout": 10,
+    "timeout": SQLITE_BUSY_TIMEOUT_S,
 }
 if os.environ.get("DATABASE_URL"):
     # Persistent connections suit production's fixed worker pool; the development server starts a

@@ -29,7 +29,7 @@ from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from bygdebas.core.models import County, Municipality, Network, Role, User
 from bygdebas.events.models import BodyMeeting, Event, PartnershipBody, Registration
@@ -285,6 +285,13 @@ def sv(message: str, **params: Any) -> str:
     """``message`` as a Swedish visitor sees it (the UI's default language)."""
     with translation.override("sv"):
         text = gettext(message)
+    return text % params if params else text
+
+
+def sv_plural(singular: str, plural: str, number: int, **params: Any) -> str:
+    """A plural message (``ngettext``) as a Swedish visitor sees it."""
+    with translation.override("sv"):
+        text = ngettext(singular, plural, number)
     return text % params if params else text
 
 

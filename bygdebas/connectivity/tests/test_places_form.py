@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
+from django.utils import translation
 
 from bygdebas.connectivity.forms import format_places, parse_places
 
@@ -18,7 +19,7 @@ class ParsePlacesTests(SimpleTestCase):
         )
 
     def test_every_bad_line_is_named(self) -> None:
-        with self.assertRaises(ValidationError) as caught:
+        with translation.override("en"), self.assertRaises(ValidationError) as caught:
             parse_places(
                 "Örebro;59.2;15.2\nKumla;north;15.1\nLaxå;58.9\nNora;159.5;15.0\nX;1;2;many"
             )

@@ -29,6 +29,7 @@ from bygdebas.testing import (
     make_person,
     messages_of,
     sv,
+    sv_plural,
 )
 
 LINK = re.compile(r"http://a\.test(/medlemskap/fornya/[^/\s]+/)")
@@ -113,8 +114,10 @@ class SendRenewalTests(RenewalTestCase):
         self.assertEqual(len(self.smtp.messages_to("styrelsen@berga.example")), 1)
         self.assertEqual(len(self.smtp.messages), 2)  # none to B, none to the lapsed
         self.assertIn(
-            sv(
+            sv_plural(
+                "A renewal request for %(year)s was sent to %(count)d organisation.",
                 "Renewal requests for %(year)s were sent to %(count)d organisations.",
+                2,
                 year=self.next_year,
                 count=2,
             ),
