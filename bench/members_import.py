@@ -23,6 +23,7 @@ afterwards. The figures are also written to bench/results/members_import-<db>.js
 
 from __future__ import annotations
 
+import cProfile
 import datetime
 import json
 import random
@@ -169,7 +170,7 @@ def peak_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def benchmark(db: str, rows: int) -> int:
+def benchmark(db: str, rows: int, profile: bool = False) -> int:
     info = harness.setup()
     from django.db import connection
 
@@ -189,20 +190,37 @@ def benchmark(db: str, rows: int) -> int:
     memory_before = peak_mib()
 
     def step(label: str, work: Any) -> Any:
+        profiler = cProfile.Profile() if profile else None
         start = time.perf_counter()
-        value = work()
+        value = profiler.runcall(work) if profiler else work()
         steps[label] = {"seconds": round(time.perf_counter() - start, 2), "peak_mib": peak_mib()}
+        if profiler:
+            harness.RESULTS.mkdir(parents=True, exist_ok=True)
+            name = label.replace(" ", "_")
+            profiler.dump_stats(harness.RESULTS / f"members_import-{db}-{name}.prof")
         return value
 
     table = step("read", lambda: read_table(path.name, data))
     mapping = guess_mapping(table.headers)
     plan = step("preview", lambda: make_plan(network=network, table=table, mapping=mapping))
     kwargs = {"network": network, "actor": None, "filename": path.name}
-    dry = step(
-        "dry run", lambda: run_import(table=read_table(path.name, data), dry_run=True, **kwargs)
-    )
-    real = step("import", lambda: run_import(table=read_table(path.name, data), **kwargs))
-    again = step("import again", lambda: run_import(table=read_table(path.name, data), **kwargs))
+    phases: dict[str, dict[str, float]] = {}
+
+    def import_file(label: str, **options: Any) -> Any:
+        """Read the file and import it, as the command does; notes the time of each phase."""
+        start = time.perf_counter()
+        table = read_table(path.name, data)
+        read_s = time.perf_counter() - start
+        result = run_import(table=table, **kwargs, **options)
+        split = {"read": read_s, "plan": result.seconds.get("plan", 0.0)}
+        split |= {f"save: {name}": s for name, s in result.counts.seconds.items()}
+        split["commit" if label != "dry run" else "roll back"] = result.seconds.get("commit", 0.0)
+        phases[label] = {name: round(s, 2) for name, s in split.items()}
+        return result
+
+    dry = step("dry run", lambda: import_file("dry run", dry_run=True))
+    real = step("import", lambda: import_file("import"))
+    again = step("import again", lambda: import_file("import again"))
     for result in (dry, real, again):
         if result.errors:
             print(json.dumps(result.as_dict()["errors"][:5], ensure_ascii=False), file=sys.stderr)
@@ -225,6 +243,7 @@ def benchmark(db: str, rows: int) -> int:
         "seconds": phases.seconds() | {"write_workbook": round(write_s, 1)},
         "memory_before_mib": memory_before,
         "steps": steps,
+        "phases": phases,
         "import": real.as_dict() | {"people": real.counts.people_created},
         "import_again": again.as_dict(),
         "organisations_after": Organisation.objects.filter(network=network).count(),
@@ -260,6 +279,18 @@ def report(result: dict[str, Any], version: str) -> None:
     print(f"{'step':<16} {'seconds':>8} {'peak MiB':>9}")
     for label, row in result["steps"].items():
         print(f"{label:<16} {row['seconds']:>8.2f} {row['peak_mib']:>9.1f}")
+    print()
+    labels = list(result["phases"])
+    names = list(dict.fromkeys(name for split in result["phases"].values() for name in split))
+    print(f"{'phase (s)':<22}" + "".join(f"{label:>14}" for label in labels))
+    for name in names:
+        cells = "".join(
+            f"{result['phases'][label][name]:>14.2f}"
+            if name in result["phases"][label]
+            else f"{'':>14}"
+            for label in labels
+        )
+        print(f"{name:<22}{cells}")
     seconds = result["steps"]["import"]["seconds"]
     verdict = "within" if seconds <= AIM_SECONDS else "OVER"
     print(f"The import took {seconds:.1f} s: {verdict} the aim of {AIM_SECONDS} s.")
@@ -268,18 +299,24 @@ def report(result: dict[str, Any], version: str) -> None:
 def main() -> int:
     parser = harness.parser(__doc__, requests=1)
     parser.add_argument("--rows", type=int, default=ROWS, help=f"rows in the file ({ROWS})")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile each step into bench/results/members_import-<db>-<step>.prof",
+    )
     args = parser.parse_args()
     if args.db == "both":
         failed = []
         for db in harness.DATABASES:
             command = [sys.executable, __file__, "--db", db, "--rows", str(args.rows)]
+            command += ["--profile"] if args.profile else []
             if subprocess.run(command, check=False).returncode:
                 failed.append(db)
             print()
         if failed:
             print(f"The run failed on: {', '.join(failed)}.", file=sys.stderr)
         return 1 if failed else 0
-    return harness.run_one(BENCH, args.db, lambda: benchmark(args.db, args.rows))
+    return harness.run_one(BENCH, args.db, lambda: benchmark(args.db, args.rows, args.profile))
 
 
 if __name__ == "__main__":

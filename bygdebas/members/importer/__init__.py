@@ -7,6 +7,7 @@ nothing: a single error in any row leaves the database as it was.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,9 @@ class ImportResult:
     saved: bool = False
     dry_run: bool = False
     counts: SaveCounts = field(default_factory=SaveCounts)
+    # Seconds to check and match the rows ("plan"), to write them ("save", split by step in
+    # counts.seconds) and to commit or roll back ("commit").
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """The summary the command prints with ``--json``."""
@@ -68,6 +72,7 @@ def run_import(
     """
     if mapping is None:
         mapping = guess_mapping(table.headers)
+    started = time.perf_counter()
     plan = make_plan(
         network=network,
         table=table,
@@ -84,12 +89,17 @@ def run_import(
         skipped=plan.skipped,
         dry_run=dry_run,
     )
+    result.seconds["plan"] = time.perf_counter() - started
     if result.errors:
         return result
     with transaction.atomic():
+        started = time.perf_counter()
         counts = save_plan(plan, network=network, actor=actor, filename=filename)
+        result.seconds["save"] = time.perf_counter() - started
+        started = time.perf_counter()
         if dry_run:
             transaction.set_rollback(True)
+    result.seconds["commit"] = time.perf_counter() - started
     result.counts = counts
     result.created, result.updated = counts.created, counts.updated
     result.saved = not dry_run

@@ -12,6 +12,7 @@ Nothing is written here: ``saving.save_plan`` carries a plan out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -21,8 +22,8 @@ from django.utils.translation import gettext as _
 from bygdebas.core.models import Network
 from bygdebas.members.importer.columns import MEMBERSHIP_KEYS, Mapping
 from bygdebas.members.importer.reading import Table
-from bygdebas.members.importer.values import PARSERS, Lookups
-from bygdebas.members.models import Engagement, Membership, Organisation, Person, current_year
+from bygdebas.members.importer.values import PARSERS, Lookups, memoised_parsers
+from bygdebas.members.models import Engagement, Membership, Organisation, Person
 from bygdebas.members.normalise import name_key
 
 MERGE, SKIP = "merge", "skip"
@@ -60,6 +61,17 @@ class ParsedRow:
     role: str = ""
     membership: dict[str, Any] = field(default_factory=dict)  # model attributes, and "year"
     errors: list[RowError] = field(default_factory=list)
+    _match_key: tuple[str, int | None] | None = field(default=None, repr=False)
+
+    @property
+    def match_key(self) -> tuple[str, int | None]:
+        """(name key, municipality): what the organisation is matched by without a number."""
+        if self._match_key is None:
+            self._match_key = (
+                name_key(self.organisation["name"]),
+                self.organisation.get("municipality_id"),
+            )
+        return self._match_key
 
 
 @dataclass(eq=False)  # identity: two new people with the same fields are still two
@@ -136,50 +148,67 @@ class Plan:
 # --- Parsing ------------------------------------------------------------------------------------
 
 
-def parse_row(line: int, cells: list[Any], mapping: Mapping, lookups: Lookups) -> ParsedRow:
+def parse_row(
+    line: int,
+    cells: list[Any],
+    mapping: Mapping,
+    lookups: Lookups,
+    parsers: dict[str, Callable[[Any, Lookups], Any]] = PARSERS,
+) -> ParsedRow:
     row = ParsedRow(line=line)
     values: dict[str, Any] = {}
+    count = len(cells)
     for index, key in mapping.items():
-        raw = cells[index] if index < len(cells) else ""
+        if index >= count:
+            continue
+        raw = cells[index]
         if raw is None or raw == "":
             continue
         try:
-            value = PARSERS[key](raw, lookups)
+            value = parsers[key](raw, lookups)
         except ValidationError as error:
             row.errors.append(RowError(line, key, " ".join(error.messages)))
             continue
         if value is not None and value != "" and value != []:
             values[key] = value
+    organisation, person, membership = row.organisation, row.person, row.membership
     for key, value in values.items():
         if key in ORGANISATION_ATTRS:
-            row.organisation[ORGANISATION_ATTRS[key]] = value
+            organisation[ORGANISATION_ATTRS[key]] = value
         elif key in PERSON_ATTRS:
-            row.person[PERSON_ATTRS[key]] = value
+            person[PERSON_ATTRS[key]] = value
         elif key in MEMBERSHIP_ATTRS:
-            row.membership[MEMBERSHIP_ATTRS[key]] = value
+            membership[MEMBERSHIP_ATTRS[key]] = value
     row.tags = values.get("tags", [])
     row.role = values.get("role", "")
-    if "name" not in values and not any(e.field == "name" for e in row.errors):
-        row.errors.append(RowError(line, "name", _("The organisation has no name.")))
-    has_person = (
-        row.person
-        or row.role
-        or any(
-            e.field in {"contact_email", "contact_phone", "birth_year", "role"} for e in row.errors
-        )
-    )
-    if (
-        has_person
-        and "name" not in row.person
-        and "contact_name" not in {e.field for e in row.errors}
-    ):
-        row.errors.append(
-            RowError(line, "contact_name", _("There is contact information but no name."))
-        )
+    if not row.errors:  # the usual case; the same rules as below, with no errors to look at
+        if "name" not in values:
+            row.errors.append(RowError(line, "name", _("The organisation has no name.")))
+        if (person or row.role) and "name" not in person:
+            row.errors.append(
+                RowError(line, "contact_name", _("There is contact information but no name."))
+            )
+    else:
+        if "name" not in values and not any(e.field == "name" for e in row.errors):
+            row.errors.append(RowError(line, "name", _("The organisation has no name.")))
+        has_person = (
+            person
+            or row.role
+            or any(e.field in {"contact_email", "contact_phone", "birth_year", "role"}
+                   for e in row.errors)
+        )  # fmt: skip
+        if (
+            has_person
+            and "name" not in person
+            and "contact_name" not in {e.field for e in row.errors}
+        ):
+            row.errors.append(
+                RowError(line, "contact_name", _("There is contact information but no name."))
+            )
     if row.person and not row.role:
         row.role = Engagement.Role.CONTACT
     if row.membership or "membership_year" in values:
-        row.membership["year"] = values.get("membership_year") or current_year()
+        row.membership["year"] = values.get("membership_year") or lookups.this_year
         row.membership.setdefault("status", Membership.Status.ACTIVE)
     return row
 
@@ -212,11 +241,15 @@ class Index:
             email: (pk, email)
             for pk, email in Person.objects.for_network(network)
             .exclude(email="")
+            .order_by()
             .values_list("pk", "email")
         }
         self._existing_people_in_org: dict[tuple[int, str], tuple[int, str]] = {}
-        engaged = Engagement.objects.filter(organisation__network=network).values_list(
-            "organisation_id", "person_id", "person__name", "person__email"
+        # In the default order within an organisation (by role), without sorting by its name.
+        engaged = (
+            Engagement.objects.filter(organisation__network=network)
+            .order_by("organisation_id", "role")
+            .values_list("organisation_id", "person_id", "person__name", "person__email")
         )
         for organisation_id, person_id, name, email in engaged:
             self._existing_people_in_org.setdefault(
@@ -241,7 +274,7 @@ class Index:
                 return self.by_number[number]
             if number in self._existing_by_number:
                 return self._existing_target(self._existing_by_number[number], row.line)
-        key = (name_key(row.organisation["name"]), row.organisation.get("municipality_id"))
+        key = row.match_key
         for target in self.by_name.get(key, []):
             if not number or not target.org_number or target.org_number == number:
                 return target
@@ -255,7 +288,7 @@ class Index:
         """Make later rows find ``target`` by this row's number and name."""
         if number := row.organisation.get("org_number"):
             self.by_number.setdefault(number, target)
-        key = (name_key(row.organisation["name"]), row.organisation.get("municipality_id"))
+        key = row.match_key
         bucket = self.by_name.setdefault(key, [])
         if target not in bucket:
             bucket.append(target)
@@ -310,11 +343,12 @@ def make_plan(
     lookups = lookups or Lookups()
     decisions = decisions or {}
     index = Index(network)
+    parsers = memoised_parsers()
     planned: list[PlannedRow] = []
     targets: list[Target] = []
     listed: set[int] = set()
     for line, cells in table.rows:
-        row = parse_row(line, cells, mapping, lookups)
+        row = parse_row(line, cells, mapping, lookups, parsers)
         matchable = "name" in row.organisation and not any(
             e.field in {"name", "org_number", "municipality"} for e in row.errors
         )

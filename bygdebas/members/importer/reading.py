@@ -51,6 +51,8 @@ class Table:
 
 def cell_text(value: Any) -> str:
     """A cell as text: ``1950.0`` → ``"1950"``, a date as ``2025-03-01``, blanks as ``""``."""
+    if type(value) is str:  # most cells: the shortest way
+        return (value.replace("\u00a0", " ") if "\u00a0" in value else value).strip()
     if value is None:
         return ""
     if isinstance(value, bool):

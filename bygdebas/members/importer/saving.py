@@ -10,21 +10,28 @@ of thousands of rows writes the same rows and the same audit entries in batches 
   the file name as detail) for each person the import creates;
 
 all with source ``import`` and the importing user as actor.
+
+Rows are built as tuples straight from the plan and written by ``writing`` (COPY on
+PostgreSQL, multi-row INSERT elsewhere); of the rows already there only the columns the import
+compares are read, with one query per table for the whole network when many are concerned.
 """
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bygdebas.core.models import AuditEntry
-from bygdebas.members.importer.plan import Plan, Target
+from bygdebas.members.importer import writing
+from bygdebas.members.importer.plan import ORGANISATION_ATTRS, PERSON_ATTRS, Plan
 from bygdebas.members.models import Consent, Engagement, Membership, Organisation, Person, Tag
 from bygdebas.members.normalise import name_key
 from bygdebas.members.services.registry import ORGANISATION_FIELDS, PERSON_FIELDS
@@ -32,8 +39,11 @@ from bygdebas.members.services.registry import ORGANISATION_FIELDS, PERSON_FIELD
 if TYPE_CHECKING:
     from bygdebas.core.models import Network, User
 
-BATCH = 1000
-CHUNK = 2000  # primary keys per IN (…) query
+CHUNK = 2000  # primary keys per IN (…) query; with more, the network's rows are read instead
+
+ORGANISATION_COLUMNS = tuple(dict.fromkeys(ORGANISATION_ATTRS.values()))
+PERSON_COLUMNS = tuple(dict.fromkeys(PERSON_ATTRS.values()))
+MEMBERSHIP_COLUMNS = ("status", "fee", "invoiced_on", "paid_on")
 
 
 @dataclass
@@ -46,6 +56,7 @@ class SaveCounts:
     memberships_created: int = 0
     memberships_updated: int = 0
     changed_pks: set[int] = field(default_factory=set)
+    seconds: dict[str, float] = field(default_factory=dict)  # per step, for the benchmark
 
 
 def _chunks[T](items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -53,171 +64,166 @@ def _chunks[T](items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield items[start : start + size]
 
 
-def _in_bulk[M](model: type[M], pks: Iterable[int]) -> dict[int, M]:
-    result: dict[int, M] = {}
-    for chunk in _chunks(sorted(set(pks))):
-        result.update({obj.pk: obj for obj in model.objects.filter(pk__in=chunk)})  # type: ignore[attr-defined]
-    return result
-
-
-# Field types whose Python values the database adapter cannot take as they are.
-_PREPARED_TYPES = {
-    "DateTimeField",
-    "DateField",
-    "TimeField",
-    "DecimalField",
-    "JSONField",
-    "UUIDField",
-}
-
-
-def _insert(model: type[models.Model], rows: list[dict[str, Any]], now: Any) -> None:
-    """INSERT many rows with ``executemany``, without model instances or primary keys back.
-
-    Several times faster than ``bulk_create`` for the rows nobody needs afterwards (audit
-    entries, consents, roles, tag links). Every concrete column is written: missing values get
-    the field's default, ``auto_now``/``auto_now_add`` fields ``now``, so a field added to one of
-    these models later keeps working as long as it has a default or is nullable.
-    """
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    constants: dict[str, Any] = {}
-    prepared: list[Any] = []
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            constants[f.attname] = f.get_db_prep_save(now, connection)
-        else:
-            constants[f.attname] = f.get_db_prep_save(f.get_default(), connection)
-        prepared.append(f if f.get_internal_type() in _PREPARED_TYPES else None)
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column or f.attname) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    params = []
-    for row in rows:
-        values = []
-        for f, prepare in zip(fields, prepared, strict=True):
-            if f.attname in row:
-                value = row[f.attname]
-                values.append(prepare.get_db_prep_save(value, connection) if prepare else value)
-            else:
-                values.append(constants[f.attname])
-        params.append(values)
-    with connection.cursor() as cursor:
-        for chunk in _chunks(params, 5 * BATCH):
-            cursor.executemany(sql, chunk)
-
-
-def _create[M: models.Model](objects: list[M], now: Any) -> None:
-    """INSERT model instances, setting their primary keys: ``bulk_create`` without its overhead.
-
-    One multi-row ``INSERT … RETURNING`` per batch, the primary keys assigned in order, as
-    ``bulk_create`` itself does on PostgreSQL and SQLite ≥ 3.35. ``auto_now`` fields get ``now``.
-    """
-    if not objects:
-        return
-    model = type(objects[0])
+def _defaults(model: type[models.Model], attnames: Iterable[str]) -> dict[str, Any]:
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    auto = {
-        f.attname
-        for f in fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    }
-    prepared = [f.get_internal_type() in _PREPARED_TYPES for f in fields]
-    quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(
-        quote(meta.db_table), ", ".join(quote(f.column or f.attname) for f in fields)
-    )
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    returning = f" RETURNING {quote(meta.pk.column or meta.pk.attname)}"
-    size = max(1, min(500, 30000 // len(fields)))
-    with connection.cursor() as cursor:
-        for batch in _chunks(objects, size):
-            params: list[Any] = []
-            for obj in batch:
-                for attname in auto:
-                    setattr(obj, attname, now)
-                for f, prepare in zip(fields, prepared, strict=True):
-                    value = getattr(obj, f.attname)
-                    params.append(f.get_db_prep_save(value, connection) if prepare else value)
-            cursor.execute(head + ", ".join([one] * len(batch)) + returning, params)
-            for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = connection.alias
+    fields: dict[str, Any] = {f.attname: f for f in meta.concrete_fields}
+    return {name: fields[name].get_default() for name in attnames}
 
 
-def _update[M: models.Model](objects: list[M], attnames: Iterable[str]) -> None:
-    """UPDATE the given fields of each instance: one ``executemany``, not ``bulk_update``'s CASE."""
-    if not objects:
+def _rows_of(
+    network_rows: models.QuerySet[Any], key: str, pks: Iterable[int], *columns: str
+) -> Iterator[tuple[Any, ...]]:
+    """``columns`` of the rows whose ``key`` is in ``pks``: by ``IN`` lists when they are few,
+    otherwise the whole network's rows in one query, filtered here."""
+    wanted = sorted(set(pks))
+    if not wanted:
         return
-    meta = type(objects[0])._meta
-    fields: list[Any] = [meta.get_field(name) for name in sorted(attnames)]
-    prepared = [f.get_internal_type() in _PREPARED_TYPES for f in fields]
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(meta.db_table),
-        ", ".join(f"{quote(f.column)} = %s" for f in fields),
-        quote(str(meta.pk.column)),
-    )
-    params = []
-    for obj in objects:
-        values = []
-        for f, prepare in zip(fields, prepared, strict=True):
-            value = getattr(obj, f.attname)
-            values.append(f.get_db_prep_save(value, connection) if prepare else value)
-        params.append([*values, obj.pk])
-    with connection.cursor() as cursor:
-        for chunk in _chunks(params, 5 * BATCH):
-            cursor.executemany(sql, chunk)
+    rows = network_rows.order_by()
+    if len(wanted) <= CHUNK:
+        yield from rows.filter(**{f"{key}__in": wanted}).values_list(key, *columns)
+        return
+    keep = set(wanted)
+    for row in rows.values_list(key, *columns).iterator(chunk_size=10_000):
+        if row[0] in keep:
+            yield row
 
 
 class _Audit:
-    def __init__(self, network: Network, actor: User | None) -> None:
-        self.network = network
-        self.actor = actor
-        self.entries: list[dict[str, Any]] = []
-        self.types = {
-            Organisation: ContentType.objects.get_for_model(Organisation).pk,
-            Person: ContentType.objects.get_for_model(Person).pk,
-        }
+    """The audit entries, as ``core.services.record_audit`` writes them, with source import."""
 
-    def add(self, verb: str, obj: Organisation | Person, changes: dict | None = None) -> None:
-        """The same entry ``core.services.record_audit`` writes, with source import."""
-        self.entries.append(
-            {
-                "network_id": self.network.pk,
-                "actor_id": self.actor.pk if self.actor else None,
-                "verb": verb,
-                "source": AuditEntry.Source.IMPORT,
-                "content_type_id": self.types[type(obj)],
-                "object_id": str(obj.pk),
-                "object_repr": str(obj)[:200],
-                "changes": changes or {},
-            }
+    COLUMNS = (
+        "network_id", "actor_id", "verb", "source", "content_type_id", "object_id", "object_repr",
+        "changes",
+    )  # fmt: skip
+
+    def __init__(self, network: Network, actor: User | None) -> None:
+        self.head = (network.pk, actor.pk if actor else None)
+        self.rows: list[tuple[Any, ...]] = []
+        types = ContentType.objects.get_for_models(Organisation, Person)
+        self.organisation = types[Organisation].pk
+        self.person = types[Person].pk
+        self._dumps = json.JSONEncoder().encode
+
+    def add(
+        self, verb: str, content_type: int, pk: int, name: str, changes: dict | None = None
+    ) -> None:
+        self.rows.append(
+            (
+                *self.head,
+                verb,
+                AuditEntry.Source.IMPORT.value,
+                content_type,
+                str(pk),
+                name[:200],
+                self._dumps(changes) if changes else "{}",
+            )
         )
 
     def save(self, now: Any) -> None:
-        _insert(AuditEntry, self.entries, now)
+        writing.insert(AuditEntry, self.COLUMNS, self.rows, now=now)
+
+
+@dataclass
+class _Saved:
+    """Primary key and name of each organisation and person of the plan, by id(target)."""
+
+    organisations: dict[int, tuple[int, str]] = field(default_factory=dict)
+    people: dict[int, int] = field(default_factory=dict)
 
 
 def save_plan(plan: Plan, *, network: Network, actor: User | None, filename: str) -> SaveCounts:
     """Write the plan; call inside a transaction (``run_import`` does)."""
     counts = SaveCounts()
     audit = _Audit(network, actor)
+    saved = _Saved()
     now = timezone.now()
-    organisations = _save_organisations(plan, network, audit, counts, now)
-    _save_tags(plan, network, organisations, counts)
-    people = _save_people(plan, network, audit, counts, filename, now)
-    _save_engagements(plan, organisations, people, audit, counts)
-    _save_memberships(plan, organisations, counts, now)
+    started = time.perf_counter()
+
+    def done(step: str) -> None:
+        nonlocal started
+        counts.seconds[step] = time.perf_counter() - started
+        started = time.perf_counter()
+
+    _save_organisations(plan, network, audit, counts, saved, now)
+    done("organisations")
+    _save_tags(plan, network, saved, counts)
+    done("tags")
+    _save_people(plan, network, audit, counts, saved, filename, now)
+    done("people")
+    _save_engagements(plan, network, saved, audit, counts, now)
+    done("roles")
+    _save_memberships(plan, network, saved, counts, now)
+    done("memberships")
     audit.save(now)
+    done("audit")
     counts.updated = len(counts.changed_pks)
     return counts
+
+
+def _save_organisations(
+    plan: Plan, network: Network, audit: _Audit, counts: SaveCounts, saved: _Saved, now: Any
+) -> None:
+    new_targets = plan.new_organisations()
+    defaults = _defaults(Organisation, ORGANISATION_COLUMNS)
+    rows = []
+    for target in new_targets:
+        values = defaults | target.fields
+        rows.append(
+            (network.pk, name_key(values["name"]), *(values[c] for c in ORGANISATION_COLUMNS))
+        )
+    keys = writing.insert(
+        Organisation, ("network_id", "name_key", *ORGANISATION_COLUMNS), rows, now=now,
+        returning=True,
+    )  # fmt: skip
+    for target, pk in zip(new_targets, keys, strict=True):
+        name = target.fields["name"]
+        saved.organisations[id(target)] = (pk, name)
+        audit.add("organisation.created", audit.organisation, pk, name)
+    counts.created = len(keys)
+
+    changed_targets = plan.changed_organisations()
+    attrs = sorted({"name", *(a for t in changed_targets for a in t.fields)})
+    existing = {
+        row[0]: dict(zip(attrs, row[1:], strict=True))
+        for row in _rows_of(
+            Organisation.objects.filter(network=network),
+            "pk",
+            (t.existing_pk for t in changed_targets if t.existing_pk is not None),
+            *attrs,
+        )
+    }
+    changed: list[dict[str, Any]] = []
+    update_attrs: set[str] = set()
+    for target in changed_targets:
+        assert target.existing_pk is not None
+        values = existing[target.existing_pk]
+        changes: dict[str, list[str]] = {}
+        for attr, value in target.fields.items():
+            old = values[attr]
+            if old != value:
+                field_name = "municipality" if attr == "municipality_id" else attr
+                changes[field_name] = [
+                    _display(plan, field_name, old),
+                    _display(plan, field_name, value),
+                ]
+                values[attr] = value
+                update_attrs.add(attr)
+        saved.organisations[id(target)] = (target.existing_pk, values["name"])
+        if changes:
+            values["pk"] = target.existing_pk
+            changed.append(values)
+            counts.changed_pks.add(target.existing_pk)
+            ordered = {name: changes[name] for name in ORGANISATION_FIELDS if name in changes}
+            audit.add(
+                "organisation.changed", audit.organisation, target.existing_pk, values["name"],
+                ordered,
+            )  # fmt: skip
+    columns = sorted(update_attrs)
+    writing.update(
+        Organisation,
+        [*columns, "name_key", "updated_at"],
+        [(*(v[c] for c in columns), name_key(v["name"]), now, v["pk"]) for v in changed],
+    )
 
 
 def _display(plan: Plan, attr: str, value: Any) -> str:
@@ -226,200 +232,166 @@ def _display(plan: Plan, attr: str, value: Any) -> str:
     return str(value)
 
 
-def _save_organisations(
-    plan: Plan, network: Network, audit: _Audit, counts: SaveCounts, now: Any
-) -> dict[int, Organisation]:
-    """Create and change the organisations; returns them by id(target)."""
-    result: dict[int, Organisation] = {}
-    new_targets = plan.new_organisations()
-    new = [
-        Organisation(network=network, name_key=name_key(t.fields["name"]), **t.fields)
-        for t in new_targets
-    ]
-    _create(new, now)
-    for target, organisation in zip(new_targets, new, strict=True):
-        result[id(target)] = organisation
-        audit.add("organisation.created", organisation)
-    counts.created = len(new)
-
-    changed_targets = plan.changed_organisations()
-    existing = _in_bulk(Organisation, (t.existing_pk for t in changed_targets if t.existing_pk))
-    to_update: list[Organisation] = []
-    update_fields: set[str] = set()
-    for target in changed_targets:
-        assert target.existing_pk is not None
-        organisation = existing[target.existing_pk]
-        result[id(target)] = organisation
-        changes: dict[str, list[str]] = {}
-        for attr, value in target.fields.items():
-            old = getattr(organisation, attr)
-            if old != value:
-                field_name = "municipality" if attr == "municipality_id" else attr
-                changes[field_name] = [
-                    _display(plan, field_name, old),
-                    _display(plan, field_name, value),
-                ]
-                setattr(organisation, attr, value)
-                update_fields.add(attr)
-        if changes:
-            organisation.name_key = name_key(organisation.name)
-            organisation.updated_at = now
-            to_update.append(organisation)
-            counts.changed_pks.add(organisation.pk)
-            ordered = {name: changes[name] for name in ORGANISATION_FIELDS if name in changes}
-            audit.add("organisation.changed", organisation, ordered)
-    if to_update:
-        _update(to_update, update_fields | {"name_key", "updated_at"})
-    return result
-
-
-def _save_tags(
-    plan: Plan, network: Network, organisations: dict[int, Organisation], counts: SaveCounts
-) -> None:
+def _save_tags(plan: Plan, network: Network, saved: _Saved, counts: SaveCounts) -> None:
     wanted = {tag for target in plan.targets for tag in target.tags}
     if not wanted:
         return
     tags = {
-        tag.name.casefold(): tag for tag in Tag.objects.filter(network=network).only("pk", "name")
+        name.casefold(): pk
+        for pk, name in Tag.objects.filter(network=network).order_by().values_list("pk", "name")
     }
     missing: dict[str, Tag] = {}
     for name in wanted:
         if name.casefold() not in tags and name.casefold() not in missing:
             missing[name.casefold()] = Tag(network=network, name=name)
-    Tag.objects.bulk_create(list(missing.values()), batch_size=BATCH)
-    tags.update(missing)
+    Tag.objects.bulk_create(list(missing.values()))
+    tags.update({key: tag.pk for key, tag in missing.items()})
     through = Organisation.tags.through
-    existing_pks = [t.existing_pk for t in plan.targets if t.existing_pk is not None and t.tags]
-    have: set[tuple[int, int]] = set()
-    for chunk in _chunks(existing_pks):
-        have.update(
-            through.objects.filter(organisation_id__in=chunk).values_list(
-                "organisation_id", "tag_id"
-            )
+    have: set[tuple[int, int]] = set(
+        _rows_of(
+            through.objects.filter(organisation__network=network),
+            "organisation_id",
+            (t.existing_pk for t in plan.targets if t.existing_pk is not None and t.tags),
+            "tag_id",
         )
-    links = []
+    )
+    links: list[tuple[int, int]] = []
     for target in plan.targets:
-        organisation = organisations[id(target)]
+        organisation_pk = saved.organisations[id(target)][0]
         for name in target.tags:
-            pair = (organisation.pk, tags[name.casefold()].pk)
+            pair = (organisation_pk, tags[name.casefold()])
             if pair not in have:
                 have.add(pair)
-                links.append(through(organisation_id=pair[0], tag_id=pair[1]))
+                links.append(pair)
                 if target.existing_pk is not None:
                     counts.changed_pks.add(target.existing_pk)
-    _insert(
-        through, [{"organisation_id": x.organisation_id, "tag_id": x.tag_id} for x in links], None
-    )
+    writing.insert(through, ("organisation_id", "tag_id"), links, now=None)
 
 
 def _save_people(
-    plan: Plan, network: Network, audit: _Audit, counts: SaveCounts, filename: str, now: Any
-) -> dict[int, Person]:
-    """Create and change the people; returns them by id(person target)."""
-    result: dict[int, Person] = {}
+    plan: Plan,
+    network: Network,
+    audit: _Audit,
+    counts: SaveCounts,
+    saved: _Saved,
+    filename: str,
+    now: Any,
+) -> None:
     new_targets = [p for p in plan.people if p.existing_pk is None]
-    new = [Person(network=network, **p.fields) for p in new_targets]
-    _create(new, now)
-    consents: list[dict[str, Any]] = []
+    # Every personal field of a new person, for its audit entry: the defaults, then the file's.
+    defaults = _defaults(Person, {*PERSON_COLUMNS, *PERSON_FIELDS})
+    new_values = [defaults | p.fields for p in new_targets]
+    keys = writing.insert(
+        Person,
+        ("network_id", *PERSON_COLUMNS),
+        [(network.pk, *(v[c] for c in PERSON_COLUMNS)) for v in new_values],
+        now=now,
+        returning=True,
+    )
+    consents = []
     purpose = _("Contact person of the organisation in the network's registry")
     text = _("Imported from the file %(file)s.") % {"file": filename}
-    for target, person in zip(new_targets, new, strict=True):
-        result[id(target)] = person
+    consent_change = {"consent": ["", purpose]}
+    for target, values, pk in zip(new_targets, new_values, keys, strict=True):
+        saved.people[id(target)] = pk
         audit.add(
             "person.created",
-            person,
-            {name: ["", str(getattr(person, name) or "")] for name in PERSON_FIELDS},
+            audit.person,
+            pk,
+            values["name"],
+            {name: ["", str(values[name] or "")] for name in PERSON_FIELDS},
         )
-        consents.append(
-            {
-                "person_id": person.pk,
-                "purpose": purpose,
-                "text": text,
-                "source": Consent.Source.IMPORT,
-                "source_detail": filename[:200],
-                "given_at": now,
-            }
-        )
-        audit.add("person.consent", person, {"consent": ["", purpose]})
-    _insert(Consent, consents, now)
-    counts.people_created = len(new)
+        consents.append((pk, purpose, text, Consent.Source.IMPORT.value, filename[:200], now))
+        audit.add("person.consent", audit.person, pk, values["name"], consent_change)
+    writing.insert(
+        Consent,
+        ("person_id", "purpose", "text", "source", "source_detail", "given_at"),
+        consents,
+        now=now,
+    )
+    counts.people_created = len(keys)
 
     changed_targets = [p for p in plan.people if p.existing_pk is not None]
-    existing = _in_bulk(Person, (p.existing_pk for p in changed_targets if p.existing_pk))
-    to_update = []
-    update_fields: set[str] = set()
+    attrs = sorted({"name", *(a for p in changed_targets for a in p.fields)})
+    existing = {
+        row[0]: dict(zip(attrs, row[1:], strict=True))
+        for row in _rows_of(
+            Person.objects.filter(network=network),
+            "pk",
+            (p.existing_pk for p in changed_targets if p.existing_pk is not None),
+            *attrs,
+        )
+    }
+    changed: list[dict[str, Any]] = []
+    update_attrs: set[str] = set()
     for target in changed_targets:
         assert target.existing_pk is not None
-        person = existing[target.existing_pk]
-        result[id(target)] = person
+        saved.people[id(target)] = target.existing_pk
+        values = existing[target.existing_pk]
         changes = {}
         for attr, value in target.fields.items():
-            old = getattr(person, attr)
+            old = values[attr]
             if old != value:
                 changes[attr] = [str(old), str(value)]
-                setattr(person, attr, value)
-                update_fields.add(attr)
+                values[attr] = value
+                update_attrs.add(attr)
         if changes:
-            person.updated_at = now
-            to_update.append(person)
+            values["pk"] = target.existing_pk
+            changed.append(values)
             audit.add(
                 "person.changed",
-                person,
+                audit.person,
+                target.existing_pk,
+                values["name"],
                 {name: changes[name] for name in PERSON_FIELDS if name in changes},
             )
-    if to_update:
-        _update(to_update, update_fields | {"updated_at"})
-    counts.people_updated = len(to_update)
-    return result
+    columns = sorted(update_attrs)
+    writing.update(
+        Person,
+        [*columns, "updated_at"],
+        [(*(v[c] for c in columns), now, v["pk"]) for v in changed],
+    )
+    counts.people_updated = len(changed)
 
 
 def _save_engagements(
-    plan: Plan,
-    organisations: dict[int, Organisation],
-    people: dict[int, Person],
-    audit: _Audit,
-    counts: SaveCounts,
+    plan: Plan, network: Network, saved: _Saved, audit: _Audit, counts: SaveCounts, now: Any
 ) -> None:
-    existing_pks = [
-        t.existing_pk for t in plan.targets if t.existing_pk is not None and t.engagements
-    ]
-    have: set[tuple[int, int, str]] = set()
-    for chunk in _chunks(existing_pks):
-        have.update(
-            Engagement.objects.filter(organisation_id__in=chunk).values_list(
-                "person_id", "organisation_id", "role"
-            )
+    have: set[tuple[int, int, str]] = {
+        (person, organisation, role)
+        for organisation, person, role in _rows_of(
+            Engagement.objects.filter(organisation__network=network),
+            "organisation_id",
+            (t.existing_pk for t in plan.targets if t.existing_pk is not None and t.engagements),
+            "person_id",
+            "role",
         )
-    new: list[tuple[Engagement, Target]] = []
+    }
+    labels = {value: str(label) for value, label in Engagement.Role.choices}
+    rows: list[tuple[int, int, str]] = []
     for target in plan.targets:
-        organisation = organisations[id(target)]
+        organisation_pk, organisation_name = saved.organisations[id(target)]
         for person_target, role in target.engagements:
-            person = people[id(person_target)]
-            if (person.pk, organisation.pk, role) in have:
+            person_pk = saved.people[id(person_target)]
+            if (person_pk, organisation_pk, role) in have:
                 continue
-            have.add((person.pk, organisation.pk, role))
-            new.append((Engagement(person=person, organisation=organisation, role=role), target))
-    _insert(
-        Engagement,
-        [
-            {"person_id": e.person_id, "organisation_id": e.organisation_id, "role": e.role}
-            for e, _t in new
-        ],
-        timezone.now(),
-    )
-    for engagement, target in new:
-        audit.add(
-            "person.role_added",
-            engagement.person,
-            {"role": ["", f"{engagement.get_role_display()}, {engagement.organisation.name}"]},
-        )
-        if target.existing_pk is not None:
-            counts.changed_pks.add(target.existing_pk)
-    counts.roles_added = len(new)
+            have.add((person_pk, organisation_pk, role))
+            rows.append((person_pk, organisation_pk, role))
+            audit.add(
+                "person.role_added",
+                audit.person,
+                person_pk,
+                person_target.fields["name"],  # every row with a person names them
+                {"role": ["", f"{labels.get(role, role)}, {organisation_name}"]},
+            )
+            if target.existing_pk is not None:
+                counts.changed_pks.add(target.existing_pk)
+    writing.insert(Engagement, ("person_id", "organisation_id", "role"), rows, now=now)
+    counts.roles_added = len(rows)
 
 
 def _save_memberships(
-    plan: Plan, organisations: dict[int, Organisation], counts: SaveCounts, now: Any
+    plan: Plan, network: Network, saved: _Saved, counts: SaveCounts, now: Any
 ) -> None:
     wanted = [
         (target, year, fields)
@@ -428,32 +400,43 @@ def _save_memberships(
     ]
     if not wanted:
         return
-    existing_pks = [t.existing_pk for t, _y, _f in wanted if t.existing_pk is not None]
-    have: dict[tuple[int, int], Membership] = {}
-    for chunk in _chunks(sorted(set(existing_pks))):
-        for membership in Membership.objects.filter(organisation_id__in=chunk):
-            have[(membership.organisation_id, membership.year)] = membership
-    new: list[Membership] = []
-    changed: list[Membership] = []
-    update_fields: set[str] = set()
+    attrs = sorted({a for _t, _y, fields in wanted for a in fields})
+    have: dict[tuple[int, int], dict[str, Any]] = {}
+    years = {year for _t, year, _f in wanted}
+    for organisation_pk, year, pk, *values in _rows_of(
+        Membership.objects.filter(organisation__network=network, year__in=years),
+        "organisation_id",
+        (t.existing_pk for t, _y, _f in wanted if t.existing_pk is not None),
+        "year",
+        "pk",
+        *attrs,
+    ):
+        have[(organisation_pk, year)] = {"pk": pk, **dict(zip(attrs, values, strict=True))}
+    defaults = _defaults(Membership, MEMBERSHIP_COLUMNS)
+    new: list[tuple[Any, ...]] = []
+    changed: list[dict[str, Any]] = []
+    update_attrs: set[str] = set()
     for target, year, fields in wanted:
-        organisation = organisations[id(target)]
-        found = have.get((organisation.pk, year))
+        organisation_pk = saved.organisations[id(target)][0]
+        found = have.get((organisation_pk, year))
         if found is None:
-            new.append(Membership(organisation=organisation, year=year, **fields))
+            filled = defaults | fields
+            new.append((organisation_pk, year, *(filled[c] for c in MEMBERSHIP_COLUMNS)))
             if target.existing_pk is not None:
                 counts.changed_pks.add(target.existing_pk)
             continue
-        differs = {attr for attr, value in fields.items() if getattr(found, attr) != value}
+        differs = {attr for attr, value in fields.items() if found[attr] != value}
         if differs:
-            for attr in differs:
-                setattr(found, attr, fields[attr])
-            found.updated_at = now
-            update_fields |= differs
+            found.update({attr: fields[attr] for attr in differs})
+            update_attrs |= differs
             changed.append(found)
-            counts.changed_pks.add(organisation.pk)
-    _create(new, now)
-    if changed:
-        _update(changed, update_fields | {"updated_at"})
+            counts.changed_pks.add(organisation_pk)
+    writing.insert(Membership, ("organisation_id", "year", *MEMBERSHIP_COLUMNS), new, now=now)
+    columns = sorted(update_attrs)
+    writing.update(
+        Membership,
+        [*columns, "updated_at"],
+        [(*(m[c] for c in columns), now, m["pk"]) for m in changed],
+    )
     counts.memberships_created = len(new)
     counts.memberships_updated = len(changed)

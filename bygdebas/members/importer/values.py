@@ -15,21 +15,32 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db.models import TextChoices
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bygdebas.core.models import Municipality
 from bygdebas.members.importer.reading import Cell, cell_text
-from bygdebas.members.models import Engagement, Membership, Organisation, Person
+from bygdebas.members.models import Engagement, Membership, Organisation, Person, current_year
 from bygdebas.members.normalise import normalise_org_number, normalise_phone
 
 _email = EmailValidator()
 _url = URLValidator(schemes=["http", "https"])
+# Addresses of this plain form are valid for EmailValidator too (a strict subset of what it
+# accepts: dot-atoms of these characters, an ASCII host name and a letters-only top domain), so
+# only the others are sent through it.
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
+_NOT_WORD = re.compile(r"[^\w]+")
+_SPACE = re.compile(r"\s")
+_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+_TAG_SEPARATOR = re.compile(r"[,;]")
+_AMOUNT_NOISE = re.compile(r"(?i)\s|kr|sek|:-")
 
 
 def _key(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 def choice_lookup(
@@ -104,6 +115,8 @@ class Lookups:
         self.kinds = choice_lookup(Organisation.Kind, KIND_WORDS)
         self.roles = choice_lookup(Engagement.Role, ROLE_WORDS)
         self.statuses = choice_lookup(Membership.Status, STATUS_WORDS)
+        self.this_year = current_year()
+        self.next_year = self.this_year + 1
 
 
 def text(max_length: int, *, multiline: bool = False) -> Callable[[Cell, Lookups], str]:
@@ -141,7 +154,7 @@ def email(value: Cell, lookups: Lookups) -> str:
     raw = cell_text(value).lower()
     if raw.startswith("mailto:"):
         raw = raw[len("mailto:") :]
-    if raw:
+    if raw and not (len(raw) <= 254 and _PLAIN_EMAIL.fullmatch(raw)):
         try:
             _email(raw)
         except ValidationError:
@@ -168,7 +181,7 @@ def website(value: Cell, lookups: Lookups) -> str:
     raw = cell_text(value)
     if not raw:
         return ""
-    if not re.match(r"^https?://", raw, re.IGNORECASE):
+    if not _SCHEME.match(raw):
         raw = "https://" + raw
     try:
         _url(raw)
@@ -188,7 +201,7 @@ def year(low: int, high: int | None = None) -> Callable[[Cell, Lookups], int | N
             return None
         if isinstance(value, datetime.date):
             return value.year
-        top = high or timezone.localdate().year + 1
+        top = high or lookups.next_year
         if not raw.isdigit() or not low <= int(raw) <= top:
             raise ValidationError(
                 _("“%(value)s” is not a year between %(low)s and %(high)s.")
@@ -251,7 +264,7 @@ membership_status = _choice(
 
 
 def tags(value: Cell, lookups: Lookups) -> list[str]:
-    names = [" ".join(part.split()) for part in re.split(r"[,;]", cell_text(value))]
+    names = [" ".join(part.split()) for part in _TAG_SEPARATOR.split(cell_text(value))]
     result = [name for name in names if name]
     for name in result:
         if len(name) > 60:
@@ -260,7 +273,7 @@ def tags(value: Cell, lookups: Lookups) -> list[str]:
 
 
 def postal_code(value: Cell, lookups: Lookups) -> str:
-    raw = re.sub(r"\s", "", cell_text(value))
+    raw = _SPACE.sub("", cell_text(value))
     if raw.upper().startswith("SE-"):
         raw = raw[3:]
     if not raw:
@@ -276,7 +289,7 @@ def postal_code(value: Cell, lookups: Lookups) -> str:
 def decimal(value: Cell, lookups: Lookups) -> Decimal | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value)).quantize(Decimal("0.01"))
-    raw = re.sub(r"(?i)\s|kr|sek|:-", "", cell_text(value)).replace(",", ".")
+    raw = _AMOUNT_NOISE.sub("", cell_text(value)).replace(",", ".")
     if not raw:
         return None
     try:
@@ -364,3 +377,48 @@ PARSERS: dict[str, Callable[[Cell, Lookups], Any]] = {
     "invoiced_on": date,
     "paid_on": date,
 }
+
+
+class Memo:
+    """A parser that remembers what it made of each distinct cell, for one import.
+
+    Most columns of a registry export repeat a few values (municipality, kind, role, year,
+    fee, dates, tags, postal town), and each is parsed once. Columns where values rarely
+    repeat (names, e-mail addresses, numbers) stop being remembered after ``TRIAL`` cells with
+    fewer than half of them repeats, so they cost no memory.
+    """
+
+    TRIAL = 1000
+
+    def __init__(self, parse: Callable[[Cell, Lookups], Any]) -> None:
+        self.parse = parse
+        self.known: dict[tuple[type, Cell], tuple[bool, Any]] | None = {}
+        self.calls = self.hits = 0
+
+    def __call__(self, value: Cell, lookups: Lookups) -> Any:
+        known = self.known
+        if known is None:
+            return self.parse(value, lookups)
+        key = (type(value), value)
+        found = known.get(key)
+        self.calls += 1
+        if found is not None:
+            self.hits += 1
+            ok, result = found
+            if not ok:
+                raise ValidationError(result)
+            return list(result) if type(result) is list else result
+        if self.calls == self.TRIAL and self.hits * 2 < self.calls:
+            self.known = None
+        try:
+            result = self.parse(value, lookups)
+        except ValidationError as error:
+            known[key] = (False, error.messages)
+            raise
+        known[key] = (True, result)
+        return list(result) if type(result) is list else result
+
+
+def memoised_parsers() -> dict[str, Callable[[Cell, Lookups], Any]]:
+    """``PARSERS``, each with a ``Memo`` of its own: for one import."""
+    return {key: Memo(parse) for key, parse in PARSERS.items()}
