@@ -12,7 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Q, StringAgg, Subquery, Value
+from django.db import connections
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
 from django.db.models.functions import Lower, Replace
 
 from bygdebas.members.models import Engagement, Membership, Organisation, Person
@@ -55,21 +56,40 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+def _containing[Q_S: QuerySet[Any]](queryset: Q_S, needle: str, *fields: str) -> tuple[Q_S, Q]:
+    """The queryset and a condition: any of ``fields`` contains the lower-case ``needle``,
+    ignoring case.
+
+    As ``LOWER(field) LIKE '%needle%'``, which on PostgreSQL the trigram indexes of migration
+    0002 answer. SQLite's ``lower()`` is Python's (core.apps), called for every row; its own
+    LIKE already ignores the case of ASCII letters, so an ASCII needle is matched with it
+    directly (the same rows: only such oddities as the Kelvin sign lower-case to ASCII).
+    """
+    if connections[queryset.db].vendor == "sqlite" and needle.isascii():
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__contains": needle})
+        return queryset, condition
+    aliases = {f"_lower_{field}": Lower(field) for field in fields}
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"_lower_{field}__contains": needle})
+    return queryset.alias(**aliases), condition
+
+
 def search_organisations(queryset: OrganisationQuerySet, text: str) -> OrganisationQuerySet:
     """Name, locality, organisation number or e-mail containing ``text``, ignoring case."""
     needle = text.strip().lower()
     if not needle:
         return queryset
-    condition = Q(_lower_name__contains=needle) | Q(_lower_locality__contains=needle)
+    queryset, condition = _containing(queryset, needle, "name", "locality")
     condition |= Q(email__contains=needle)  # stored lower-cased
     digits = _digits(needle)
     if len(digits) >= 4 and len(digits) >= len(needle.replace(" ", "")) - 1:
         # "8024123456" finds "802412-3456": the number as stored has a hyphen after six digits.
         written = digits if len(digits) <= 6 else f"{digits[:6]}-{digits[6:]}"
         condition |= Q(org_number__contains=written)
-    return queryset.alias(_lower_name=Lower("name"), _lower_locality=Lower("locality")).filter(
-        condition
-    )
+    return queryset.filter(condition)
 
 
 def filter_organisations(
@@ -149,15 +169,14 @@ def search_people(queryset: PersonQuerySet, text: str) -> PersonQuerySet:
     needle = text.strip().lower()
     if not needle:
         return queryset
-    condition = Q(_lower_name__contains=needle) | Q(email__contains=needle)
+    queryset, condition = _containing(queryset, needle, "name")
+    condition |= Q(email__contains=needle)
     digits = _digits(needle)
     if len(digits) >= 4:
         if digits.startswith("46") and needle.lstrip().startswith("+"):
             digits = "0" + digits[2:]
         condition |= Q(_phone_digits__contains=digits)
-    return queryset.alias(_lower_name=Lower("name"), _phone_digits=_phone_digits("phone")).filter(
-        condition
-    )
+    return queryset.alias(_phone_digits=_phone_digits("phone")).filter(condition)
 
 
 def filter_people(network: Network, values: Mapping[str, Any]) -> PersonQuerySet:

@@ -157,9 +157,29 @@ class _FetchedChoices(ModelChoiceIterator):
 
 
 class ShortModelChoiceField(forms.ModelChoiceField):
-    """A choice of a few rows (municipalities, tags)."""
+    """A choice of a few rows (municipalities, tags).
+
+    The rows are read once a form: the menu and the validation of the chosen value share them
+    (Django would look the value up with a query of its own).
+    """
 
     iterator = _FetchedChoices
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):  # type: ignore[union-attr]
+            value = getattr(value, key)
+        for obj in self.queryset:  # type: ignore[union-attr]
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
 
 
 class MunicipalityChoiceField(ShortModelChoiceField):

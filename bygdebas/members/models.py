@@ -209,7 +209,15 @@ class Person(models.Model):
                 name="members_person_email_unique_per_network",
             )
         ]
-        indexes: ClassVar = [models.Index(fields=["network", "name"])]
+        indexes: ClassVar = [
+            models.Index(fields=["network", "name"]),
+            # The people list's count (never erased people): an index-only scan with it.
+            models.Index(
+                fields=["network"],
+                condition=Q(erased_at__isnull=True),
+                name="members_person_listed_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -8,7 +8,7 @@ call a service, render or redirect.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from django.apps import apps
@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -442,31 +442,25 @@ def organisation_map_json(request: HttpRequest) -> JsonResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
     form = PersonFilterForm(request.GET or None, network=network)
-    engagements = (
-        Engagement.objects.select_related("organisation")
-        .only("person", "role", "organisation__name")
-        .order_by("organisation__name", "role")
-    )
-    people = (
-        filter_people(network, _values(form))
-        .only(*PERSON_LIST_COLUMNS)
-        .prefetch_related(Prefetch("engagements", queryset=engagements))
-    )
+    people = filter_people(network, _values(form)).only(*PERSON_LIST_COLUMNS)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    roles = {key: str(label) for key, label in Engagement.Role.choices}
-    person_url = _url_prefix("members:person-detail")
+    # The page's roles in one query, as plain values (no model instance or manager a role).
+    roles: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    labels = {key: str(label) for key, label in Engagement.Role.choices}
     organisation_url = _url_prefix("members:organisation-detail")
+    for person_id, role, organisation_id, organisation_name in (
+        Engagement.objects.filter(person__in=[person.pk for person in page])
+        .order_by("organisation__name", "role")
+        .values_list("person_id", "role", "organisation_id", "organisation__name")
+    ):
+        roles[person_id].append(
+            (labels.get(role, role), f"{organisation_url}{organisation_id}/", organisation_name)
+        )
+    person_url = _url_prefix("members:person-detail")
     for person in page:
         person.url = f"{person_url}{person.pk}/"  # type: ignore[attr-defined]
         person.updated = _day(person.updated_at)  # type: ignore[attr-defined]
-        person.roles = [  # type: ignore[attr-defined]
-            (
-                roles.get(e.role, e.role),
-                f"{organisation_url}{e.organisation_id}/",
-                e.organisation.name,
-            )
-            for e in person.engagements.all()
-        ]
+        person.roles = roles.get(person.pk, [])  # type: ignore[attr-defined]
     context = {
         "form": form,
         "page": page,
