@@ -483,3 +483,64 @@ def parse_flag(offsets: I64, data: U8) -> npt.NDArray[np.int8]:
         if hi - lo == 1 and 49 <= data[lo] <= 51:
             result[i] = data[lo] - 48
     return result
+
+
+@jit
+def merge_pieces(
+    base_key: I64,
+    base_trip: I64,
+    base_dep: I64,
+    span: int,
+    running: Bools,
+    first_instance: I64,
+    shifts: I64,
+) -> tuple[I64, I64, I64]:
+    """Merge the pieces of a sorted base that run on each day into one order.
+
+    Piece p holds the base rows whose trip runs that day (running[p, trip]) and that leave at
+    -shifts[p] or later, shifted by shifts[p]. Pieces are merged stably by
+    (key + shift * span), earlier pieces first among equals. Returns, in merged order, the
+    base positions, the shifts and the trip instance of each (first_instance[p] plus the rank
+    of the trip among that day's running trips).
+    """
+    n_pieces, n_trips = running.shape
+    n = base_key.shape[0]
+    rank = np.empty((n_pieces, n_trips), dtype=np.int64)
+    for p in range(n_pieces):
+        r = first_instance[p]
+        for t in range(n_trips):
+            rank[p, t] = r
+            if running[p, t]:
+                r += 1
+    # The pieces' positions, one after the other.
+    counts = np.zeros(n_pieces + 1, dtype=np.int64)
+    chosen = np.empty(n * n_pieces, dtype=np.int64)
+    used = 0
+    for p in range(n_pieces):
+        counts[p] = used
+        limit = -shifts[p]
+        for i in range(n):
+            if running[p, base_trip[i]] and base_dep[i] >= limit:
+                chosen[used] = i
+                used += 1
+    counts[n_pieces] = used
+    position = np.empty(used, dtype=np.int64)
+    shift = np.empty(used, dtype=np.int64)
+    instance = np.empty(used, dtype=np.int64)
+    head = counts[:n_pieces].copy()
+    big = np.int64(1) << 62
+    for out in range(used):
+        best = -1
+        best_key = big
+        for p in range(n_pieces):
+            if head[p] < counts[p + 1]:
+                k = base_key[chosen[head[p]]] + shifts[p] * span
+                if best < 0 or k < best_key:
+                    best = p
+                    best_key = k
+        i = chosen[head[best]]
+        head[best] += 1
+        position[out] = i
+        shift[out] = shifts[best]
+        instance[out] = rank[best, base_trip[i]]
+    return position, shift, instance

@@ -6,10 +6,12 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
+from transit import kernels
 from transit.feed import (
     TRANSFER_FORBIDDEN,
     TRANSFER_MIN_TIME,
@@ -169,8 +171,18 @@ def build_timetable(
     if walk_m < 0:
         raise ValueError("walk_m must not be negative")
     trip_feed, trip_shift = _trip_instances(feed, date)
-    conn = _connections(feed, trip_feed, trip_shift)
-    link_start, link_to, link_s, special = _links(feed, min_transfer_s, walk_m)
+    conn: tuple[npt.NDArray[Any], ...]
+    if feed.frequencies:
+        conn = _connections(feed, trip_feed, trip_shift)
+    else:
+        conn = _connections_from_base(feed, date)
+    # The links depend on the feed and the parameters only: made once per feed.
+    links_key = f"links:{min_transfer_s}:{walk_m!r}"
+    cached = feed.derived.get(links_key)
+    if not isinstance(cached, tuple):
+        cached = _links(feed, min_transfer_s, walk_m)
+        feed.derived[links_key] = cached
+    link_start, link_to, link_s, special = cast(_Links, cached)
 
     special_trips = np.zeros(feed.n_trips, dtype=bool)
     special_routes = np.zeros(len(feed.route_ids), dtype=bool)
@@ -189,13 +201,13 @@ def build_timetable(
         date=date,
         min_transfer_s=min_transfer_s,
         walk_m=walk_m,
-        dep_stop=conn[0].astype(np.int32),
-        arr_stop=conn[1].astype(np.int32),
+        dep_stop=conn[0].astype(np.int32, copy=False),
+        arr_stop=conn[1].astype(np.int32, copy=False),
         dep_s=conn[2],
         arr_s=conn[3],
-        trip=conn[4].astype(np.int32),
-        can_board=conn[5].astype(bool),
-        can_alight=conn[6].astype(bool),
+        trip=conn[4].astype(np.int32, copy=False),
+        can_board=conn[5].astype(bool, copy=False),
+        can_alight=conn[6].astype(bool, copy=False),
         trip_feed=trip_feed.astype(np.int32),
         trip_shift_s=trip_shift,
         trip_is_special=special_trips[trip_feed],
@@ -279,9 +291,102 @@ def _connections(
     )
 
 
-def _links(
-    feed: Feed, min_transfer_s: int, walk_m: float
-) -> tuple[IntArray, Int32Array, IntArray, dict[tuple[int, int], list[TransferRule]]]:
+_Links = tuple[IntArray, Int32Array, IntArray, dict[tuple[int, int], list[TransferRule]]]
+
+
+@dataclass(frozen=True)
+class _Base:
+    """Every connection of the feed's trips at their own times, sorted by (departure, arrival).
+
+    Ties keep the stop_times order, that is (trip, position). A date's connections are pieces
+    of this order (the trips running on each day, shifted by whole days), merged.
+    """
+
+    row: IntArray
+    dep: IntArray
+    arr: IntArray
+    key: IntArray
+    span: int
+    trip: IntArray
+    dep_stop: Int32Array
+    arr_stop: Int32Array
+    can_board: BoolArray
+    can_alight: BoolArray
+
+
+def _base(feed: Feed) -> _Base:
+    cached = feed.derived.get("connection_base")
+    if isinstance(cached, _Base):
+        return cached
+    n = len(feed.st_stop)
+    same_trip = np.ones(max(n - 1, 0), dtype=bool)
+    ends = feed.trip_start[1:-1] - 1
+    same_trip[ends[(ends >= 0) & (ends < len(same_trip))]] = False
+    row = np.flatnonzero(same_trip).astype(np.int64)
+    dep = feed.st_dep[row]
+    arr = feed.st_arr[row + 1]
+    span = int((arr - dep).max()) + 1 if len(row) else 1
+    key = dep * span + (arr - dep)
+    bits = max(n, 2).bit_length()
+    if len(key) and int(key.max()) < (1 << (62 - bits)) and int(key.min()) >= 0:
+        # Keys made unique by the position: an unstable sort of values, faster than argsort.
+        mask = (1 << bits) - 1
+        order = np.sort((key << bits) | np.arange(len(key), dtype=np.int64)) & mask
+    else:
+        order = np.argsort(key, kind="stable")
+    row, dep, arr, key = row[order], dep[order], arr[order], key[order]
+    trip = (np.searchsorted(feed.trip_start, row, side="right") - 1).astype(np.int64)
+    base = _Base(
+        row=row,
+        dep=dep,
+        arr=arr,
+        key=key,
+        span=span,
+        trip=trip,
+        dep_stop=feed.st_stop[row],
+        arr_stop=feed.st_stop[row + 1],
+        can_board=feed.st_pickup[row] != 1,
+        can_alight=feed.st_dropoff[row + 1] != 1,
+    )
+    feed.derived["connection_base"] = base
+    return base
+
+
+def _connections_from_base(
+    feed: Feed, date: dt.date
+) -> tuple[Int32Array, Int32Array, IntArray, IntArray, IntArray, BoolArray, BoolArray]:
+    """What _connections gives for a feed without frequencies, from the feed's sorted base.
+
+    Trip instances are numbered as _trip_instances numbers them (day by day, by trip), so the
+    order (departure, arrival, instance, row) is the base order within one day's piece, and
+    between pieces the earlier day first: a stable merge of the pieces by (departure, arrival).
+    """
+    base = _base(feed)
+    nonempty = feed.trip_start[1:] > feed.trip_start[:-1]
+    latest = int(feed.st_arr[feed.trip_start[1:][nonempty] - 1].max()) if nonempty.any() else 0
+    offsets = range(-(latest // DAY_S), 2)
+    running = np.empty((len(offsets), feed.n_trips), dtype=bool)
+    for p, offset in enumerate(offsets):
+        day = date + dt.timedelta(days=offset)
+        running[p] = feed.services_on(day)[feed.trip_service] & nonempty
+    counts = running.sum(axis=1)
+    first_instance = (np.cumsum(counts) - counts).astype(np.int64)
+    shifts = np.asarray([offset * DAY_S for offset in offsets], dtype=np.int64)
+    position, shift, instance = kernels.merge_pieces(
+        base.key, base.trip, base.dep, base.span, running, first_instance, shifts
+    )
+    return (
+        base.dep_stop[position],
+        base.arr_stop[position],
+        base.dep[position] + shift,
+        base.arr[position] + shift,
+        instance,
+        base.can_board[position],
+        base.can_alight[position],
+    )
+
+
+def _links(feed: Feed, min_transfer_s: int, walk_m: float) -> _Links:
     """Default transfer time of every stop pair one can change between, and the special rules."""
     default: dict[tuple[int, int], int] = {}
     used = np.unique(feed.st_stop)
