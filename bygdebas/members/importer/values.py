@@ -392,14 +392,15 @@ class Memo:
 
     def __init__(self, parse: Callable[[Cell, Lookups], Any]) -> None:
         self.parse = parse
-        self.known: dict[tuple[type, Cell], tuple[bool, Any]] | None = {}
+        # Text cells by themselves, others with their type (True == 1 == 1.0, "1" is not).
+        self.known: dict[Any, tuple[bool, Any]] | None = {}
         self.calls = self.hits = 0
 
     def __call__(self, value: Cell, lookups: Lookups) -> Any:
         known = self.known
         if known is None:
             return self.parse(value, lookups)
-        key = (type(value), value)
+        key = value if type(value) is str else (type(value), value)
         found = known.get(key)
         self.calls += 1
         if found is not None:
