@@ -82,7 +82,6 @@ bench: install
 	$(PY) bench/dashboard.py
 	$(PY) bench/events.py
 	$(PY) bench/members.py
-	$(PY) bench/members.py
 	$(PY) bench/members_import.py
 	$(PY) bench/transit.py
 
