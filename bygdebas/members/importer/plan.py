@@ -42,7 +42,7 @@ MEMBERSHIP_ATTRS = {"membership_status": "status", "fee": "fee", "invoiced_on": 
                     "paid_on": "paid_on"}  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowError:
     row: int
     field: str
@@ -52,7 +52,7 @@ class RowError:
         return {"row": self.row, "field": self.field, "message": self.message}
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     line: int
     organisation: dict[str, Any] = field(default_factory=dict)  # model attributes
@@ -74,7 +74,7 @@ class ParsedRow:
         return self._match_key
 
 
-@dataclass(eq=False)  # identity: two new people with the same fields are still two
+@dataclass(eq=False, slots=True)  # identity: two new people with the same fields are still two
 class PersonTarget:
     """One person the import creates or changes."""
 
@@ -83,7 +83,9 @@ class PersonTarget:
     existing_email: str = ""
 
 
-@dataclass(eq=False)  # identity: two new organisations with the same fields are still two
+@dataclass(
+    eq=False, slots=True
+)  # identity: two new organisations with the same fields are still two
 class Target:
     """One organisation the import creates or changes, with what every row adds to it."""
 
@@ -101,7 +103,7 @@ class Target:
         return self.fields.get("org_number") or self.existing_org_number
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedRow:
     parsed: ParsedRow
     action: Action
