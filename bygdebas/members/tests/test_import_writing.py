@@ -95,3 +95,17 @@ class MemoTests(TestCase):
         for n in range(Memo.TRIAL + 10):
             self.assertEqual(names(f"Förening {n}", lookups), f"Förening {n}")
         self.assertIsNone(names.known)
+
+
+class CollectorTests(TestCase):
+    def test_the_collector_thresholds_come_back_after_the_last_import(self) -> None:
+        import gc
+
+        from bygdebas.members.importer import fewer_collections
+
+        before = gc.get_threshold()
+        with fewer_collections():
+            with fewer_collections():
+                self.assertGreaterEqual(gc.get_threshold()[0], 20_000)
+            self.assertGreaterEqual(gc.get_threshold()[0], 20_000)
+        self.assertEqual(gc.get_threshold(), before)
