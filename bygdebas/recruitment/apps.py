@@ -11,3 +11,13 @@ class RecruitmentConfig(AppConfig):
         from bygdebas.recruitment.metrics import register_recruitment_metrics
 
         register_recruitment_metrics()
+
+        from bygdebas.members.personal_data import register_personal_data
+        from bygdebas.recruitment import privacy
+
+        register_personal_data(
+            "recruitment.prospects",
+            label=_("Prospective member groups naming the person as contact"),
+            extract=privacy.extract,
+            erase=privacy.erase,
+        )

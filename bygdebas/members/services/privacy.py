@@ -27,6 +27,7 @@ from bygdebas.core.models import AuditEntry, Network, Role, User
 from bygdebas.core.services import record_audit
 from bygdebas.events.models import Registration
 from bygdebas.members.models import Consent, Engagement, Membership, Person, PersonQuerySet
+from bygdebas.members.personal_data import providers
 from bygdebas.members.services import registry
 
 DEFAULT_RETENTION_YEARS = 3
@@ -180,6 +181,11 @@ def extract_data(person: Person) -> dict[str, Any]:
             }
             for registration in registrations_of(person)
         ],
+        # Rows other apps keep about the person (recruitment's prospects, for example).
+        "other_records": {
+            provider.key: {"label": str(provider.label), "rows": provider.extract(person)}
+            for provider in providers()
+        },
         "audit_log": [
             {
                 "at": _iso(entry.at),
@@ -271,6 +277,8 @@ def erase_person(*, person: Person, actor: User) -> Person:
             registration.email = f"erased-{registration.pk}@example.invalid"
             registration.answers = {}
             registration.save(update_fields=["name", "email", "answers"])
+    for provider in providers():
+        provider.erase(person)
     person.consents.update(text="", source_detail="")
     _scrub_audit_entries(person, user_roles, placeholder)
 
