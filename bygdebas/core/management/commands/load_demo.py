@@ -470,8 +470,9 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        width = max(len(str(Role.Kind(kind).label)) for *_names, kind in DEMO_USERS)
         for email, _first, _last, kind in DEMO_USERS:
-            self.stdout.write(f"  {Role.Kind(kind).label:<22} {email}")
+            self.stdout.write(f"  {Role.Kind(kind).label!s:<{width}}  {email}")
         self.stdout.write("Open http://127.0.0.1:8000/ (office: http://127.0.0.1:8000/kansli/)")
         self.stdout.write(
             "Contact persons can also log in without a password at "
