@@ -302,6 +302,12 @@ BYGDEBAS_MEMBERSHIP_TOKEN_MAX_AGE_DAYS = int(
 )
 # People without a role in a member organisation for this many years are listed for erasure.
 MEMBERS_RETENTION_YEARS = int(os.environ.get("MEMBERS_RETENTION_YEARS", 3))
+# A connectivity analysis that has run this long without a sign of progress, or waited this long
+# in the queue, is marked as failed so staff can run it again (sweep_connectivity, and its page).
+CONNECTIVITY_STALLED_AFTER_S = int(os.environ.get("CONNECTIVITY_STALLED_AFTER_S", 15 * 60))
+CONNECTIVITY_QUEUED_STALLED_AFTER_S = int(
+    os.environ.get("CONNECTIVITY_QUEUED_STALLED_AFTER_S", 24 * 60 * 60)
+)
 
 LOGGING = {
     "version": 1,

@@ -189,6 +189,15 @@ class Feed:
 
         return build_timetable(self, date, min_transfer_s=min_transfer_s, walk_m=walk_m)
 
+    def prepare(self, *, min_transfer_s: int = 120, walk_m: float = 0.0) -> None:
+        """Derive now what every date's timetable with these parameters shares.
+
+        Timetables made afterwards, also on several threads at once, only read it.
+        """
+        from transit.timetable import prepare
+
+        prepare(self, min_transfer_s=min_transfer_s, walk_m=walk_m)
+
 
 # --------------------------------------------------------------------------- reading files
 

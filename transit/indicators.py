@@ -8,17 +8,19 @@ same test is repeated on the Saturday and Sunday of the date's ISO week.
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import statistics
 from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from transit import kernels
+from transit import journeys, kernels
 from transit.feed import Feed
-from transit.journeys import Journey, pareto_between
+from transit.journeys import LANES, THREADS, Journey
 from transit.places import Place, place_stops
 from transit.timetable import DAY_S, Timetable
 
@@ -286,68 +288,50 @@ def direct_trip_counts(timetable: Timetable, stops: Sequence[Collection[int]]) -
     return kernels.direct_counts(b_trip, b_place, b_conn, a_trip, a_place, a_conn, n_places)
 
 
-def _commute_ends(
-    timetable: Timetable,
-    stops: Mapping[str, list[int]],
-    tick: Callable[[], None],
-) -> dict[tuple[str, str], tuple[bool, bool]]:
-    """Per ordered pair: (a journey arrives by 08:00, a journey leaves at 17:00 or later).
+def _pair_from_stats(
+    origin: str,
+    destination: str,
+    stats: IntArray,
+    median: float,
+    *,
+    direct_trips: int,
+    commute_possible: bool,
+    saturday_commute_possible: bool,
+    sunday_commute_possible: bool,
+) -> PairIndicators:
+    """The indicators of a pair from its row of kernels.pareto_stats."""
 
-    What is_commute_possible needs, without making the journeys: Pareto journeys by departure
-    arrive in increasing order, so the first has the earliest arrival and the last the latest
-    departure.
-    """
-    result: dict[tuple[str, str], tuple[bool, bool]] = {}
-    n_origins = len(stops)
-    for i, (origin, batch, (lane_start, dep, arr, _)) in enumerate(
-        pareto_between(timetable, stops, stops)
-    ):
-        lo, hi = lane_start[:-1], lane_start[1:]
-        some = hi > lo
-        if len(arr):
-            first_arrival = arr[np.minimum(lo, len(arr) - 1)]
-            last_departure = dep[np.maximum(hi - 1, 0)]
-            arrives = (some & (first_arrival <= ARRIVE_BY_S)).tolist()
-            leaves = (some & (last_departure >= LEAVE_FROM_S)).tolist()
-        else:
-            arrives = leaves = [False] * len(batch)
-        for lane, destination in enumerate(batch):
-            if destination != origin:
-                result[(origin, destination)] = (arrives[lane], leaves[lane])
-        if i % n_origins == n_origins - 1:
-            for _ in batch:
-                tick()
-    return result
+    def given(column: int) -> int | None:
+        value = int(stats[column])
+        return None if value < 0 else value
+
+    return PairIndicators(
+        origin=origin,
+        destination=destination,
+        journeys=int(stats[kernels.JOURNEYS]),
+        direct_trips=direct_trips,
+        first_departure_s=given(kernels.FIRST_DEP),
+        last_departure_s=given(kernels.LAST_DEP),
+        fastest_s=given(kernels.FASTEST),
+        median_s=None if np.isnan(median) else float(median),
+        latest_departure_arriving_by_0800_s=given(kernels.LATEST_DEP_BY),
+        earliest_arrival_departing_from_1700_s=given(kernels.EARLIEST_ARR_FROM),
+        commute_possible=commute_possible,
+        fewest_transfers=given(kernels.FEWEST),
+        saturday_commute_possible=saturday_commute_possible,
+        sunday_commute_possible=sunday_commute_possible,
+    )
 
 
-def _commutes(
-    timetable: Timetable,
-    stops: Mapping[str, list[int]],
-    tick: Callable[[], None],
-) -> dict[tuple[str, str], list[Journey]]:
-    """Return the journeys between every ordered pair of different places, ticking per destination."""
-    result: dict[tuple[str, str], list[Journey]] = {}
-    n_origins = len(stops)
-    for i, (origin, batch, (lane_start, dep, arr, chg)) in enumerate(
-        pareto_between(timetable, stops, stops)
-    ):
-        dep_list, arr_list, chg_list = dep.tolist(), arr.tolist(), chg.tolist()
-        bounds = lane_start.tolist()
-        for lane, destination in enumerate(batch):
-            if destination == origin:
-                continue
-            lo, hi = bounds[lane], bounds[lane + 1]
-            result[(origin, destination)] = list(
-                map(
-                    Journey._make,
-                    zip(dep_list[lo:hi], arr_list[lo:hi], chg_list[lo:hi], strict=True),
-                )
-            )
-        if i % n_origins == n_origins - 1:
-            # The last origin of a batch: its destinations are done.
-            for _ in batch:
-                tick()
-    return result
+@dataclass
+class _Day:
+    """One analysed day: its timetable, the scan's boardings, and the summaries per batch."""
+
+    timetable: Timetable
+    board: Any
+    direct: IntArray | None = None
+    stats: IntArray | None = None
+    median: npt.NDArray[np.float64] | None = None
 
 
 def analyse(
@@ -359,8 +343,14 @@ def analyse(
     min_transfer_s: int = 120,
     walk_m: float = 0.0,
     progress: Progress | None = None,
+    threads: int = THREADS,
 ) -> Analysis:
-    """Return the connectivity indicators of every pair of places on the date and its weekend."""
+    """Return the connectivity indicators of every pair of places on the date and its weekend.
+
+    The date, its Saturday and its Sunday are analysed side by side on `threads` threads: the
+    days' timetables first, then one scan per day and batch of up to LANES destinations. The
+    progress callback is called from the calling thread only.
+    """
     names = [p.name for p in places]
     if len(set(names)) != len(names):
         duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -369,52 +359,95 @@ def analyse(
     saturday, sunday = weekend_of(date)
     days = list(dict.fromkeys((date, saturday, sunday)))
     total = len(days) * len(places)
-    done = 0
+    # Places without stops have no journeys: they count as done from the start.
+    done = len(days) * sum(1 for name in names if not stops[name])
+    served = [name for name in names if stops[name]]
+    n_batches = -(-len(served) // LANES)
+    batches = [served[b::n_batches] for b in range(n_batches)]
+    if progress is not None and done:
+        progress(done, total)
+    # What every day's timetable derives from the feed, made once before the threads start.
+    feed.prepare(min_transfer_s=min_transfer_s, walk_m=walk_m)
 
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total)
+    def build(day: dt.date) -> _Day:
+        tt = feed.timetable(day, min_transfer_s=min_transfer_s, walk_m=walk_m)
+        board = journeys.boardings(tt, stops, {name: stops[name] for name in served})
+        direct = direct_trip_counts(tt, [stops[name] for name in names]) if day == date else None
+        return _Day(timetable=tt, board=board, direct=direct)
 
-    timetables: dict[dt.date, Timetable] = {}
-    found: dict[tuple[str, str], list[Journey]] = {}
-    ends: dict[dt.date, dict[tuple[str, str], tuple[bool, bool]]] = {}
-    for day in days:
-        timetables[day] = feed.timetable(day, min_transfer_s=min_transfer_s, walk_m=walk_m)
-        if day == date:
-            found = _commutes(timetables[day], stops, tick)
-            ends[day] = {
-                pair: (
-                    latest_departure_arriving_by(js) is not None,
-                    earliest_arrival_departing_from(js) is not None,
+    workers = max(1, min(threads, len(days) * max(n_batches, 1)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        built = dict(zip(days, pool.map(build, days), strict=True))
+        width = max((len(batch) for batch in batches), default=0)
+        spaces: queue.Queue[journeys.WorkSpace] = queue.Queue()
+        sizes = [(d.timetable, d.board.inputs) for d in built.values()]
+        for _ in range(workers):
+            spaces.put(journeys.work_space(sizes, width))
+
+        def run(day: dt.date, batch: list[str]) -> tuple[IntArray, npt.NDArray[np.float64]]:
+            work = spaces.get()
+            try:
+                return journeys.scan_stats(
+                    built[day].timetable,
+                    built[day].board,
+                    [stops[name] for name in batch],
+                    work,
+                    arrive_by_s=ARRIVE_BY_S,
+                    leave_from_s=LEAVE_FROM_S,
                 )
-                for pair, js in found.items()
-            }
-        else:
-            ends[day] = _commute_ends(timetables[day], stops, tick)
-        if day != date:
-            del timetables[day]
+            finally:
+                spaces.put(work)
 
-    def commute(day: dt.date, key: tuple[str, str], back: tuple[str, str]) -> bool:
-        return ends[day][key][0] and ends[day][back][1]
+        futures = {pool.submit(run, day, batch): (day, batch) for day in days for batch in batches}
+        index = {name: i for i, name in enumerate(names)}
+        for day in built.values():
+            day.stats = np.full((len(names), len(names), kernels.N_STATS), -1, dtype=np.int64)
+            day.stats[:, :, kernels.JOURNEYS] = 0
+            day.median = np.full((len(names), len(names)), np.nan)
+        for future in as_completed(futures):
+            day_of, batch = futures[future]
+            found, middle = future.result()
+            columns = [index[name] for name in batch]
+            stats, median = built[day_of].stats, built[day_of].median
+            assert stats is not None and median is not None
+            stats[:, columns] = found
+            median[:, columns] = middle
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
 
-    direct = direct_trip_counts(timetables[date], [stops[name] for name in names]).tolist()
+    def summary(day: dt.date) -> IntArray:
+        stats = built[day].stats
+        assert stats is not None
+        return stats
+
+    def commutes(day: dt.date) -> npt.NDArray[np.bool_]:
+        # A journey arrives by 08:00 from o to d, and one leaves d for o at 17:00 or later.
+        stats = summary(day)
+        arrives = stats[:, :, kernels.LATEST_DEP_BY] >= 0
+        leaves = stats[:, :, kernels.EARLIEST_ARR_FROM] >= 0
+        return arrives & leaves.T
+
+    weekday, on_saturday, on_sunday = commutes(date), commutes(saturday), commutes(sunday)
+    stats = summary(date)
+    median = built[date].median
+    direct = built[date].direct
+    assert median is not None and direct is not None
     pairs: list[PairIndicators] = []
     for o, origin in enumerate(names):
         for d, destination in enumerate(names):
-            if origin == destination:
+            if o == d:
                 continue
-            key, back = (origin, destination), (destination, origin)
             pairs.append(
-                pair_indicators(
+                _pair_from_stats(
                     origin,
                     destination,
-                    found[key],
-                    found[back],
-                    direct_trips=direct[o][d],
-                    saturday_commute_possible=commute(saturday, key, back),
-                    sunday_commute_possible=commute(sunday, key, back),
+                    stats[o, d],
+                    float(median[o, d]),
+                    direct_trips=int(direct[o, d]),
+                    commute_possible=bool(weekday[o, d]),
+                    saturday_commute_possible=bool(on_saturday[o, d]),
+                    sunday_commute_possible=bool(on_sunday[o, d]),
                 )
             )
     return Analysis(date=date, places=place_indicators(places, stops, pairs), pairs=pairs)

@@ -11,6 +11,7 @@ minimum of (arrival, changes) is an ordinary minimum and one more change is + 1.
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -219,11 +220,12 @@ def _shaped(
 ) -> WorkSpace:
     seated, prof_dep, prof_pos, prof_val = work
     rows = int(inputs.static[PROF_START][-1])
+    # A work space made for 64-bit values serves 32-bit ones too, viewed as twice as many.
     return (
-        seated[: tt.n_trips * lanes].reshape(tt.n_trips, lanes),
+        seated.view(inputs.dtype)[: tt.n_trips * lanes].reshape(tt.n_trips, lanes),
         prof_dep,
         prof_pos,
-        prof_val[: rows * lanes].reshape(rows, lanes),
+        prof_val.view(inputs.dtype)[: rows * lanes].reshape(rows, lanes),
     )
 
 
@@ -332,72 +334,175 @@ def pareto_between[K: Hashable, L: Hashable](
     Every (origin, destination) pair is yielded once; a destination without stops comes in a
     batch of its own, scanned by no one, with no journeys.
     """
-    tt = timetable
-    terminals = frozenset(
-        int(s) for stops in (*origins.values(), *destinations.values()) for s in stops
-    )
-    inputs = _inputs(tt, terminals)
-    positions = (
-        inputs.connections
-        if inputs.connections is not None
-        else np.arange(tt.n_connections, dtype=np.int64)
-    )
-    dep_stop = tt.dep_stop[positions]
-    window = tt.can_board[positions] & (tt.dep_s[positions] < DAY_S)
-    any_origin = np.zeros(tt.feed.n_stops, dtype=bool)
-    for stops in origins.values():
-        any_origin[list(stops)] = True
-    # Rows among the scanned connections of the boardings at any origin before 24:00.
-    boardings = np.flatnonzero(window & any_origin[dep_stop])
-    departures = tt.dep_s[positions[boardings]]
-    # The boardings of each origin, found through the boardings grouped by stop.
-    board_stop = dep_stop[boardings]
-    by_stop = np.argsort(board_stop, kind="stable")
-    stop_start = np.searchsorted(board_stop[by_stop], np.arange(tt.feed.n_stops + 1))
-    origin_rows: dict[K, IntArray] = {}
-    for key, stops in origins.items():
-        chosen = sorted({int(s) for s in stops})
-        parts = [by_stop[stop_start[s] : stop_start[s + 1]] for s in chosen]
-        origin_rows[key] = np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
-    inf = inputs.dtype(inputs.inf)
-    served = [name for name, stops in destinations.items() if stops]
+    board = boardings(timetable, origins, destinations)
+    keys = list(origins)
+
+    def reduce(values: npt.NDArray[Any]) -> list[tuple[IntArray, IntArray, IntArray, IntArray]]:
+        return [
+            kernels.pareto(board.departures[rows], values[rows], board.inf)
+            for rows in board.rows_of_origins()
+        ]
+
     unserved = [name for name, stops in destinations.items() if not stops]
     if unserved:
         empty = np.zeros(0, dtype=np.int64)
         nothing = (np.zeros(len(unserved) + 1, dtype=np.int64), empty, empty, empty)
-        for key in origins:
+        for key in keys:
             yield key, unserved, nothing
-    n_batches = -(-len(served) // lanes)
+    for batch, found in _scan_batches(timetable, board, destinations, reduce, lanes, threads):
+        for key, journeys_of_key in zip(keys, found, strict=True):
+            yield key, batch, journeys_of_key
+
+
+def boardings(
+    timetable: Timetable,
+    origins: Mapping[Any, Collection[int]],
+    destinations: Mapping[Any, Collection[int]],
+) -> _Boardings:
+    """What scans from the origins towards the destinations cover (see _Boardings)."""
+    return _Boardings.of(timetable, origins, destinations)
+
+
+@dataclass
+class _Boardings:
+    """The connections a scan between places covers, and the origins' boardings among them."""
+
+    inputs: _Inputs
+    # Rows among the scanned connections of the boardings at any origin before 24:00.
+    rows: IntArray
+    departures: IntArray
+    # Origin o's boardings: positions origin_rows[origin_start[o]:origin_start[o + 1]] of rows.
+    origin_start: IntArray
+    origin_rows: IntArray
+    inf: Any
+
+    @classmethod
+    def of(
+        cls,
+        tt: Timetable,
+        origins: Mapping[Any, Collection[int]],
+        destinations: Mapping[Any, Collection[int]],
+    ) -> _Boardings:
+        terminals = frozenset(
+            int(s) for stops in (*origins.values(), *destinations.values()) for s in stops
+        )
+        inputs = _inputs(tt, terminals)
+        positions = (
+            inputs.connections
+            if inputs.connections is not None
+            else np.arange(tt.n_connections, dtype=np.int64)
+        )
+        dep_stop = tt.dep_stop[positions]
+        window = tt.can_board[positions] & (tt.dep_s[positions] < DAY_S)
+        any_origin = np.zeros(tt.feed.n_stops, dtype=bool)
+        for stops in origins.values():
+            any_origin[list(stops)] = True
+        boardings = np.flatnonzero(window & any_origin[dep_stop])
+        departures = tt.dep_s[positions[boardings]]
+        # The boardings of each origin, found through the boardings grouped by stop.
+        board_stop = dep_stop[boardings]
+        by_stop = np.argsort(board_stop, kind="stable")
+        stop_start = np.searchsorted(board_stop[by_stop], np.arange(tt.feed.n_stops + 1))
+        parts: list[IntArray] = []
+        for stops in origins.values():
+            chosen = sorted({int(s) for s in stops})
+            found = [by_stop[stop_start[s] : stop_start[s + 1]] for s in chosen]
+            parts.append(np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64))
+        sizes = np.asarray([len(part) for part in parts], dtype=np.int64)
+        return cls(
+            inputs=inputs,
+            rows=boardings,
+            departures=departures,
+            origin_start=np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
+            origin_rows=(np.concatenate(parts) if parts else np.zeros(0)).astype(np.int64),
+            inf=inputs.dtype(inputs.inf),
+        )
+
+    def rows_of_origins(self) -> list[IntArray]:
+        """Each origin's boardings, as positions of rows, in the order of the origins."""
+        bounds = self.origin_start.tolist()
+        return [self.origin_rows[lo:hi] for lo, hi in itertools.pairwise(bounds)]
+
+
+def _scan_batches[L: Hashable, R](
+    tt: Timetable,
+    board: _Boardings,
+    destinations: Mapping[L, Collection[int]],
+    reduce: Callable[[npt.NDArray[Any]], R],
+    lanes: int,
+    threads: int,
+) -> Iterator[tuple[list[L], R]]:
+    """Scan the served destinations in batches of up to `lanes`; yield (batch, reduce(values)).
+
+    values[i, lane] is the packed best at the lane's destination when boarding board.rows[i].
+    """
+    served = [name for name, stops in destinations.items() if stops]
+    # At least one batch per thread: each scans fewer lanes, side by side.
+    n_batches = min(len(served), max(-(-len(served) // lanes), threads))
     batches = [served[b::n_batches] for b in range(n_batches)]
     width = max((len(batch) for batch in batches), default=0)
     spaces: queue.Queue[WorkSpace] = queue.Queue()
     workers = max(1, min(threads, n_batches))
     for _ in range(workers):
-        spaces.put(_new_work_space(tt, inputs, width))
+        spaces.put(_new_work_space(tt, board.inputs, width))
 
-    def run(batch: list[L]) -> list[tuple[K, tuple[IntArray, IntArray, IntArray, IntArray]]]:
+    def run(batch: list[L]) -> R:
         work = spaces.get()
         try:
             values, _ = scan(
-                tt, [destinations[name] for name in batch], boardings, work=work, inputs=inputs
+                tt,
+                [destinations[name] for name in batch],
+                board.rows,
+                work=work,
+                inputs=board.inputs,
             )
         finally:
             spaces.put(work)
-        return [
-            (key, kernels.pareto(departures[rows], values[rows], inf))
-            for key, rows in origin_rows.items()
-        ]
+        return reduce(values)
 
     if workers == 1:
         for batch in batches:
-            for key, found in run(batch):
-                yield key, batch, found
+            yield batch, run(batch)
         return
     # The compiled code releases the GIL: scan batches side by side, one work space each.
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for batch, results in zip(batches, pool.map(run, batches), strict=True):
-            for key, found in results:
-                yield key, batch, found
+        yield from zip(batches, pool.map(run, batches), strict=True)
+
+
+def scan_stats(
+    timetable: Timetable,
+    board: _Boardings,
+    destinations: Sequence[Collection[int]],
+    work: WorkSpace,
+    *,
+    arrive_by_s: int,
+    leave_from_s: int,
+) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    """One scan towards a batch of destinations, summarised by kernels.pareto_stats."""
+    values, _ = scan(timetable, destinations, board.rows, work=work, inputs=board.inputs)
+    return kernels.pareto_stats(
+        board.departures,
+        values,
+        board.inf,
+        board.origin_start,
+        board.origin_rows,
+        arrive_by_s,
+        leave_from_s,
+    )
+
+
+def work_space(sizes: Iterable[tuple[Timetable, _Inputs]], lanes: int) -> WorkSpace:
+    """A work space large enough for scans of up to `lanes` destinations in every timetable."""
+    trips = max((tt.n_trips for tt, _ in sizes), default=0)
+    rows = max((int(inputs.static[PROF_START][-1]) for _, inputs in sizes), default=0)
+    wide = any(inputs.dtype == np.int64 for _, inputs in sizes)
+    dtype = np.int64 if wide else np.int32
+    return (
+        np.empty(trips * lanes, dtype=dtype),
+        np.empty(rows, dtype=np.int64),
+        np.empty(rows, dtype=np.int64),
+        np.empty(rows * lanes, dtype=dtype),
+    )
 
 
 def useful_connections(timetable: Timetable, terminals: Collection[int]) -> npt.NDArray[np.bool_]:

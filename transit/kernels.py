@@ -544,3 +544,185 @@ def merge_pieces(
         shift[out] = shifts[best]
         instance[out] = rank[best, base_trip[i]]
     return position, shift, instance
+
+
+@jit
+def radix_argsort(key: I64) -> I64:
+    """Return the stable argsort of non-negative keys: a least-significant-digit radix sort.
+
+    Linear in the number of keys, with one pass per 11 bits of the largest key; for the
+    connections of a feed (a few million keys of 30-40 bits) several times faster than argsort.
+    """
+    n = key.shape[0]
+    order = np.arange(n, dtype=np.int64)
+    if n < 2:
+        return order
+    largest = key.max()
+    bits = 11
+    buckets = 1 << bits
+    mask = buckets - 1
+    spare = np.empty(n, dtype=np.int64)
+    count = np.empty(buckets + 1, dtype=np.int64)
+    shift = 0
+    while shift == 0 or (largest >> shift) > 0:
+        count[:] = 0
+        for i in range(n):
+            count[((key[i] >> shift) & mask) + 1] += 1
+        for b in range(buckets):
+            count[b + 1] += count[b]
+        for i in range(n):
+            j = order[i]
+            digit = (key[j] >> shift) & mask
+            spare[count[digit]] = j
+            count[digit] += 1
+        order, spare = spare, order
+        shift += bits
+    return order
+
+
+@jit
+def sorted_base(
+    trip_start: I64,
+    st_stop: I32,
+    st_dep: I64,
+    st_arr: I64,
+    st_pickup: npt.NDArray[np.int8],
+    st_dropoff: npt.NDArray[np.int8],
+) -> tuple[I64, I64, I64, I64, int, I64, I32, I32, Bools, Bools]:
+    """Every connection of the trips at their own times, sorted stably by (departure, arrival).
+
+    A connection is a pair of consecutive stop_times of one trip, named by the row of its
+    first. Returns (row, dep, arr, key, span, trip, dep_stop, arr_stop, can_board, can_alight)
+    in sorted order, where key = dep * span + (arr - dep) is the sort key (span exceeds every
+    travel time) and ties keep the stop_times order. Times must not be negative.
+    """
+    n_trips = trip_start.shape[0] - 1
+    n = 0
+    for t in range(n_trips):
+        n += max(trip_start[t + 1] - trip_start[t] - 1, 0)
+    row = np.empty(n, dtype=np.int64)
+    trip = np.empty(n, dtype=np.int64)
+    i = 0
+    span = 1
+    for t in range(n_trips):
+        for r in range(trip_start[t], trip_start[t + 1] - 1):
+            row[i] = r
+            trip[i] = t
+            span = max(span, st_arr[r + 1] - st_dep[r] + 1)
+            i += 1
+    key = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        r = row[i]
+        key[i] = st_dep[r] * span + (st_arr[r + 1] - st_dep[r])
+    order = radix_argsort(key)
+    s_row = np.empty(n, dtype=np.int64)
+    s_dep = np.empty(n, dtype=np.int64)
+    s_arr = np.empty(n, dtype=np.int64)
+    s_key = np.empty(n, dtype=np.int64)
+    s_trip = np.empty(n, dtype=np.int64)
+    dep_stop = np.empty(n, dtype=np.int32)
+    arr_stop = np.empty(n, dtype=np.int32)
+    can_board = np.empty(n, dtype=np.bool_)
+    can_alight = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        j = order[i]
+        r = row[j]
+        s_row[i] = r
+        s_dep[i] = st_dep[r]
+        s_arr[i] = st_arr[r + 1]
+        s_key[i] = key[j]
+        s_trip[i] = trip[j]
+        dep_stop[i] = st_stop[r]
+        arr_stop[i] = st_stop[r + 1]
+        can_board[i] = st_pickup[r] != 1
+        can_alight[i] = st_dropoff[r + 1] != 1
+    return s_row, s_dep, s_arr, s_key, span, s_trip, dep_stop, arr_stop, can_board, can_alight
+
+
+# Columns of pareto_stats's result, per origin and destination lane (-1 where there is none).
+JOURNEYS, FIRST_DEP, LAST_DEP, FASTEST, LATEST_DEP_BY, EARLIEST_ARR_FROM, FEWEST = range(7)
+N_STATS = 7
+
+
+@jit
+def pareto_stats(
+    dep: I64,
+    values: Values,
+    inf: Any,
+    origin_start: I64,
+    origin_rows: I64,
+    arrive_by: int,
+    leave_from: int,
+) -> tuple[I64, npt.NDArray[np.float64]]:
+    """Summarise the Pareto journeys of every origin and lane without making them.
+
+    origin_rows[origin_start[o]:origin_start[o + 1]] are origin o's boardings (rows of dep and
+    values, sorted by departure). The journeys are those kernels.pareto finds; returns
+    stats[o, lane, column] (see the column names above) and the median travel time[o, lane]
+    (NaN without journeys).
+    """
+    n_origins = origin_start.shape[0] - 1
+    lanes = values.shape[1]
+    stats = np.full((n_origins, lanes, N_STATS), -1, dtype=np.int64)
+    median = np.full((n_origins, lanes), np.nan)
+    longest = 0
+    for o in range(n_origins):
+        longest = max(longest, origin_start[o + 1] - origin_start[o])
+    durations = np.empty(longest, dtype=np.int64)
+    big = np.int64(1) << 62
+    for o in range(n_origins):
+        rows = origin_rows[origin_start[o] : origin_start[o + 1]]
+        n = rows.shape[0]
+        for lane in range(lanes):
+            count = 0
+            best_arrival = big
+            first_dep = -1
+            last_dep = -1
+            fastest = big
+            fewest = big
+            latest_by = -1
+            earliest_from = big
+            hi = n
+            while hi > 0:
+                departure = dep[rows[hi - 1]]
+                lo = hi - 1
+                while lo > 0 and dep[rows[lo - 1]] == departure:
+                    lo -= 1
+                value = values[rows[hi - 1], lane]
+                for i in range(lo, hi - 1):
+                    if values[rows[i], lane] < value:
+                        value = values[rows[i], lane]
+                hi = lo
+                if value >= inf:
+                    continue
+                arrival = np.int64(value) // SHIFT
+                if arrival >= best_arrival:
+                    continue
+                # From the latest departure back: arrivals only get earlier.
+                best_arrival = arrival
+                changes = np.int64(value) % SHIFT
+                duration = arrival - departure
+                durations[count] = duration
+                count += 1
+                if last_dep < 0:
+                    last_dep = departure
+                first_dep = departure
+                fastest = min(fastest, duration)
+                fewest = min(fewest, changes)
+                if latest_by < 0 and arrival <= arrive_by:
+                    latest_by = departure
+                if departure >= leave_from:
+                    earliest_from = min(earliest_from, arrival)
+            if count == 0:
+                stats[o, lane, JOURNEYS] = 0
+                continue
+            found = np.sort(durations[:count])
+            median[o, lane] = (found[(count - 1) // 2] + found[count // 2]) / 2
+            stats[o, lane, JOURNEYS] = count
+            stats[o, lane, FIRST_DEP] = first_dep
+            stats[o, lane, LAST_DEP] = last_dep
+            stats[o, lane, FASTEST] = fastest
+            stats[o, lane, LATEST_DEP_BY] = latest_by
+            stats[o, lane, EARLIEST_ARR_FROM] = earliest_from if earliest_from < big else -1
+            stats[o, lane, FEWEST] = fewest
+    return stats, median

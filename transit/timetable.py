@@ -176,13 +176,7 @@ def build_timetable(
         conn = _connections(feed, trip_feed, trip_shift)
     else:
         conn = _connections_from_base(feed, date)
-    # The links depend on the feed and the parameters only: made once per feed.
-    links_key = f"links:{min_transfer_s}:{walk_m!r}"
-    cached = feed.derived.get(links_key)
-    if not isinstance(cached, tuple):
-        cached = _links(feed, min_transfer_s, walk_m)
-        feed.derived[links_key] = cached
-    link_start, link_to, link_s, special = cast(_Links, cached)
+    link_start, link_to, link_s, special = _feed_links(feed, min_transfer_s, walk_m)
 
     special_trips = np.zeros(feed.n_trips, dtype=bool)
     special_routes = np.zeros(len(feed.route_ids), dtype=bool)
@@ -216,6 +210,24 @@ def build_timetable(
         link_s=link_s,
         special_rules=special,
     )
+
+
+def prepare(feed: Feed, *, min_transfer_s: int = 120, walk_m: float = 0.0) -> None:
+    """Make the feed's derived data that timetables with these parameters share (Feed.prepare)."""
+    if not feed.frequencies:
+        _base(feed)
+    _feed_links(feed, min_transfer_s, walk_m)
+    feed.stop_pairs()
+
+
+def _feed_links(feed: Feed, min_transfer_s: int, walk_m: float) -> _Links:
+    """The links depend on the feed and the parameters only: made once per feed."""
+    links_key = f"links:{min_transfer_s}:{walk_m!r}"
+    cached = feed.derived.get(links_key)
+    if not isinstance(cached, tuple):
+        cached = _links(feed, min_transfer_s, walk_m)
+        feed.derived[links_key] = cached
+    return cast(_Links, cached)
 
 
 def _trip_instances(feed: Feed, date: dt.date) -> tuple[IntArray, IntArray]:
@@ -318,35 +330,17 @@ def _base(feed: Feed) -> _Base:
     cached = feed.derived.get("connection_base")
     if isinstance(cached, _Base):
         return cached
-    n = len(feed.st_stop)
-    same_trip = np.ones(max(n - 1, 0), dtype=bool)
-    ends = feed.trip_start[1:-1] - 1
-    same_trip[ends[(ends >= 0) & (ends < len(same_trip))]] = False
-    row = np.flatnonzero(same_trip).astype(np.int64)
-    dep = feed.st_dep[row]
-    arr = feed.st_arr[row + 1]
-    span = int((arr - dep).max()) + 1 if len(row) else 1
-    key = dep * span + (arr - dep)
-    bits = max(n, 2).bit_length()
-    if len(key) and int(key.max()) < (1 << (62 - bits)) and int(key.min()) >= 0:
-        # Keys made unique by the position: an unstable sort of values, faster than argsort.
-        mask = (1 << bits) - 1
-        order = np.sort((key << bits) | np.arange(len(key), dtype=np.int64)) & mask
-    else:
-        order = np.argsort(key, kind="stable")
-    row, dep, arr, key = row[order], dep[order], arr[order], key[order]
-    trip = (np.searchsorted(feed.trip_start, row, side="right") - 1).astype(np.int64)
+    if len(feed.st_dep) and (int(feed.st_dep.min()) < 0 or int(feed.st_arr.min()) < 0):
+        raise ValueError("stop_times must not have negative times")
     base = _Base(
-        row=row,
-        dep=dep,
-        arr=arr,
-        key=key,
-        span=span,
-        trip=trip,
-        dep_stop=feed.st_stop[row],
-        arr_stop=feed.st_stop[row + 1],
-        can_board=feed.st_pickup[row] != 1,
-        can_alight=feed.st_dropoff[row + 1] != 1,
+        *kernels.sorted_base(
+            feed.trip_start.astype(np.int64),
+            feed.st_stop.astype(np.int32, copy=False),
+            feed.st_dep.astype(np.int64, copy=False),
+            feed.st_arr.astype(np.int64, copy=False),
+            feed.st_pickup.astype(np.int8, copy=False),
+            feed.st_dropoff.astype(np.int8, copy=False),
+        )
     )
     feed.derived["connection_base"] = base
     return base

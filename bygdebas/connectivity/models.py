@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -90,6 +92,25 @@ class AnalysisQuerySet(models.QuerySet["Analysis"]):
     def done(self) -> AnalysisQuerySet:
         return self.filter(status=Analysis.Status.DONE)
 
+    def stalled(self, *, now: datetime.datetime | None = None) -> AnalysisQuerySet:
+        """Analyses no worker is working on: running without a heartbeat, or queued for too long."""
+        running_since, queued_since = stalled_cutoffs(now)
+        return self.filter(
+            Q(status=Analysis.Status.RUNNING, heartbeat_at__lt=running_since)
+            | Q(status=Analysis.Status.QUEUED, heartbeat_at__lt=queued_since)
+        )
+
+
+def stalled_cutoffs(
+    now: datetime.datetime | None = None,
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The heartbeats before which a running and a queued analysis count as stalled."""
+    now = now or timezone.now()
+    return (
+        now - datetime.timedelta(seconds=settings.CONNECTIVITY_STALLED_AFTER_S),
+        now - datetime.timedelta(seconds=settings.CONNECTIVITY_QUEUED_STALLED_AFTER_S),
+    )
+
 
 class Analysis(models.Model):
     """Connectivity between places on one date of one feed, computed in the background."""
@@ -168,6 +189,12 @@ class Analysis(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The last sign of life: when it was queued, started, reported progress or changed stage. A
+    # pending analysis whose heartbeat is too old is swept to failed (see is_stalled).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
+    # Counts the runs: "run again" queues a new attempt, and a worker still busy with an older
+    # one (its process was thought dead) stops at its next write instead of overwriting it.
+    attempt = models.PositiveIntegerField(_("attempt"), default=1)
 
     objects = AnalysisQuerySet.as_manager()
 
@@ -190,6 +217,20 @@ class Analysis(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    def is_stalled(self, *, now: datetime.datetime | None = None) -> bool:
+        """Whether no worker is working on it any more (see AnalysisQuerySet.stalled)."""
+        running_since, queued_since = stalled_cutoffs(now)
+        if self.status == self.Status.RUNNING:
+            return self.heartbeat_at < running_since
+        if self.status == self.Status.QUEUED:
+            return self.heartbeat_at < queued_since
+        return False
+
+    @property
+    def can_run_again(self) -> bool:
+        """A failed analysis can be queued again while its feed can still be read."""
+        return self.status == self.Status.FAILED and self.feed.status == Feed.Status.READY
 
     @property
     def place_names(self) -> list[str]:

@@ -17,17 +17,18 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext, override
 
 import transit
 from bygdebas.connectivity.dates import suggest_date
-from bygdebas.connectivity.models import Analysis, Feed
+from bygdebas.connectivity.models import Analysis, AnalysisQuerySet, Feed
 from bygdebas.core.models import Municipality, Network, Town, User
 from bygdebas.plan import services as plan_services
 from bygdebas.plan.models import Activity, Plan
@@ -38,6 +39,14 @@ logger = logging.getLogger(__name__)
 ACTIVITY_KEYWORDS = ("kollektivtrafik", "public transport")
 # The share of the progress bar before and after the journey search.
 SEARCH_FROM, SEARCH_TO = 10, 90
+# A running analysis writes a heartbeat at least this often while it searches (well under
+# settings.CONNECTIVITY_STALLED_AFTER_S, after which it is taken for dead).
+HEARTBEAT_EVERY_S = 60
+PENDING = (Analysis.Status.QUEUED, Analysis.Status.RUNNING)
+STALLED_MESSAGE = gettext_noop(
+    "The analysis stopped without finishing: the background worker may have been restarted. "
+    "Run it again."
+)
 
 
 # --------------------------------------------------------------------------- feeds
@@ -221,8 +230,6 @@ def start_analysis(
     user: User | None = None,
 ) -> Analysis:
     """Create an analysis and run it in the background once the transaction commits."""
-    from bygdebas.connectivity.tasks import run_analysis_task
-
     errors: dict[str, list[str]] = {}
     if feed.network_id != network.pk:
         raise ValidationError(_("The feed does not belong to this network."))
@@ -263,24 +270,51 @@ def start_analysis(
         activity=activity,
         created_by=user,
     )
-    transaction.on_commit(lambda: run_analysis_task.enqueue(analysis.pk))
+    _enqueue(analysis)
     return analysis
 
 
+def _enqueue(analysis: Analysis) -> None:
+    from bygdebas.connectivity.tasks import run_analysis_task
+
+    pk, attempt = analysis.pk, analysis.attempt
+    transaction.on_commit(lambda: run_analysis_task.enqueue(pk, attempt))
+
+
+class Superseded(Exception):
+    """This run no longer owns the row: it was deleted, swept as stalled or queued again."""
+
+
 def _set(analysis: Analysis, **fields: Any) -> None:
-    """Write fields of the row at once, so that the page polling the progress sees them."""
+    """Write fields of the running analysis at once (the polling page sees them) with a heartbeat.
+
+    The write only applies while the row is still pending with this run's attempt; otherwise this
+    run is a zombie and Superseded stops it before it overwrites the newer state.
+    """
+    fields.setdefault("heartbeat_at", timezone.now())
+    updated = Analysis.objects.filter(
+        pk=analysis.pk, attempt=analysis.attempt, status__in=PENDING
+    ).update(**fields)
+    if not updated:
+        raise Superseded
     for name, value in fields.items():
         setattr(analysis, name, value)
-    Analysis.objects.filter(pk=analysis.pk).update(**fields)
 
 
 def progress_reporter(analysis: Analysis) -> Callable[[int, int], None]:
-    """A transit progress callback that writes the percentage when it changes."""
+    """A transit progress callback that writes the percentage when it changes.
+
+    It also writes when the last heartbeat is HEARTBEAT_EVERY_S old, so that a slow stretch of
+    the search is not taken for a dead worker.
+    """
 
     def report(done: int, total: int) -> None:
         percent = SEARCH_FROM + (SEARCH_TO - SEARCH_FROM) * done // max(total, 1)
-        if percent != analysis.progress:
-            _set(analysis, progress=percent)
+        now = timezone.now()
+        if percent != analysis.progress or (now - analysis.heartbeat_at) >= datetime.timedelta(
+            seconds=HEARTBEAT_EVERY_S
+        ):
+            _set(analysis, progress=percent, heartbeat_at=now)
 
     return report
 
@@ -342,8 +376,13 @@ def analyse(analysis: Analysis, progress: Callable[[int, int], None] | None = No
     )
 
 
-def run_analysis(*, analysis_id: int) -> Analysis | None:
-    """Run a queued analysis, reporting progress on its row, then log it against the plan."""
+def run_analysis(*, analysis_id: int, attempt: int | None = None) -> Analysis | None:
+    """Run a queued analysis, reporting progress on its row, then log it against the plan.
+
+    ``attempt`` is the run the task was queued for (None: the row's current one). A run whose
+    attempt is no longer the row's, or whose row was swept as stalled meanwhile, stops quietly
+    and returns the row as it now is.
+    """
     analysis = (
         Analysis.objects.select_related("feed", "network", "activity__area__plan", "created_by")
         .filter(pk=analysis_id)
@@ -351,12 +390,31 @@ def run_analysis(*, analysis_id: int) -> Analysis | None:
     )
     if analysis is None or analysis.status == Analysis.Status.DONE:
         return analysis  # deleted meanwhile, or a repeated delivery of the task
+    if attempt is not None and attempt != analysis.attempt:
+        logger.info("Connectivity analysis %s: attempt %s was superseded.", analysis_id, attempt)
+        return analysis
+    try:
+        _run(analysis)
+    except Superseded:
+        logger.info(
+            "Connectivity analysis %s: attempt %s stopped, the row was taken over.",
+            analysis_id,
+            analysis.attempt,
+        )
+        return Analysis.objects.filter(pk=analysis_id).first()
+    return analysis
+
+
+def _run(analysis: Analysis) -> None:
+    now = timezone.now()
     _set(
         analysis,
         status=Analysis.Status.RUNNING,
         stage=Analysis.Stage.LOADING,
         progress=2,
-        started_at=timezone.now(),
+        started_at=now,
+        finished_at=None,
+        heartbeat_at=now,
         error="",
     )
     reporter = progress_reporter(analysis)
@@ -368,28 +426,41 @@ def run_analysis(*, analysis_id: int) -> Analysis | None:
 
     try:
         result = analyse(analysis, progress)
+    except Superseded:
+        raise
     except (transit.FeedError, ValueError, OSError) as error:
-        _fail(analysis, str(error))
         if isinstance(error, transit.FeedError):
             Feed.objects.filter(pk=analysis.feed_id).update(
                 status=Feed.Status.FAILED, error=str(error)
             )
-        return analysis
+        _fail(analysis, str(error))
+        return
     except Exception:
         _fail(analysis, _("An unexpected error stopped the analysis. Try again or ask for help."))
         raise
     _set(analysis, stage=Analysis.Stage.SAVING, progress=SEARCH_TO + 5)
     with transaction.atomic():
+        # Lock the row so that the action is logged once even if two workers got this far.
+        row = (
+            Analysis.objects.select_for_update()
+            .filter(pk=analysis.pk, attempt=analysis.attempt, status__in=PENDING)
+            .values("action_id")
+            .first()
+        )
+        if row is None:
+            raise Superseded
+        now = timezone.now()
         _set(
             analysis,
             result=result,
             status=Analysis.Status.DONE,
             stage=Analysis.Stage.FINISHED,
             progress=100,
-            finished_at=timezone.now(),
+            finished_at=now,
+            heartbeat_at=now,
         )
+        analysis.action_id = row["action_id"]
         log_analysis_action(analysis=analysis)
-    return analysis
 
 
 def _fail(analysis: Analysis, message: str) -> None:
@@ -401,6 +472,101 @@ def _fail(analysis: Analysis, message: str) -> None:
         error=message,
         finished_at=timezone.now(),
     )
+
+
+def _stalled_fields(now: datetime.datetime) -> dict[str, Any]:
+    # Written in the site's language, like the other messages the background work stores.
+    with override(settings.LANGUAGE_CODE):
+        message = _(STALLED_MESSAGE)
+    return {
+        "status": Analysis.Status.FAILED,
+        "stage": Analysis.Stage.STOPPED,
+        "error": message,
+        "finished_at": now,
+    }
+
+
+def sweep_stalled_analyses(
+    *, now: datetime.datetime | None = None, analyses: AnalysisQuerySet | None = None
+) -> int:
+    """Mark stalled analyses (of ``analyses``, default all) as failed; return how many."""
+    now = now or timezone.now()
+    rows = (Analysis.objects.all() if analyses is None else analyses).stalled(now=now)
+    stalled = list(rows.values_list("pk", flat=True))
+    if not stalled:
+        return 0
+    # The same condition again in the update: a heartbeat written meanwhile keeps the row alive.
+    swept = Analysis.objects.filter(pk__in=stalled).stalled(now=now).update(**_stalled_fields(now))
+    logger.warning("Connectivity analyses stalled and marked as failed: %s", stalled)
+    return swept
+
+
+def sweep_if_stalled(*, analysis: Analysis, now: datetime.datetime | None = None) -> bool:
+    """Mark one analysis as failed if it stalled; without a query unless it looks stalled."""
+    now = now or timezone.now()
+    if not analysis.is_stalled(now=now):
+        return False
+    fields = _stalled_fields(now)
+    swept = (
+        Analysis.objects.filter(pk=analysis.pk, attempt=analysis.attempt)
+        .stalled(now=now)
+        .update(**fields)
+    )
+    if swept:
+        for name, value in fields.items():
+            setattr(analysis, name, value)
+    else:  # a worker wrote a heartbeat meanwhile (or the row changed): show it as it is
+        analysis.refresh_from_db(
+            fields=[
+                "status",
+                "stage",
+                "progress",
+                "error",
+                "heartbeat_at",
+                "finished_at",
+                "attempt",
+            ]
+        )
+    return bool(swept)
+
+
+@transaction.atomic
+def rerun_analysis(*, analysis: Analysis, now: datetime.datetime | None = None) -> Analysis:
+    """Queue a failed (or stalled) analysis again with the same feed, date, places and parameters."""
+    now = now or timezone.now()
+    sweep_if_stalled(analysis=analysis, now=now)
+    if analysis.status != Analysis.Status.FAILED:
+        raise ValidationError(_("Only an analysis that failed can be run again."))
+    if analysis.feed.status != Feed.Status.READY:
+        raise ValidationError(
+            _("The timetable feed cannot be read. Upload it again and start a new analysis.")
+        )
+    fields: dict[str, Any] = {
+        "status": Analysis.Status.QUEUED,
+        "stage": Analysis.Stage.WAITING,
+        "progress": 0,
+        "error": "",
+        "started_at": None,
+        "finished_at": None,
+        "heartbeat_at": now,
+    }
+    # Only from the failed attempt just seen: a second click queues nothing more.
+    queued = Analysis.objects.filter(
+        pk=analysis.pk, attempt=analysis.attempt, status=Analysis.Status.FAILED
+    ).update(attempt=F("attempt") + 1, **fields)
+    if not queued:
+        raise ValidationError(_("Only an analysis that failed can be run again."))
+    for name, value in fields.items():
+        setattr(analysis, name, value)
+    analysis.attempt += 1
+    _enqueue(analysis)
+    return analysis
+
+
+def _note(analysis: Analysis, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(analysis, name, value)
+    Analysis.objects.filter(pk=analysis.pk).update(**fields)
 
 
 def action_title(analysis: Analysis) -> str:
@@ -433,7 +599,7 @@ def log_analysis_action(*, analysis: Analysis, today: datetime.date | None = Non
             note = _(
                 "No action was logged: no activity of the %(year)s plan mentions public transport."
             ) % {"year": year}
-        _set(analysis, action_note=note)
+        _note(analysis, action_note=note)
         return
     try:
         action = plan_services.log_action(
@@ -450,9 +616,9 @@ def log_analysis_action(*, analysis: Analysis, today: datetime.date | None = Non
             created_by=analysis.created_by,
         )
     except ValidationError as error:
-        _set(analysis, action_note=" ".join(error.messages)[:300])
+        _note(analysis, action_note=" ".join(error.messages)[:300])
         return
-    _set(analysis, action=action, action_note="")
+    _note(analysis, action=action, action_note="")
 
 
 def delete_analysis(*, analysis: Analysis) -> None:

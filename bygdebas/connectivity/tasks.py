@@ -10,9 +10,16 @@ from bygdebas.connectivity import services
 
 
 @task()
-def run_analysis_task(analysis_id: int) -> str:
-    """Run one queued connectivity analysis and return its status."""
+def run_analysis_task(analysis_id: int, attempt: int | None = None) -> str:
+    """Run one queued connectivity analysis and return its status.
+
+    ``attempt`` is the run it was queued for; tasks queued before runs were counted have none.
+    """
     # The logged action's title and notes are written in the site's language, not a visitor's.
     with translation.override(settings.LANGUAGE_CODE):
-        analysis = services.run_analysis(analysis_id=analysis_id)
-    return analysis.status if analysis is not None else "deleted"
+        analysis = services.run_analysis(analysis_id=analysis_id, attempt=attempt)
+    if analysis is None:
+        return "deleted"
+    if attempt is not None and analysis.attempt != attempt:
+        return "superseded"
+    return analysis.status

@@ -12,6 +12,7 @@ urlpatterns = [
     path("analyser/<int:pk>/karta.json", views.analysis_map, name="analysis-map"),
     path("analyser/<int:pk>/analys.<str:fmt>", views.analysis_export, name="analysis-export"),
     path("analyser/<int:pk>/ta-bort/", views.analysis_delete, name="analysis-delete"),
+    path("analyser/<int:pk>/kor-igen/", views.analysis_rerun, name="analysis-rerun"),
     path("trafikdata/", views.feed_list, name="feed-list"),
     path("trafikdata/ladda-upp/", views.feed_upload, name="feed-upload"),
     path("trafikdata/<int:pk>/", views.feed_detail, name="feed-detail"),

@@ -155,6 +155,8 @@ def _comparison(
 @require_GET
 def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = get_analysis_for_user(request.user, current_network(request), pk)
+    # Without cron, the page itself notices a dead worker, stops polling and offers to run again.
+    services.sweep_if_stalled(analysis=analysis)
     context: dict = {"analysis": analysis, "holiday": holiday_name(analysis.date)}
     if analysis.is_done:
         result = analysis.result or {}
@@ -185,6 +187,7 @@ def analysis_progress(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = get_analysis_for_user(request.user, current_network(request), pk)
     if not request.headers.get("HX-Request"):
         return redirect("connectivity:analysis-detail", pk=analysis.pk)
+    services.sweep_if_stalled(analysis=analysis)
     response = render(
         request,
         "connectivity/analysis_detail.html#progress",
@@ -231,3 +234,17 @@ def analysis_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.delete_analysis(analysis=analysis)
     messages.success(request, _("The analysis was deleted."))
     return redirect("connectivity:analysis-list")
+
+
+@role_required(WRITE_ROLES)
+@require_POST
+def analysis_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a failed analysis again with the same parameters."""
+    analysis = get_analysis_for_user(request.user, current_network(request), pk, write=True)
+    try:
+        services.rerun_analysis(analysis=analysis)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The analysis was queued to run again."))
+    return redirect("connectivity:analysis-detail", pk=analysis.pk)

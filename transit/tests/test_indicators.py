@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -186,12 +187,29 @@ def test_the_analysis_is_json_with_places_and_every_ordered_pair(tmp_path: Path)
     assert all(list(p)[: len(REQUIRED_KEYS)] == REQUIRED_KEYS for p in data["pairs"])
 
 
-def test_progress_is_reported_per_destination_and_day(tmp_path: Path) -> None:
-    calls: list[tuple[int, int]] = []
+def test_progress_counts_destinations_and_days_from_the_calling_thread(tmp_path: Path) -> None:
+    calls: list[tuple[int, int, int]] = []
     analyse(
-        load_feed(commute_feed(tmp_path)), PLACES, DAY, progress=lambda d, t: calls.append((d, t))
+        load_feed(commute_feed(tmp_path)),
+        PLACES,
+        DAY,
+        progress=lambda d, t: calls.append((d, t, threading.get_ident())),
     )
-    assert calls == [(i, 9) for i in range(1, 10)]
+    # One call per day's scan of a batch of destinations (here three places, one batch a day).
+    assert [(d, t) for d, t, _ in calls] == [(3, 9), (6, 9), (9, 9)]
+    assert {thread for _, _, thread in calls} == {threading.get_ident()}
+
+
+def test_places_without_stops_count_as_done_at_once(tmp_path: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    nowhere = Place("Nowhere", 10.0, 10.0)
+    analyse(
+        load_feed(commute_feed(tmp_path)),
+        [*PLACES, nowhere],
+        DAY,
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert calls == [(3, 12), (6, 12), (9, 12), (12, 12)]
 
 
 def test_place_names_must_be_unique(tmp_path: Path) -> None:

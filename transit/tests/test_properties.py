@@ -10,7 +10,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transit import journeys, load_feed
+from transit import analyse, journeys, load_feed, place_stops
+from transit.indicators import DirectTrips, is_commute_possible, pair_indicators, weekend_of
+from transit.places import Place
 from transit.tests.bruteforce import BruteForce
 from transit.tests.feeds import DAY, write_feed
 
@@ -140,3 +142,52 @@ def test_the_engine_equals_the_brute_force(spec: dict[str, Any]) -> None:
             destination
         ]
         assert journeys(tt, places[origin], places[destination]) == expected, (origin, destination)
+
+
+@settings(
+    max_examples=120, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(feeds())
+def test_the_analysis_summarises_the_brute_force_journeys(spec: dict[str, Any]) -> None:
+    """Every indicator of analyse (made without journey lists) from the brute force's journeys."""
+    min_transfer_s = spec.pop("min_transfer_s")
+    walk_m = spec.pop("walk_m")
+    with TemporaryDirectory() as tmp:
+        feed = load_feed(write_feed(Path(tmp), spec))
+    by_stop = {s: [feed.stop_index[s]] for s in STOPS}
+    by_stop["BE"] = [feed.stop_index["B"], feed.stop_index["E"]]
+    # Places of radius 1 m: each catches its own stop (B and E share a spot: BE catches both).
+    places = [
+        Place(name, float(feed.stop_lat[stops[0]]), float(feed.stop_lon[stops[0]]))
+        for name, stops in by_stop.items()
+        if name != "E"
+    ]
+    found = analyse(feed, places, DAY, radius_m=1.0, min_transfer_s=min_transfer_s, walk_m=walk_m)
+    names = [p.name for p in places]
+    stops = place_stops(feed, places, 1.0)
+    saturday, sunday = weekend_of(DAY)
+    journeys_on = {}
+    for day in (DAY, saturday, sunday):
+        brute = BruteForce(feed.timetable(day, min_transfer_s=min_transfer_s, walk_m=walk_m))
+        journeys_on[day] = {
+            (o, d): js
+            for o in names
+            for d, js in brute.journeys_from(stops[o], {d: stops[d] for d in names}).items()
+        }
+    direct = DirectTrips(feed.timetable(DAY, min_transfer_s=min_transfer_s, walk_m=walk_m))
+    for origin, destination in itertools.permutations(names, 2):
+        key, back = (origin, destination), (destination, origin)
+        expected = pair_indicators(
+            origin,
+            destination,
+            journeys_on[DAY][key],
+            journeys_on[DAY][back],
+            direct_trips=direct.count(stops[origin], stops[destination]),
+            saturday_commute_possible=is_commute_possible(
+                journeys_on[saturday][key], journeys_on[saturday][back]
+            ),
+            sunday_commute_possible=is_commute_possible(
+                journeys_on[sunday][key], journeys_on[sunday][back]
+            ),
+        )
+        assert found.pair(origin, destination) == expected

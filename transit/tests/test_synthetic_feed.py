@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 from transit import all_pairs, analyse, load_feed, place_stops, read_places
-from transit.indicators import is_commute_possible
+from transit.indicators import DirectTrips, is_commute_possible, pair_indicators
 
 GENERATOR = Path(__file__).resolve().parents[2] / "bench" / "transit_feeds.py"
 
@@ -61,3 +61,29 @@ def test_weekend_commutes_agree_with_the_weekend_journeys(tmp_path: Path) -> Non
             key, back = (pair.origin, pair.destination), (pair.destination, pair.origin)
             expected = is_commute_possible(found[key], found[back])
             assert getattr(pair, f"{flag}_commute_possible") == expected, (day, key)
+
+
+def test_every_indicator_follows_from_the_journeys(tmp_path: Path) -> None:
+    """analyse summarises without journey lists; the lists give the same figures."""
+    feeds = generator()
+    feeds.generate(feeds.SMALL, tmp_path / "feed")
+    feed = load_feed(tmp_path / "feed")
+    places = read_places(tmp_path / "feed" / "places.csv")
+    tuesday = dt.date(2026, 3, 10)
+    analysis = analyse(feed, places, tuesday)
+    stops = place_stops(feed, places)
+    timetable = feed.timetable(tuesday)
+    found = all_pairs(timetable, stops)
+    direct = DirectTrips(timetable)
+    for pair in analysis.pairs:
+        key, back = (pair.origin, pair.destination), (pair.destination, pair.origin)
+        expected = pair_indicators(
+            *key,
+            found[key],
+            found[back],
+            direct_trips=direct.count(stops[key[0]], stops[key[1]]),
+            saturday_commute_possible=pair.saturday_commute_possible,
+            sunday_commute_possible=pair.sunday_commute_possible,
+        )
+        assert pair == expected, key
+    assert sum(pair.journeys for pair in analysis.pairs) > 500

@@ -26,6 +26,7 @@ MATRIX: dict[str, Entry] = {
     "connectivity:analysis-map": Entry(READ_ROW, kwargs="analysis"),
     "connectivity:analysis-export": Entry(READ_ROW, kwargs="analysis_csv"),
     "connectivity:analysis-delete": Entry(WRITE_ROW, method="post", kwargs="analysis"),
+    "connectivity:analysis-rerun": Entry(WRITE_ROW, method="post", kwargs="failed_analysis"),
     "connectivity:feed-list": Entry(READ_PAGE),
     "connectivity:feed-upload": Entry(WRITE_PAGE),
     "connectivity:feed-detail": Entry(READ_ROW, kwargs="feed"),
@@ -43,6 +44,15 @@ class ConnectivityMatrixTests(MatrixMixin, CastMixin, TestCase):
         cls.feed = store_sj_feed(cls.network_a, name="A-feed-secret")
         places = [{**FEW_PLACES[0], "name": "Secretby"}, FEW_PLACES[1]]
         cls.analysis = finished_analysis(cls.network_a, cls.feed, places=places)
+        cls.failed_analysis = Analysis.objects.create(
+            network=cls.network_a,
+            feed=cls.feed,
+            date=cls.analysis.date,
+            places=places,
+            status=Analysis.Status.FAILED,
+            stage=Analysis.Stage.STOPPED,
+            error="Secretby could not be read",
+        )
         # Network B has its own rows, so its pages render with them.
         cls.feed_b = store_sj_feed(cls.network_b, name="B-feed")
 
@@ -50,6 +60,8 @@ class ConnectivityMatrixTests(MatrixMixin, CastMixin, TestCase):
         match entry.kwargs:
             case "analysis":
                 return {"pk": self.analysis.pk}
+            case "failed_analysis":
+                return {"pk": self.failed_analysis.pk}
             case "analysis_csv":
                 return {"pk": self.analysis.pk, "fmt": "csv"}
             case "feed":
@@ -61,7 +73,7 @@ class ConnectivityMatrixTests(MatrixMixin, CastMixin, TestCase):
             list(Feed.objects.filter(network=self.network_a).values_list("pk", "name", "status")),
             list(
                 Analysis.objects.filter(network=self.network_a).values_list(
-                    "pk", "status", "date", "progress"
+                    "pk", "status", "date", "progress", "attempt"
                 )
             ),
         )
