@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -182,21 +182,37 @@ class Feed:
         return [int(i) for i in hits]
 
     def timetable(
-        self, date: dt.date, *, min_transfer_s: int = 120, walk_m: float = 0.0
+        self,
+        date: dt.date,
+        *,
+        min_transfer_s: int = 120,
+        walk_m: float = 0.0,
+        terminals: Collection[int] | None = None,
     ) -> Timetable:
-        """Return the timetable of the date: connections sorted by departure and transfer links."""
+        """Return the timetable of the date: connections sorted by departure and transfer links.
+
+        With terminals, only the connections that can matter for journeys between those stops.
+        """
         from transit.timetable import build_timetable
 
-        return build_timetable(self, date, min_transfer_s=min_transfer_s, walk_m=walk_m)
+        return build_timetable(
+            self, date, min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=terminals
+        )
 
-    def prepare(self, *, min_transfer_s: int = 120, walk_m: float = 0.0) -> None:
-        """Derive now what every date's timetable with these parameters shares.
+    def prepare(
+        self,
+        *,
+        min_transfer_s: int = 120,
+        walk_m: float = 0.0,
+        terminals: Collection[int] | None = None,
+    ) -> None:
+        """Derive now what every date's timetable with these parameters (and terminals) shares.
 
         Timetables made afterwards, also on several threads at once, only read it.
         """
         from transit.timetable import prepare
 
-        prepare(self, min_transfer_s=min_transfer_s, walk_m=walk_m)
+        prepare(self, min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=terminals)
 
 
 # --------------------------------------------------------------------------- reading files

@@ -366,11 +366,13 @@ def analyse(
     batches = [served[b::n_batches] for b in range(n_batches)]
     if progress is not None and done:
         progress(done, total)
-    # What every day's timetable derives from the feed, made once before the threads start.
-    feed.prepare(min_transfer_s=min_transfer_s, walk_m=walk_m)
+    # Timetables hold only the connections that can matter between the places' stops. What
+    # they derive from the feed is made once, before the threads start.
+    terminals = frozenset(s for name in served for s in stops[name])
+    feed.prepare(min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=terminals)
 
     def build(day: dt.date) -> _Day:
-        tt = feed.timetable(day, min_transfer_s=min_transfer_s, walk_m=walk_m)
+        tt = feed.timetable(day, min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=terminals)
         board = journeys.boardings(tt, stops, {name: stops[name] for name in served})
         direct = direct_trip_counts(tt, [stops[name] for name in names]) if day == date else None
         return _Day(timetable=tt, board=board, direct=direct)

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from transit import kernels
-from transit.timetable import DAY_S, Timetable, rule_seconds
+from transit.timetable import DAY_S, Timetable, dead_end_stops, rule_seconds
 
 IntArray = npt.NDArray[np.int64]
 
@@ -71,7 +71,11 @@ def _inputs(tt: Timetable, terminals: frozenset[int] | None = None) -> _Inputs:
     cached = tt.scan_cache.get("inputs")
     if isinstance(cached, tuple) and cached[0] == terminals:
         return cast(_Inputs, cached[1])
-    result = _make_inputs(tt, None if terminals is None else useful_connections(tt, terminals))
+    keep = None
+    # A timetable made for these terminals (or more) has only useful connections already.
+    if terminals is not None and not (tt.terminals is not None and terminals <= tt.terminals):
+        keep = useful_connections(tt, terminals)
+    result = _make_inputs(tt, keep)
     tt.scan_cache["inputs"] = (terminals, result)
     return result
 
@@ -506,62 +510,19 @@ def work_space(sizes: Iterable[tuple[Timetable, _Inputs]], lanes: int) -> WorkSp
 
 
 def useful_connections(timetable: Timetable, terminals: Collection[int]) -> npt.NDArray[np.bool_]:
-    """Return which connections can matter for journeys between terminal stops.
+    """Return which of the timetable's connections can matter for journeys between terminals.
 
-    Stops are peeled off like leaves: a stop that is no terminal and touches (by connections and
-    transfer links, in either direction) at most one other stop is a dead end. A journey that
-    boards or alights in a dead-end tree must enter it and leave it through the one stop the
-    tree hangs on, so leaving the vehicle there and boarding the one it comes back with arrives
-    at the same time with fewer changes: such journeys never change the answer. That holds
-    when the stop the tree hangs on is an ordinary one, so trees are never hung on a terminal
-    (the departure time would move), nor on a stop with a pickup or drop-off restriction or a
-    transfers.txt rule; those stops are never peeled either. Connections into or inside a
-    peeled tree are dropped; a vehicle passing through keeps its other connections.
+    See timetable.dead_end_stops: connections into or inside a peeled tree are dropped.
     """
     tt = timetable
-    feed = tt.feed
-    n = feed.n_stops
-    # Stops next to each other on any trip of the feed (a superset of the date's connections,
-    # which only keeps more stops) or linked by a transfer.
-    link_from = np.repeat(np.arange(n, dtype=np.int64), np.diff(tt.link_start))
-    link_to = tt.link_to.astype(np.int64)
-    low, high = np.minimum(link_from, link_to), np.maximum(link_from, link_to)
-    links = low[low != high] * n + high[low != high]
-    pairs = np.unique(np.concatenate((feed.stop_pairs(), links)))
-    u, v = pairs // n, pairs % n
-    ends = np.concatenate((u, v))
-    others = np.concatenate((v, u))
-    order = np.argsort(ends, kind="stable")
-    start = np.searchsorted(ends[order], np.arange(n + 1)).tolist()
-    neighbours = others[order].tolist()
-    degree = np.diff(np.asarray(start)).tolist()
-
-    blocked = np.zeros(n, dtype=bool)
-    blocked[list(terminals)] = True
-    blocked[tt.dep_stop[~tt.can_board]] = True
-    blocked[tt.arr_stop[~tt.can_alight]] = True
-    for v_stop, w_stop in tt.special_rules:
-        blocked[[v_stop, w_stop]] = True
-    for rule in feed.transfers:
-        for stop in (rule.from_stop, rule.to_stop):
-            blocked[stop] = True
-            blocked[(feed.parent == stop) & (feed.location_type == 0)] = True
-    is_blocked = blocked.tolist()
-
-    removed = [False] * n
-    stack = [s for s in range(n) if not is_blocked[s] and degree[s] <= 1]
-    while stack:
-        s = stack.pop()
-        if removed[s] or degree[s] > 1:
-            continue
-        left = [t for t in neighbours[start[s] : start[s + 1]] if not removed[t]]
-        if left and is_blocked[left[0]]:
-            continue
-        removed[s] = True
-        for t in left:
-            degree[t] -= 1
-            if not is_blocked[t] and degree[t] <= 1:
-                stack.append(t)
-    gone = np.asarray(removed, dtype=bool)
+    gone = dead_end_stops(
+        tt.feed,
+        terminals,
+        tt.link_start,
+        tt.link_to,
+        tt.special_rules,
+        no_boarding=tt.dep_stop[~tt.can_board],
+        no_alighting=tt.arr_stop[~tt.can_alight],
+    )
     keep: npt.NDArray[np.bool_] = ~gone[tt.dep_stop] & ~gone[tt.arr_stop]
     return keep

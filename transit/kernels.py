@@ -486,25 +486,32 @@ def parse_flag(offsets: I64, data: U8) -> npt.NDArray[np.int8]:
 
 
 @jit
-def merge_pieces(
-    base_key: I64,
-    base_trip: I64,
-    base_dep: I64,
+def merge_day(
+    dep: I64,
+    arr: I64,
+    trip: I32,
+    dep_stop: I32,
+    arr_stop: I32,
+    can_board: Bools,
+    can_alight: Bools,
     span: int,
     running: Bools,
     first_instance: I64,
     shifts: I64,
-) -> tuple[I64, I64, I64]:
-    """Merge the pieces of a sorted base that run on each day into one order.
+    keep: Bools,
+) -> tuple[I32, I32, I64, I64, I32, Bools, Bools]:
+    """Merge the pieces of a sorted base (see sorted_base) that run on each day into one order.
 
     Piece p holds the base rows whose trip runs that day (running[p, trip]) and that leave at
-    -shifts[p] or later, shifted by shifts[p]. Pieces are merged stably by
-    (key + shift * span), earlier pieces first among equals. Returns, in merged order, the
-    base positions, the shifts and the trip instance of each (first_instance[p] plus the rank
-    of the trip among that day's running trips).
+    -shifts[p] or later, shifted by shifts[p]; only rows with keep[i] take part (all of them
+    when keep is empty). Pieces are merged stably by (departure, arrival), earlier pieces
+    first among equals. Returns the merged connections: (dep_stop, arr_stop, dep_s, arr_s,
+    trip instance, can_board, can_alight), where a row's trip instance is first_instance[p]
+    plus the rank of its trip among that day's running trips.
     """
     n_pieces, n_trips = running.shape
-    n = base_key.shape[0]
+    n = dep.shape[0]
+    everything = keep.shape[0] == 0
     rank = np.empty((n_pieces, n_trips), dtype=np.int64)
     for p in range(n_pieces):
         r = first_instance[p]
@@ -512,21 +519,31 @@ def merge_pieces(
             rank[p, t] = r
             if running[p, t]:
                 r += 1
-    # The pieces' positions, one after the other.
+    # The pieces' base rows, one piece after the other.
     counts = np.zeros(n_pieces + 1, dtype=np.int64)
-    chosen = np.empty(n * n_pieces, dtype=np.int64)
+    total = 0
+    for p in range(n_pieces):
+        limit = -shifts[p]
+        for i in range(n):
+            if running[p, trip[i]] and dep[i] >= limit and (everything or keep[i]):
+                total += 1
+    chosen = np.empty(total, dtype=np.int64)
     used = 0
     for p in range(n_pieces):
         counts[p] = used
         limit = -shifts[p]
         for i in range(n):
-            if running[p, base_trip[i]] and base_dep[i] >= limit:
+            if running[p, trip[i]] and dep[i] >= limit and (everything or keep[i]):
                 chosen[used] = i
                 used += 1
     counts[n_pieces] = used
-    position = np.empty(used, dtype=np.int64)
-    shift = np.empty(used, dtype=np.int64)
-    instance = np.empty(used, dtype=np.int64)
+    out_dep_stop = np.empty(used, dtype=np.int32)
+    out_arr_stop = np.empty(used, dtype=np.int32)
+    out_dep = np.empty(used, dtype=np.int64)
+    out_arr = np.empty(used, dtype=np.int64)
+    out_trip = np.empty(used, dtype=np.int32)
+    out_board = np.empty(used, dtype=np.bool_)
+    out_alight = np.empty(used, dtype=np.bool_)
     head = counts[:n_pieces].copy()
     big = np.int64(1) << 62
     for out in range(used):
@@ -534,16 +551,21 @@ def merge_pieces(
         best_key = big
         for p in range(n_pieces):
             if head[p] < counts[p + 1]:
-                k = base_key[chosen[head[p]]] + shifts[p] * span
+                j = chosen[head[p]]
+                k = (dep[j] + shifts[p]) * span + (arr[j] - dep[j])
                 if best < 0 or k < best_key:
                     best = p
                     best_key = k
         i = chosen[head[best]]
         head[best] += 1
-        position[out] = i
-        shift[out] = shifts[best]
-        instance[out] = rank[best, base_trip[i]]
-    return position, shift, instance
+        out_dep_stop[out] = dep_stop[i]
+        out_arr_stop[out] = arr_stop[i]
+        out_dep[out] = dep[i] + shifts[best]
+        out_arr[out] = arr[i] + shifts[best]
+        out_trip[out] = rank[best, trip[i]]
+        out_board[out] = can_board[i]
+        out_alight[out] = can_alight[i]
+    return out_dep_stop, out_arr_stop, out_dep, out_arr, out_trip, out_board, out_alight
 
 
 @jit
@@ -588,38 +610,35 @@ def sorted_base(
     st_arr: I64,
     st_pickup: npt.NDArray[np.int8],
     st_dropoff: npt.NDArray[np.int8],
-) -> tuple[I64, I64, I64, I64, int, I64, I32, I32, Bools, Bools]:
+) -> tuple[I64, I64, int, I32, I32, I32, Bools, Bools]:
     """Every connection of the trips at their own times, sorted stably by (departure, arrival).
 
-    A connection is a pair of consecutive stop_times of one trip, named by the row of its
-    first. Returns (row, dep, arr, key, span, trip, dep_stop, arr_stop, can_board, can_alight)
-    in sorted order, where key = dep * span + (arr - dep) is the sort key (span exceeds every
-    travel time) and ties keep the stop_times order. Times must not be negative.
+    A connection is a pair of consecutive stop_times of one trip. Returns (dep, arr, span,
+    trip, dep_stop, arr_stop, can_board, can_alight) in sorted order; ties keep the
+    stop_times order, and span exceeds every travel time (dep * span + travel time sorts
+    like (dep, arr)). Times must not be negative.
     """
     n_trips = trip_start.shape[0] - 1
     n = 0
-    for t in range(n_trips):
-        n += max(trip_start[t + 1] - trip_start[t] - 1, 0)
-    row = np.empty(n, dtype=np.int64)
-    trip = np.empty(n, dtype=np.int64)
-    i = 0
     span = 1
     for t in range(n_trips):
         for r in range(trip_start[t], trip_start[t + 1] - 1):
+            n += 1
+            span = max(span, st_arr[r + 1] - st_dep[r] + 1)
+    key = np.empty(n, dtype=np.int64)
+    row = np.empty(n, dtype=np.int64)
+    trip = np.empty(n, dtype=np.int32)
+    i = 0
+    for t in range(n_trips):
+        for r in range(trip_start[t], trip_start[t + 1] - 1):
+            key[i] = st_dep[r] * span + (st_arr[r + 1] - st_dep[r])
             row[i] = r
             trip[i] = t
-            span = max(span, st_arr[r + 1] - st_dep[r] + 1)
             i += 1
-    key = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        r = row[i]
-        key[i] = st_dep[r] * span + (st_arr[r + 1] - st_dep[r])
     order = radix_argsort(key)
-    s_row = np.empty(n, dtype=np.int64)
     s_dep = np.empty(n, dtype=np.int64)
     s_arr = np.empty(n, dtype=np.int64)
-    s_key = np.empty(n, dtype=np.int64)
-    s_trip = np.empty(n, dtype=np.int64)
+    s_trip = np.empty(n, dtype=np.int32)
     dep_stop = np.empty(n, dtype=np.int32)
     arr_stop = np.empty(n, dtype=np.int32)
     can_board = np.empty(n, dtype=np.bool_)
@@ -627,16 +646,14 @@ def sorted_base(
     for i in range(n):
         j = order[i]
         r = row[j]
-        s_row[i] = r
         s_dep[i] = st_dep[r]
         s_arr[i] = st_arr[r + 1]
-        s_key[i] = key[j]
         s_trip[i] = trip[j]
         dep_stop[i] = st_stop[r]
         arr_stop[i] = st_stop[r + 1]
         can_board[i] = st_pickup[r] != 1
         can_alight[i] = st_dropoff[r + 1] != 1
-    return s_row, s_dep, s_arr, s_key, span, s_trip, dep_stop, arr_stop, can_board, can_alight
+    return s_dep, s_arr, span, s_trip, dep_stop, arr_stop, can_board, can_alight
 
 
 # Columns of pareto_stats's result, per origin and destination lane (-1 where there is none).

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -65,6 +67,9 @@ class Timetable:
     _cache: dict[tuple[int, int, int, int], int] = field(default_factory=dict, repr=False)
     # What the compiled scan needs, made from the arrays above on first use (journeys.py).
     scan_cache: dict[str, object] = field(default_factory=dict, repr=False)
+    # When set, only the connections that can matter for journeys between these stops are
+    # here (see dead_end_stops); journeys between other stops need a full timetable.
+    terminals: frozenset[int] | None = None
 
     @property
     def n_connections(self) -> int:
@@ -163,19 +168,29 @@ def _expand(feed: Feed, stop: int, children: dict[int, list[int]]) -> list[int]:
 
 
 def build_timetable(
-    feed: Feed, date: dt.date, *, min_transfer_s: int = 120, walk_m: float = 0.0
+    feed: Feed,
+    date: dt.date,
+    *,
+    min_transfer_s: int = 120,
+    walk_m: float = 0.0,
+    terminals: Collection[int] | None = None,
 ) -> Timetable:
-    """Build the timetable of a date from a feed (see Feed.timetable)."""
+    """Build the timetable of a date from a feed (see Feed.timetable).
+
+    With terminals, only the connections that can matter for journeys between those stops.
+    """
     if min_transfer_s < 0:
         raise ValueError("min_transfer_s must not be negative")
     if walk_m < 0:
         raise ValueError("walk_m must not be negative")
+    ends = None if terminals is None else frozenset(int(s) for s in terminals)
     trip_feed, trip_shift = _trip_instances(feed, date)
     conn: tuple[npt.NDArray[Any], ...]
     if feed.frequencies:
         conn = _connections(feed, trip_feed, trip_shift)
     else:
-        conn = _connections_from_base(feed, date)
+        keep = None if ends is None else base_keep(feed, ends, min_transfer_s, walk_m)
+        conn = _connections_from_base(feed, date, keep)
     link_start, link_to, link_s, special = _feed_links(feed, min_transfer_s, walk_m)
 
     special_trips = np.zeros(feed.n_trips, dtype=bool)
@@ -190,7 +205,7 @@ def build_timetable(
                     special_routes[r] = True
     special_trips |= special_routes[feed.trip_route]
 
-    return Timetable(
+    timetable = Timetable(
         feed=feed,
         date=date,
         min_transfer_s=min_transfer_s,
@@ -209,15 +224,153 @@ def build_timetable(
         link_to=link_to,
         link_s=link_s,
         special_rules=special,
+        terminals=ends if not feed.frequencies else None,
+    )
+    if ends is not None and feed.frequencies:
+        # Frequencies make trips at run time: prune the date's connections instead of the base.
+        timetable = _restricted(timetable, ends)
+    return timetable
+
+
+def _restricted(timetable: Timetable, terminals: frozenset[int]) -> Timetable:
+    """The timetable with only the connections that can matter between the terminals."""
+    tt = timetable
+    gone = dead_end_stops(
+        tt.feed,
+        terminals,
+        tt.link_start,
+        tt.link_to,
+        tt.special_rules,
+        no_boarding=tt.dep_stop[~tt.can_board],
+        no_alighting=tt.arr_stop[~tt.can_alight],
+    )
+    keep = ~gone[tt.dep_stop] & ~gone[tt.arr_stop]
+    return dataclasses.replace(
+        tt,
+        dep_stop=tt.dep_stop[keep],
+        arr_stop=tt.arr_stop[keep],
+        dep_s=tt.dep_s[keep],
+        arr_s=tt.arr_s[keep],
+        trip=tt.trip[keep],
+        can_board=tt.can_board[keep],
+        can_alight=tt.can_alight[keep],
+        _cache={},
+        scan_cache={},
+        terminals=terminals,
     )
 
 
-def prepare(feed: Feed, *, min_transfer_s: int = 120, walk_m: float = 0.0) -> None:
+def base_keep(
+    feed: Feed, terminals: frozenset[int], min_transfer_s: int, walk_m: float
+) -> BoolArray:
+    """Which connections of the feed's sorted base can matter for journeys between terminals.
+
+    The same for every date (made once per feed, terminals and parameters): the stops peeled
+    are those of dead_end_stops on the graph of all the feed's trips, a superset of any date's.
+    """
+    key = f"keep:{min_transfer_s}:{walk_m!r}"
+    cached = feed.derived.get(key)
+    if isinstance(cached, tuple) and cached[0] == terminals:
+        return cast(BoolArray, cached[1])
+    base = _base(feed)
+    link_start, link_to, _, special = _feed_links(feed, min_transfer_s, walk_m)
+    gone = dead_end_stops(
+        feed,
+        terminals,
+        link_start,
+        link_to,
+        special,
+        no_boarding=base.dep_stop[~base.can_board],
+        no_alighting=base.arr_stop[~base.can_alight],
+    )
+    keep: BoolArray = ~gone[base.dep_stop] & ~gone[base.arr_stop]
+    feed.derived[key] = (terminals, keep)
+    return keep
+
+
+def dead_end_stops(
+    feed: Feed,
+    terminals: Collection[int],
+    link_start: IntArray,
+    link_to: Int32Array,
+    special_rules: Mapping[tuple[int, int], object],
+    *,
+    no_boarding: npt.NDArray[np.integer[Any]],
+    no_alighting: npt.NDArray[np.integer[Any]],
+) -> BoolArray:
+    """Return the stops that are dead ends for journeys between terminal stops.
+
+    Stops are peeled off like leaves: a stop that is no terminal and touches (by connections and
+    transfer links, in either direction) at most one other stop is a dead end. A journey that
+    boards or alights in a dead-end tree must enter it and leave it through the one stop the
+    tree hangs on, so leaving the vehicle there and boarding the one it comes back with arrives
+    at the same time with fewer changes: such journeys never change the answer. That holds
+    when the stop the tree hangs on is an ordinary one, so trees are never hung on a terminal
+    (the departure time would move), nor on a stop with a pickup or drop-off restriction
+    (no_boarding, no_alighting) or a transfers.txt rule; those stops are never peeled either.
+    Connections into or inside a peeled tree can be dropped; a vehicle passing through keeps
+    its other connections, and no connection at a terminal is ever dropped.
+
+    The graph is that of all the feed's trips (a superset of any date's connections, which
+    only keeps more stops) and of the transfer links.
+    """
+    n = feed.n_stops
+    link_from = np.repeat(np.arange(n, dtype=np.int64), np.diff(link_start))
+    to = link_to.astype(np.int64)
+    low, high = np.minimum(link_from, to), np.maximum(link_from, to)
+    links = low[low != high] * n + high[low != high]
+    pairs = np.unique(np.concatenate((feed.stop_pairs(), links)))
+    u, v = pairs // n, pairs % n
+    ends = np.concatenate((u, v))
+    others = np.concatenate((v, u))
+    order = np.argsort(ends, kind="stable")
+    start = np.searchsorted(ends[order], np.arange(n + 1)).tolist()
+    neighbours = others[order].tolist()
+    degree = np.diff(np.asarray(start)).tolist()
+
+    blocked = np.zeros(n, dtype=bool)
+    blocked[list(terminals)] = True
+    blocked[no_boarding] = True
+    blocked[no_alighting] = True
+    for v_stop, w_stop in special_rules:
+        blocked[[v_stop, w_stop]] = True
+    for rule in feed.transfers:
+        for stop in (rule.from_stop, rule.to_stop):
+            blocked[stop] = True
+            blocked[(feed.parent == stop) & (feed.location_type == 0)] = True
+    is_blocked = blocked.tolist()
+
+    removed = [False] * n
+    stack = [s for s in range(n) if not is_blocked[s] and degree[s] <= 1]
+    while stack:
+        s = stack.pop()
+        if removed[s] or degree[s] > 1:
+            continue
+        left = [t for t in neighbours[start[s] : start[s + 1]] if not removed[t]]
+        if left and is_blocked[left[0]]:
+            continue
+        removed[s] = True
+        for t in left:
+            degree[t] -= 1
+            if not is_blocked[t] and degree[t] <= 1:
+                stack.append(t)
+    return np.asarray(removed, dtype=bool)
+
+
+def prepare(
+    feed: Feed,
+    *,
+    min_transfer_s: int = 120,
+    walk_m: float = 0.0,
+    terminals: Collection[int] | None = None,
+) -> None:
     """Make the feed's derived data that timetables with these parameters share (Feed.prepare)."""
-    if not feed.frequencies:
-        _base(feed)
     _feed_links(feed, min_transfer_s, walk_m)
     feed.stop_pairs()
+    if not feed.frequencies:
+        _base(feed)
+        if terminals is not None:
+            base_keep(feed, frozenset(int(s) for s in terminals), min_transfer_s, walk_m)
 
 
 def _feed_links(feed: Feed, min_transfer_s: int, walk_m: float) -> _Links:
@@ -314,12 +467,10 @@ class _Base:
     of this order (the trips running on each day, shifted by whole days), merged.
     """
 
-    row: IntArray
     dep: IntArray
     arr: IntArray
-    key: IntArray
     span: int
-    trip: IntArray
+    trip: Int32Array
     dep_stop: Int32Array
     arr_stop: Int32Array
     can_board: BoolArray
@@ -347,8 +498,8 @@ def _base(feed: Feed) -> _Base:
 
 
 def _connections_from_base(
-    feed: Feed, date: dt.date
-) -> tuple[Int32Array, Int32Array, IntArray, IntArray, IntArray, BoolArray, BoolArray]:
+    feed: Feed, date: dt.date, keep: BoolArray | None = None
+) -> tuple[Int32Array, Int32Array, IntArray, IntArray, Int32Array, BoolArray, BoolArray]:
     """What _connections gives for a feed without frequencies, from the feed's sorted base.
 
     Trip instances are numbered as _trip_instances numbers them (day by day, by trip), so the
@@ -366,17 +517,19 @@ def _connections_from_base(
     counts = running.sum(axis=1)
     first_instance = (np.cumsum(counts) - counts).astype(np.int64)
     shifts = np.asarray([offset * DAY_S for offset in offsets], dtype=np.int64)
-    position, shift, instance = kernels.merge_pieces(
-        base.key, base.trip, base.dep, base.span, running, first_instance, shifts
-    )
-    return (
-        base.dep_stop[position],
-        base.arr_stop[position],
-        base.dep[position] + shift,
-        base.arr[position] + shift,
-        instance,
-        base.can_board[position],
-        base.can_alight[position],
+    return kernels.merge_day(
+        base.dep,
+        base.arr,
+        base.trip,
+        base.dep_stop,
+        base.arr_stop,
+        base.can_board,
+        base.can_alight,
+        base.span,
+        running,
+        first_instance,
+        shifts,
+        np.ones(0, dtype=bool) if keep is None else keep,
     )
 
 
