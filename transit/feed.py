@@ -140,13 +140,11 @@ class Feed:
         cached = self.derived.get("stop_pairs")
         if isinstance(cached, np.ndarray):
             return cached
-        same_trip = np.ones(max(len(self.st_stop) - 1, 0), dtype=bool)
-        ends = self.trip_start[1:-1] - 1
-        same_trip[ends[(ends >= 0) & (ends < len(same_trip))]] = False
-        a = self.st_stop[:-1][same_trip].astype(np.int64)
-        b = self.st_stop[1:][same_trip].astype(np.int64)
-        low, high = np.minimum(a, b), np.maximum(a, b)
-        pairs: IntArray = np.unique(low[low != high] * self.n_stops + high[low != high])
+        pairs: IntArray = kernels.stop_pairs(
+            self.trip_start.astype(np.int64, copy=False),
+            self.st_stop.astype(np.int32, copy=False),
+            self.n_stops,
+        )
         self.derived["stop_pairs"] = pairs
         return pairs
 

@@ -257,35 +257,22 @@ class DirectTrips:
 def direct_trip_counts(timetable: Timetable, stops: Sequence[Collection[int]]) -> IntArray:
     """Return counts[o, d]: what DirectTrips.count gives for every pair of places at once."""
     tt = timetable
-    n_places = len(stops)
     members = sorted({(int(s), p) for p, place in enumerate(stops) for s in place})
     member_stop = np.asarray([m[0] for m in members], dtype=np.int64)
     member_place = np.asarray([m[1] for m in members], dtype=np.int64)
-    start = np.searchsorted(member_stop, np.arange(tt.feed.n_stops + 1))
-    per_stop = np.diff(start)
-
-    def events(chosen: IntArray, at: Int32Array, last: bool) -> tuple[IntArray, IntArray, IntArray]:
-        # One event per connection and place of its stop; keep the first (or last) per trip.
-        count = per_stop[at[chosen]]
-        conn = np.repeat(chosen, count)
-        offsets = np.cumsum(count) - count
-        within = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(offsets, count)
-        place = member_place[np.repeat(start[at[chosen]], count) + within]
-        if last:
-            conn, place = conn[::-1], place[::-1]
-        key = tt.trip[conn].astype(np.int64) * max(n_places, 1) + place
-        _, index = np.unique(key, return_index=True)
-        conn, place = conn[index], place[index]
-        return tt.trip[conn].astype(np.int64), place, conn
-
-    window = (tt.dep_s >= 0) & (tt.dep_s < DAY_S)
-    boards = events(
-        np.flatnonzero(tt.can_board & window & (per_stop[tt.dep_stop] > 0)), tt.dep_stop, False
+    member_start = np.searchsorted(member_stop, np.arange(tt.feed.n_stops + 1)).astype(np.int64)
+    return kernels.direct_counts(
+        tt.dep_stop.astype(np.int32, copy=False),
+        tt.arr_stop.astype(np.int32, copy=False),
+        tt.dep_s.astype(np.int64, copy=False),
+        tt.trip.astype(np.int32, copy=False),
+        tt.can_board.astype(bool, copy=False),
+        tt.can_alight.astype(bool, copy=False),
+        member_start,
+        member_place,
+        len(stops),
+        DAY_S,
     )
-    alights = events(np.flatnonzero(tt.can_alight & (per_stop[tt.arr_stop] > 0)), tt.arr_stop, True)
-    b_trip, b_place, b_conn = boards
-    a_trip, a_place, a_conn = alights
-    return kernels.direct_counts(b_trip, b_place, b_conn, a_trip, a_place, a_conn, n_places)
 
 
 def _pair_from_stats(

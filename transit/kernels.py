@@ -361,40 +361,92 @@ def pareto(
 
 @jit
 def direct_counts(
-    board_trip: I64,
-    board_place: I64,
-    board_conn: I64,
-    alight_trip: I64,
-    alight_place: I64,
-    alight_conn: I64,
+    dep_stop: I32,
+    arr_stop: I32,
+    dep_s: I64,
+    trip: I32,
+    can_board: Bools,
+    can_alight: Bools,
+    member_start: I64,
+    member_place: I64,
     n_places: int,
+    window_end: int,
 ) -> I64:
-    """Count, per (origin, destination) place, the trips boarded at one and later left at the other.
+    """Count, per (origin, destination) place, the trip instances boarded at one and later left at the other.
 
-    Both event lists are sorted by trip; a trip has at most one boarding (its first) and one
-    alighting (its last) per place.
+    Connections are sorted by departure (within a trip, that is its stop order). A place's
+    stops are those s with place in member_place[member_start[s]:member_start[s + 1]]. A trip
+    counts for (o, d) when its first boarding at o leaving in [0, window_end) comes at or
+    before its last alighting at d.
     """
-    counts = np.zeros((n_places, n_places), dtype=np.int64)
-    j = 0
-    n_alight = alight_trip.shape[0]
+    n = dep_s.shape[0]
+    n_board = 0
+    n_alight = 0
+    for c in range(n):
+        if can_board[c] and 0 <= dep_s[c] < window_end:
+            n_board += member_start[dep_stop[c] + 1] - member_start[dep_stop[c]]
+        if can_alight[c]:
+            n_alight += member_start[arr_stop[c] + 1] - member_start[arr_stop[c]]
+    b_trip = np.empty(n_board, dtype=np.int64)
+    b_place = np.empty(n_board, dtype=np.int64)
+    b_conn = np.empty(n_board, dtype=np.int64)
+    a_trip = np.empty(n_alight, dtype=np.int64)
+    a_place = np.empty(n_alight, dtype=np.int64)
+    a_conn = np.empty(n_alight, dtype=np.int64)
     i = 0
-    n_board = board_trip.shape[0]
-    while i < n_board:
-        t = board_trip[i]
-        i_end = i
-        while i_end < n_board and board_trip[i_end] == t:
-            i_end += 1
-        while j < n_alight and alight_trip[j] < t:
-            j += 1
-        j_end = j
-        while j_end < n_alight and alight_trip[j_end] == t:
-            j_end += 1
-        for x in range(i, i_end):
-            for z in range(j, j_end):
-                if board_conn[x] <= alight_conn[z]:
-                    counts[board_place[x], alight_place[z]] += 1
-        i = i_end
-        j = j_end
+    j = 0
+    for c in range(n):
+        if can_board[c] and 0 <= dep_s[c] < window_end:
+            v = dep_stop[c]
+            for m in range(member_start[v], member_start[v + 1]):
+                b_trip[i] = trip[c]
+                b_place[i] = member_place[m]
+                b_conn[i] = c
+                i += 1
+        if can_alight[c]:
+            v = arr_stop[c]
+            for m in range(member_start[v], member_start[v + 1]):
+                a_trip[j] = trip[c]
+                a_place[j] = member_place[m]
+                a_conn[j] = c
+                j += 1
+    # Grouped by trip, each group in connection order (the sort is stable).
+    b_order = radix_argsort(b_trip)
+    a_order = radix_argsort(a_trip)
+    counts = np.zeros((n_places, n_places), dtype=np.int64)
+    first = np.full(n_places, -1, dtype=np.int64)
+    last = np.full(n_places, -1, dtype=np.int64)
+    x = 0
+    z = 0
+    while x < n_board:
+        t = b_trip[b_order[x]]
+        x_end = x
+        while x_end < n_board and b_trip[b_order[x_end]] == t:
+            x_end += 1
+        while z < n_alight and a_trip[a_order[z]] < t:
+            z += 1
+        z_end = z
+        while z_end < n_alight and a_trip[a_order[z_end]] == t:
+            z_end += 1
+        for k in range(x, x_end):
+            e = b_order[k]
+            if first[b_place[e]] < 0:
+                first[b_place[e]] = b_conn[e]
+        for k in range(z, z_end):
+            e = a_order[k]
+            last[a_place[e]] = a_conn[e]
+        for o in range(n_places):
+            if first[o] < 0:
+                continue
+            for d in range(n_places):
+                if last[d] >= 0 and first[o] <= last[d]:
+                    counts[o, d] += 1
+        for k in range(x, x_end):
+            first[b_place[b_order[k]]] = -1
+        for k in range(z, z_end):
+            last[a_place[a_order[k]]] = -1
+        x = x_end
+        z = z_end
     return counts
 
 
@@ -572,21 +624,26 @@ def merge_day(
 def radix_argsort(key: I64) -> I64:
     """Return the stable argsort of non-negative keys: a least-significant-digit radix sort.
 
-    Linear in the number of keys, with one pass per 11 bits of the largest key; for the
-    connections of a feed (a few million keys of 30-40 bits) several times faster than argsort.
+    Linear in the number of keys, with one pass per 16 bits of the largest key (or part); for
+    the connections of a feed (a few million keys of 30-40 bits) faster than argsort.
     """
     n = key.shape[0]
     order = np.arange(n, dtype=np.int64)
     if n < 2:
         return order
     largest = key.max()
-    bits = 11
+    width = 1
+    while (largest >> width) > 0:
+        width += 1
+    # As few passes as digits of at most 16 bits allow, the digits as even as can be.
+    passes = -(-width // 16)
+    bits = -(-width // passes)
     buckets = 1 << bits
     mask = buckets - 1
     spare = np.empty(n, dtype=np.int64)
     count = np.empty(buckets + 1, dtype=np.int64)
     shift = 0
-    while shift == 0 or (largest >> shift) > 0:
+    for _ in range(passes):
         count[:] = 0
         for i in range(n):
             count[((key[i] >> shift) & mask) + 1] += 1
@@ -743,3 +800,41 @@ def pareto_stats(
             stats[o, lane, EARLIEST_ARR_FROM] = earliest_from if earliest_from < big else -1
             stats[o, lane, FEWEST] = fewest
     return stats, median
+
+
+@jit
+def stop_pairs(trip_start: I64, st_stop: I32, n_stops: int) -> I64:
+    """The distinct pairs of different stops one trip calls at in a row, as low * n_stops + high, sorted."""
+    n_trips = trip_start.shape[0] - 1
+    start = np.zeros(n_stops + 1, dtype=np.int64)
+    for t in range(n_trips):
+        for r in range(trip_start[t], trip_start[t + 1] - 1):
+            a = st_stop[r]
+            b = st_stop[r + 1]
+            if a != b:
+                start[min(a, b) + 1] += 1
+    for s in range(n_stops):
+        start[s + 1] += start[s]
+    high = np.empty(start[n_stops], dtype=np.int64)
+    fill = start[:n_stops].copy()
+    for t in range(n_trips):
+        for r in range(trip_start[t], trip_start[t + 1] - 1):
+            a = st_stop[r]
+            b = st_stop[r + 1]
+            if a != b:
+                low = min(a, b)
+                high[fill[low]] = max(a, b)
+                fill[low] += 1
+    seen = np.full(n_stops, -1, dtype=np.int64)
+    result = np.empty(high.shape[0], dtype=np.int64)
+    used = 0
+    for low in range(n_stops):
+        first = used
+        for k in range(start[low], start[low + 1]):
+            h = high[k]
+            if seen[h] != low:
+                seen[h] = low
+                result[used] = np.int64(low) * n_stops + h
+                used += 1
+        result[first:used] = np.sort(result[first:used])
+    return result[:used].copy()
