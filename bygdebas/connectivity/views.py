@@ -26,6 +26,8 @@ MODES = {"resor": results.JOURNEYS, "snabbast": results.FASTEST}
 @require_GET
 def analysis_list(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
+    # Analyses a dead worker left "running" show as failed here too, without waiting for cron.
+    services.sweep_stalled_analyses(analyses=Analysis.objects.for_network(network))
     analyses = (
         Analysis.objects.for_network(network)
         .select_related("feed", "created_by")

@@ -231,6 +231,30 @@ class PageTests(StalledTestCase):
         with self.assertNumQueries(5):  # now failed: nothing more to sweep
             client.get(self.detail(dead))
 
+    def test_the_list_shows_a_dead_analysis_as_failed_and_leaves_other_networks_alone(self) -> None:
+        dead = self.dead()
+        alive = self.pending(Analysis.Status.RUNNING, timezone.now() - 2 * MINUTE)
+        other_feed = Feed.objects.create(
+            network=self.network_b,
+            name="Other county",
+            file="connectivity/feeds/other.zip",
+            valid_from=datetime.date(2023, 1, 1),
+            valid_until=datetime.date(2023, 12, 31),
+        )
+        elsewhere = Analysis.objects.create(
+            network=self.network_b,
+            feed=other_feed,
+            date=datetime.date(2023, 11, 28),
+            status=Analysis.Status.RUNNING,
+            heartbeat_at=dead.heartbeat_at,
+        )
+        page = self.as_sara().get(reverse("connectivity:analysis-list"))
+        self.assertEqual(page.status_code, 200)
+        statuses = dict(Analysis.objects.values_list("pk", "status"))
+        self.assertEqual(statuses[dead.pk], Analysis.Status.FAILED)
+        self.assertEqual(statuses[alive.pk], Analysis.Status.RUNNING)
+        self.assertEqual(statuses[elsewhere.pk], Analysis.Status.RUNNING)
+
 
 class RunAgainTests(StalledTestCase):
     def rerun(self, client: Any, analysis: Analysis, *, execute: bool = True) -> Any:
