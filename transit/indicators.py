@@ -8,8 +8,8 @@ same test is repeated on the Saturday and Sunday of the date's ISO week.
 from __future__ import annotations
 
 import datetime as dt
-import queue
 import statistics
+import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -310,15 +310,12 @@ def _pair_from_stats(
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Day:
-    """One analysed day: its timetable, the scan's boardings, and the summaries per batch."""
+    """One analysed day: its timetable and what scans from the places' stops cover."""
 
     timetable: Timetable
     board: Any
-    direct: IntArray | None = None
-    stats: IntArray | None = None
-    median: npt.NDArray[np.float64] | None = None
 
 
 def analyse(
@@ -360,68 +357,67 @@ def analyse(
 
     def build(day: dt.date) -> _Day:
         tt = feed.timetable(day, min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=terminals)
-        board = journeys.boardings(tt, stops, {name: stops[name] for name in served})
-        direct = direct_trip_counts(tt, [stops[name] for name in names]) if day == date else None
-        return _Day(timetable=tt, board=board, direct=direct)
+        return _Day(timetable=tt, board=journeys.boardings(tt, stops, served_stops))
+
+    served_stops = {name: stops[name] for name in served}
+    width = max((len(batch) for batch in batches), default=0)
+    # Each thread keeps one work space for its scans, grown when a day needs more.
+    local = threading.local()
+
+    def run(day: dt.date, batch: list[str]) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        # Builds are queued before every scan, so the one awaited here has started already.
+        built = builds[day].result()
+        sizes = [(built.timetable, built.board.inputs)]
+        work = getattr(local, "work", None)
+        if work is None or not journeys.fits(work, sizes, width):
+            work = local.work = journeys.work_space(sizes, width)
+        return journeys.scan_stats(
+            built.timetable,
+            built.board,
+            [stops[name] for name in batch],
+            work,
+            arrive_by_s=ARRIVE_BY_S,
+            leave_from_s=LEAVE_FROM_S,
+        )
 
     workers = max(1, min(threads, len(days) * max(n_batches, 1)))
+    index = {name: i for i, name in enumerate(names)}
+    stats_of = {
+        day: np.full((len(names), len(names), kernels.N_STATS), -1, dtype=np.int64) for day in days
+    }
+    median_of = {day: np.full((len(names), len(names)), np.nan) for day in days}
+    for found in stats_of.values():
+        found[:, :, kernels.JOURNEYS] = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        built = dict(zip(days, pool.map(build, days), strict=True))
-        width = max((len(batch) for batch in batches), default=0)
-        spaces: queue.Queue[journeys.WorkSpace] = queue.Queue()
-        sizes = [(d.timetable, d.board.inputs) for d in built.values()]
-        for _ in range(workers):
-            spaces.put(journeys.work_space(sizes, width))
-
-        def run(day: dt.date, batch: list[str]) -> tuple[IntArray, npt.NDArray[np.float64]]:
-            work = spaces.get()
-            try:
-                return journeys.scan_stats(
-                    built[day].timetable,
-                    built[day].board,
-                    [stops[name] for name in batch],
-                    work,
-                    arrive_by_s=ARRIVE_BY_S,
-                    leave_from_s=LEAVE_FROM_S,
-                )
-            finally:
-                spaces.put(work)
-
-        futures = {pool.submit(run, day, batch): (day, batch) for day in days for batch in batches}
-        index = {name: i for i, name in enumerate(names)}
-        for day in built.values():
-            day.stats = np.full((len(names), len(names), kernels.N_STATS), -1, dtype=np.int64)
-            day.stats[:, :, kernels.JOURNEYS] = 0
-            day.median = np.full((len(names), len(names)), np.nan)
-        for future in as_completed(futures):
-            day_of, batch = futures[future]
+        # The builds first (the date's, whose scans are the longest, first of all), then the
+        # scans in the same order: a scan waits for its day's build only while it is running.
+        builds = {day: pool.submit(build, day) for day in days}
+        scans = {pool.submit(run, day, batch): (day, batch) for day in days for batch in batches}
+        direct_future = pool.submit(
+            lambda: direct_trip_counts(
+                builds[date].result().timetable, [stops[name] for name in names]
+            )
+        )
+        for future in as_completed(scans):
+            day_of, batch = scans[future]
             found, middle = future.result()
             columns = [index[name] for name in batch]
-            stats, median = built[day_of].stats, built[day_of].median
-            assert stats is not None and median is not None
-            stats[:, columns] = found
-            median[:, columns] = middle
+            stats_of[day_of][:, columns] = found
+            median_of[day_of][:, columns] = middle
             done += len(batch)
             if progress is not None:
                 progress(done, total)
-
-    def summary(day: dt.date) -> IntArray:
-        stats = built[day].stats
-        assert stats is not None
-        return stats
+        direct = direct_future.result()
 
     def commutes(day: dt.date) -> npt.NDArray[np.bool_]:
         # A journey arrives by 08:00 from o to d, and one leaves d for o at 17:00 or later.
-        stats = summary(day)
+        stats = stats_of[day]
         arrives = stats[:, :, kernels.LATEST_DEP_BY] >= 0
         leaves = stats[:, :, kernels.EARLIEST_ARR_FROM] >= 0
         return arrives & leaves.T
 
     weekday, on_saturday, on_sunday = commutes(date), commutes(saturday), commutes(sunday)
-    stats = summary(date)
-    median = built[date].median
-    direct = built[date].direct
-    assert median is not None and direct is not None
+    stats, median = stats_of[date], median_of[date]
     pairs: list[PairIndicators] = []
     for o, origin in enumerate(names):
         for d, destination in enumerate(names):

@@ -495,17 +495,31 @@ def scan_stats(
     )
 
 
+def fits(work: WorkSpace, sizes: Iterable[tuple[Timetable, _Inputs]], lanes: int) -> bool:
+    """Whether a work space serves scans of up to `lanes` destinations in these timetables."""
+    seated, prof_dep, _, prof_val = work
+    for tt, inputs in sizes:
+        rows = int(inputs.static[PROF_START][-1])
+        per = np.dtype(inputs.dtype).itemsize
+        if (
+            seated.nbytes < tt.n_trips * lanes * per
+            or len(prof_dep) < rows
+            or prof_val.nbytes < rows * lanes * per
+        ):
+            return False
+    return True
+
+
 def work_space(sizes: Iterable[tuple[Timetable, _Inputs]], lanes: int) -> WorkSpace:
     """A work space large enough for scans of up to `lanes` destinations in every timetable."""
     trips = max((tt.n_trips for tt, _ in sizes), default=0)
     rows = max((int(inputs.static[PROF_START][-1]) for _, inputs in sizes), default=0)
-    wide = any(inputs.dtype == np.int64 for _, inputs in sizes)
-    dtype = np.int64 if wide else np.int32
+    # 64-bit, so that a scan of 32-bit values can view it as such (pages untouched are free).
     return (
-        np.empty(trips * lanes, dtype=dtype),
+        np.empty(trips * lanes, dtype=np.int64),
         np.empty(rows, dtype=np.int64),
         np.empty(rows, dtype=np.int64),
-        np.empty(rows * lanes, dtype=dtype),
+        np.empty(rows * lanes, dtype=np.int64),
     )
 
 

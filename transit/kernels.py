@@ -538,86 +538,83 @@ def parse_flag(offsets: I64, data: U8) -> npt.NDArray[np.int8]:
 
 
 @jit
-def merge_day(
-    dep: I64,
-    arr: I64,
-    trip: I32,
-    dep_stop: I32,
-    arr_stop: I32,
-    can_board: Bools,
-    can_alight: Bools,
-    span: int,
+def day_connections(
+    trip_start: I64,
+    st_stop: I32,
+    st_dep: I64,
+    st_arr: I64,
+    st_pickup: npt.NDArray[np.int8],
+    st_dropoff: npt.NDArray[np.int8],
     running: Bools,
     first_instance: I64,
     shifts: I64,
-    keep: Bools,
+    gone: Bools,
+    span: int,
 ) -> tuple[I32, I32, I64, I64, I32, Bools, Bools]:
-    """Merge the pieces of a sorted base (see sorted_base) that run on each day into one order.
+    """The connections of a date, sorted by (departure, arrival, trip instance, position).
 
-    Piece p holds the base rows whose trip runs that day (running[p, trip]) and that leave at
-    -shifts[p] or later, shifted by shifts[p]; only rows with keep[i] take part (all of them
-    when keep is empty). Pieces are merged stably by (departure, arrival), earlier pieces
-    first among equals. Returns the merged connections: (dep_stop, arr_stop, dep_s, arr_s,
-    trip instance, can_board, can_alight), where a row's trip instance is first_instance[p]
-    plus the rank of its trip among that day's running trips.
+    Piece p is a day: the trips with running[p, trip], shifted by shifts[p] seconds, numbered
+    as instances from first_instance[p] in trip order; of each, the connections (consecutive
+    stop_times) that leave at 0 or later after the shift and touch no stop with gone[stop]
+    (none when gone is empty). span exceeds every travel time. Returns (dep_stop, arr_stop,
+    dep_s, arr_s, trip instance, can_board, can_alight).
     """
     n_pieces, n_trips = running.shape
-    n = dep.shape[0]
-    everything = keep.shape[0] == 0
-    rank = np.empty((n_pieces, n_trips), dtype=np.int64)
+    everything = gone.shape[0] == 0
+    n = 0
     for p in range(n_pieces):
-        r = first_instance[p]
+        shift = shifts[p]
         for t in range(n_trips):
-            rank[p, t] = r
-            if running[p, t]:
-                r += 1
-    # The pieces' base rows, one piece after the other.
-    counts = np.zeros(n_pieces + 1, dtype=np.int64)
-    total = 0
+            if not running[p, t]:
+                continue
+            for r in range(trip_start[t], trip_start[t + 1] - 1):
+                if st_dep[r] + shift < 0:
+                    continue
+                if not everything and (gone[st_stop[r]] or gone[st_stop[r + 1]]):
+                    continue
+                n += 1
+    key = np.empty(n, dtype=np.int64)
+    row = np.empty(n, dtype=np.int64)
+    instance_of = np.empty(n, dtype=np.int32)
+    shift_of = np.empty(n, dtype=np.int64)
+    i = 0
     for p in range(n_pieces):
-        limit = -shifts[p]
-        for i in range(n):
-            if running[p, trip[i]] and dep[i] >= limit and (everything or keep[i]):
-                total += 1
-    chosen = np.empty(total, dtype=np.int64)
-    used = 0
-    for p in range(n_pieces):
-        counts[p] = used
-        limit = -shifts[p]
-        for i in range(n):
-            if running[p, trip[i]] and dep[i] >= limit and (everything or keep[i]):
-                chosen[used] = i
-                used += 1
-    counts[n_pieces] = used
-    out_dep_stop = np.empty(used, dtype=np.int32)
-    out_arr_stop = np.empty(used, dtype=np.int32)
-    out_dep = np.empty(used, dtype=np.int64)
-    out_arr = np.empty(used, dtype=np.int64)
-    out_trip = np.empty(used, dtype=np.int32)
-    out_board = np.empty(used, dtype=np.bool_)
-    out_alight = np.empty(used, dtype=np.bool_)
-    head = counts[:n_pieces].copy()
-    big = np.int64(1) << 62
-    for out in range(used):
-        best = -1
-        best_key = big
-        for p in range(n_pieces):
-            if head[p] < counts[p + 1]:
-                j = chosen[head[p]]
-                k = (dep[j] + shifts[p]) * span + (arr[j] - dep[j])
-                if best < 0 or k < best_key:
-                    best = p
-                    best_key = k
-        i = chosen[head[best]]
-        head[best] += 1
-        out_dep_stop[out] = dep_stop[i]
-        out_arr_stop[out] = arr_stop[i]
-        out_dep[out] = dep[i] + shifts[best]
-        out_arr[out] = arr[i] + shifts[best]
-        out_trip[out] = rank[best, trip[i]]
-        out_board[out] = can_board[i]
-        out_alight[out] = can_alight[i]
-    return out_dep_stop, out_arr_stop, out_dep, out_arr, out_trip, out_board, out_alight
+        shift = shifts[p]
+        instance = first_instance[p]
+        for t in range(n_trips):
+            if not running[p, t]:
+                continue
+            for r in range(trip_start[t], trip_start[t + 1] - 1):
+                if st_dep[r] + shift < 0:
+                    continue
+                if not everything and (gone[st_stop[r]] or gone[st_stop[r + 1]]):
+                    continue
+                # Made in (instance, position) order: a stable sort keeps that among equals.
+                key[i] = (st_dep[r] + shift) * span + (st_arr[r + 1] - st_dep[r])
+                row[i] = r
+                instance_of[i] = instance
+                shift_of[i] = shift
+                i += 1
+            instance += 1
+    order = radix_argsort(key)
+    dep_stop = np.empty(n, dtype=np.int32)
+    arr_stop = np.empty(n, dtype=np.int32)
+    dep_s = np.empty(n, dtype=np.int64)
+    arr_s = np.empty(n, dtype=np.int64)
+    trip = np.empty(n, dtype=np.int32)
+    can_board = np.empty(n, dtype=np.bool_)
+    can_alight = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        j = order[i]
+        r = row[j]
+        dep_stop[i] = st_stop[r]
+        arr_stop[i] = st_stop[r + 1]
+        dep_s[i] = st_dep[r] + shift_of[j]
+        arr_s[i] = st_arr[r + 1] + shift_of[j]
+        trip[i] = instance_of[j]
+        can_board[i] = st_pickup[r] != 1
+        can_alight[i] = st_dropoff[r + 1] != 1
+    return dep_stop, arr_stop, dep_s, arr_s, trip, can_board, can_alight
 
 
 @jit
@@ -657,60 +654,6 @@ def radix_argsort(key: I64) -> I64:
         order, spare = spare, order
         shift += bits
     return order
-
-
-@jit
-def sorted_base(
-    trip_start: I64,
-    st_stop: I32,
-    st_dep: I64,
-    st_arr: I64,
-    st_pickup: npt.NDArray[np.int8],
-    st_dropoff: npt.NDArray[np.int8],
-) -> tuple[I64, I64, int, I32, I32, I32, Bools, Bools]:
-    """Every connection of the trips at their own times, sorted stably by (departure, arrival).
-
-    A connection is a pair of consecutive stop_times of one trip. Returns (dep, arr, span,
-    trip, dep_stop, arr_stop, can_board, can_alight) in sorted order; ties keep the
-    stop_times order, and span exceeds every travel time (dep * span + travel time sorts
-    like (dep, arr)). Times must not be negative.
-    """
-    n_trips = trip_start.shape[0] - 1
-    n = 0
-    span = 1
-    for t in range(n_trips):
-        for r in range(trip_start[t], trip_start[t + 1] - 1):
-            n += 1
-            span = max(span, st_arr[r + 1] - st_dep[r] + 1)
-    key = np.empty(n, dtype=np.int64)
-    row = np.empty(n, dtype=np.int64)
-    trip = np.empty(n, dtype=np.int32)
-    i = 0
-    for t in range(n_trips):
-        for r in range(trip_start[t], trip_start[t + 1] - 1):
-            key[i] = st_dep[r] * span + (st_arr[r + 1] - st_dep[r])
-            row[i] = r
-            trip[i] = t
-            i += 1
-    order = radix_argsort(key)
-    s_dep = np.empty(n, dtype=np.int64)
-    s_arr = np.empty(n, dtype=np.int64)
-    s_trip = np.empty(n, dtype=np.int32)
-    dep_stop = np.empty(n, dtype=np.int32)
-    arr_stop = np.empty(n, dtype=np.int32)
-    can_board = np.empty(n, dtype=np.bool_)
-    can_alight = np.empty(n, dtype=np.bool_)
-    for i in range(n):
-        j = order[i]
-        r = row[j]
-        s_dep[i] = st_dep[r]
-        s_arr[i] = st_arr[r + 1]
-        s_trip[i] = trip[j]
-        dep_stop[i] = st_stop[r]
-        arr_stop[i] = st_stop[r + 1]
-        can_board[i] = st_pickup[r] != 1
-        can_alight[i] = st_dropoff[r + 1] != 1
-    return s_dep, s_arr, span, s_trip, dep_stop, arr_stop, can_board, can_alight
 
 
 # Columns of pareto_stats's result, per origin and destination lane (-1 where there is none).

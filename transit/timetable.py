@@ -189,8 +189,8 @@ def build_timetable(
     if feed.frequencies:
         conn = _connections(feed, trip_feed, trip_shift)
     else:
-        keep = None if ends is None else base_keep(feed, ends, min_transfer_s, walk_m)
-        conn = _connections_from_base(feed, date, keep)
+        gone = None if ends is None else dead_stops(feed, ends, min_transfer_s, walk_m)
+        conn = _connections_of_day(feed, date, gone)
     link_start, link_to, link_s, special = _feed_links(feed, min_transfer_s, walk_m)
 
     special_trips = np.zeros(feed.n_trips, dtype=bool)
@@ -260,19 +260,19 @@ def _restricted(timetable: Timetable, terminals: frozenset[int]) -> Timetable:
     )
 
 
-def base_keep(
+def dead_stops(
     feed: Feed, terminals: frozenset[int], min_transfer_s: int, walk_m: float
 ) -> BoolArray:
-    """Which connections of the feed's sorted base can matter for journeys between terminals.
+    """The dead-end stops for journeys between terminals on any date (see dead_end_stops).
 
-    The same for every date (made once per feed, terminals and parameters): the stops peeled
-    are those of dead_end_stops on the graph of all the feed's trips, a superset of any date's.
+    Made once per feed, terminals and parameters on the graph of all the feed's trips, with
+    every stop where some trip does not pick up or let off passengers kept: a superset of any
+    date's, which only keeps more.
     """
-    key = f"keep:{min_transfer_s}:{walk_m!r}"
+    key = f"dead:{min_transfer_s}:{walk_m!r}"
     cached = feed.derived.get(key)
     if isinstance(cached, tuple) and cached[0] == terminals:
         return cast(BoolArray, cached[1])
-    base = _base(feed)
     link_start, link_to, _, special = _feed_links(feed, min_transfer_s, walk_m)
     gone = dead_end_stops(
         feed,
@@ -280,12 +280,11 @@ def base_keep(
         link_start,
         link_to,
         special,
-        no_boarding=base.dep_stop[~base.can_board],
-        no_alighting=base.arr_stop[~base.can_alight],
+        no_boarding=feed.st_stop[feed.st_pickup == 1],
+        no_alighting=feed.st_stop[feed.st_dropoff == 1],
     )
-    keep: BoolArray = ~gone[base.dep_stop] & ~gone[base.arr_stop]
-    feed.derived[key] = (terminals, keep)
-    return keep
+    feed.derived[key] = (terminals, gone)
+    return gone
 
 
 def dead_end_stops(
@@ -368,9 +367,9 @@ def prepare(
     _feed_links(feed, min_transfer_s, walk_m)
     feed.stop_pairs()
     if not feed.frequencies:
-        _base(feed)
+        _span(feed)
         if terminals is not None:
-            base_keep(feed, frozenset(int(s) for s in terminals), min_transfer_s, walk_m)
+            dead_stops(feed, frozenset(int(s) for s in terminals), min_transfer_s, walk_m)
 
 
 def _feed_links(feed: Feed, min_transfer_s: int, walk_m: float) -> _Links:
@@ -459,54 +458,28 @@ def _connections(
 _Links = tuple[IntArray, Int32Array, IntArray, dict[tuple[int, int], list[TransferRule]]]
 
 
-@dataclass(frozen=True)
-class _Base:
-    """Every connection of the feed's trips at their own times, sorted by (departure, arrival).
-
-    Ties keep the stop_times order, that is (trip, position). A date's connections are pieces
-    of this order (the trips running on each day, shifted by whole days), merged.
-    """
-
-    dep: IntArray
-    arr: IntArray
-    span: int
-    trip: Int32Array
-    dep_stop: Int32Array
-    arr_stop: Int32Array
-    can_board: BoolArray
-    can_alight: BoolArray
-
-
-def _base(feed: Feed) -> _Base:
-    cached = feed.derived.get("connection_base")
-    if isinstance(cached, _Base):
+def _span(feed: Feed) -> int:
+    """A number of seconds above every connection's travel time (made once per feed)."""
+    cached = feed.derived.get("span")
+    if isinstance(cached, int):
         return cached
-    if len(feed.st_dep) and (int(feed.st_dep.min()) < 0 or int(feed.st_arr.min()) < 0):
-        raise ValueError("stop_times must not have negative times")
-    base = _Base(
-        *kernels.sorted_base(
-            feed.trip_start.astype(np.int64),
-            feed.st_stop.astype(np.int32, copy=False),
-            feed.st_dep.astype(np.int64, copy=False),
-            feed.st_arr.astype(np.int64, copy=False),
-            feed.st_pickup.astype(np.int8, copy=False),
-            feed.st_dropoff.astype(np.int8, copy=False),
-        )
-    )
-    feed.derived["connection_base"] = base
-    return base
+    ends = np.ones(max(len(feed.st_dep) - 1, 0), dtype=bool)
+    last = feed.trip_start[1:-1] - 1
+    ends[last[(last >= 0) & (last < len(ends))]] = False
+    travel = feed.st_arr[1:][ends] - feed.st_dep[:-1][ends]
+    span = int(travel.max()) + 1 if len(travel) else 1
+    feed.derived["span"] = span
+    return span
 
 
-def _connections_from_base(
-    feed: Feed, date: dt.date, keep: BoolArray | None = None
+def _connections_of_day(
+    feed: Feed, date: dt.date, gone: BoolArray | None = None
 ) -> tuple[Int32Array, Int32Array, IntArray, IntArray, Int32Array, BoolArray, BoolArray]:
-    """What _connections gives for a feed without frequencies, from the feed's sorted base.
+    """What _connections gives for a feed without frequencies, made in one compiled pass.
 
-    Trip instances are numbered as _trip_instances numbers them (day by day, by trip), so the
-    order (departure, arrival, instance, row) is the base order within one day's piece, and
-    between pieces the earlier day first: a stable merge of the pieces by (departure, arrival).
+    Trip instances are numbered as _trip_instances numbers them (day by day, by trip), and
+    connections touching a stop with gone[stop] are left out.
     """
-    base = _base(feed)
     nonempty = feed.trip_start[1:] > feed.trip_start[:-1]
     latest = int(feed.st_arr[feed.trip_start[1:][nonempty] - 1].max()) if nonempty.any() else 0
     offsets = range(-(latest // DAY_S), 2)
@@ -517,19 +490,18 @@ def _connections_from_base(
     counts = running.sum(axis=1)
     first_instance = (np.cumsum(counts) - counts).astype(np.int64)
     shifts = np.asarray([offset * DAY_S for offset in offsets], dtype=np.int64)
-    return kernels.merge_day(
-        base.dep,
-        base.arr,
-        base.trip,
-        base.dep_stop,
-        base.arr_stop,
-        base.can_board,
-        base.can_alight,
-        base.span,
+    return kernels.day_connections(
+        feed.trip_start.astype(np.int64, copy=False),
+        feed.st_stop.astype(np.int32, copy=False),
+        feed.st_dep.astype(np.int64, copy=False),
+        feed.st_arr.astype(np.int64, copy=False),
+        feed.st_pickup.astype(np.int8, copy=False),
+        feed.st_dropoff.astype(np.int8, copy=False),
         running,
         first_instance,
         shifts,
-        np.ones(0, dtype=bool) if keep is None else keep,
+        np.zeros(0, dtype=bool) if gone is None else gone,
+        _span(feed),
     )
 
 
