@@ -186,15 +186,23 @@ class Feed:
         min_transfer_s: int = 120,
         walk_m: float = 0.0,
         terminals: Collection[int] | None = None,
+        commute_window: tuple[int, int] | None = None,
     ) -> Timetable:
         """Return the timetable of the date: connections sorted by departure and transfer links.
 
-        With terminals, only the connections that can matter for journeys between those stops.
+        With terminals, only the connections that can matter for journeys between those stops;
+        with commute_window, only those that journeys arriving by its first time or leaving at
+        its second or later use (see timetable.build_timetable).
         """
         from transit.timetable import build_timetable
 
         return build_timetable(
-            self, date, min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=terminals
+            self,
+            date,
+            min_transfer_s=min_transfer_s,
+            walk_m=walk_m,
+            terminals=terminals,
+            commute_window=commute_window,
         )
 
     def prepare(

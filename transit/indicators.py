@@ -356,7 +356,15 @@ def analyse(
     feed.prepare(min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=terminals)
 
     def build(day: dt.date) -> _Day:
-        tt = feed.timetable(day, min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=terminals)
+        # The weekend's days only tell whether one can commute: whether journeys arrive by
+        # 08:00 and leave at 17:00 or later, which connections in between never serve.
+        tt = feed.timetable(
+            day,
+            min_transfer_s=min_transfer_s,
+            walk_m=walk_m,
+            terminals=terminals,
+            commute_window=None if day == date else (ARRIVE_BY_S, LEAVE_FROM_S),
+        )
         return _Day(timetable=tt, board=journeys.boardings(tt, stops, served_stops))
 
     served_stops = {name: stops[name] for name in served}

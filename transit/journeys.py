@@ -37,8 +37,10 @@ LANES = 32
 WorkSpace = tuple[npt.NDArray[Any], IntArray, IntArray, npt.NDArray[Any]]
 # Scans run side by side on this many threads (each with its own work space: memory grows).
 THREADS = min(os.cpu_count() or 1, 2)
-# Positions of dep_s and prof_start among the arrays of _Inputs.static.
+# Positions of dep_stop, dep_s, can_board and prof_start among the arrays of _Inputs.static.
+DEP_STOP = 0
 DEP_S = 2
+CAN_BOARD = 5
 PROF_START = 19
 
 
@@ -123,13 +125,13 @@ def _make_inputs(tt: Timetable, keep: npt.NDArray[np.bool_] | None) -> _Inputs:
     small = (latest + 2) * SHIFT < SMALL_INF
     return _Inputs(
         static=(
-            dep_stop.astype(np.int32),
-            arr_stop.astype(np.int32),
-            dep_s.astype(np.int64),
-            arr_s.astype(np.int64),
-            trip.astype(np.int32),
-            can_board.astype(bool),
-            can_alight.astype(bool),
+            dep_stop.astype(np.int32, copy=False),
+            arr_stop.astype(np.int32, copy=False),
+            dep_s.astype(np.int64, copy=False),
+            arr_s.astype(np.int64, copy=False),
+            trip.astype(np.int32, copy=False),
+            can_board.astype(bool, copy=False),
+            can_alight.astype(bool, copy=False),
             tt.trip_is_special.astype(bool),
             tt.trip_feed.astype(np.int32),
             feed.trip_route.astype(np.int32),
@@ -391,34 +393,25 @@ class _Boardings:
             int(s) for stops in (*origins.values(), *destinations.values()) for s in stops
         )
         inputs = _inputs(tt, terminals)
-        positions = (
-            inputs.connections
-            if inputs.connections is not None
-            else np.arange(tt.n_connections, dtype=np.int64)
+        members = sorted({(int(s), o) for o, stops in enumerate(origins.values()) for s in stops})
+        member_stop = np.asarray([m[0] for m in members], dtype=np.int64)
+        member_origin = np.asarray([m[1] for m in members], dtype=np.int64)
+        member_start = np.searchsorted(member_stop, np.arange(tt.feed.n_stops + 1))
+        rows, departures, origin_start, origin_rows = kernels.origin_boardings(
+            inputs.static[DEP_STOP],
+            inputs.static[CAN_BOARD],
+            inputs.static[DEP_S],
+            DAY_S,
+            member_start.astype(np.int64),
+            member_origin,
+            len(origins),
         )
-        dep_stop = tt.dep_stop[positions]
-        window = tt.can_board[positions] & (tt.dep_s[positions] < DAY_S)
-        any_origin = np.zeros(tt.feed.n_stops, dtype=bool)
-        for stops in origins.values():
-            any_origin[list(stops)] = True
-        boardings = np.flatnonzero(window & any_origin[dep_stop])
-        departures = tt.dep_s[positions[boardings]]
-        # The boardings of each origin, found through the boardings grouped by stop.
-        board_stop = dep_stop[boardings]
-        by_stop = np.argsort(board_stop, kind="stable")
-        stop_start = np.searchsorted(board_stop[by_stop], np.arange(tt.feed.n_stops + 1))
-        parts: list[IntArray] = []
-        for stops in origins.values():
-            chosen = sorted({int(s) for s in stops})
-            found = [by_stop[stop_start[s] : stop_start[s + 1]] for s in chosen]
-            parts.append(np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64))
-        sizes = np.asarray([len(part) for part in parts], dtype=np.int64)
         return cls(
             inputs=inputs,
-            rows=boardings,
+            rows=rows,
             departures=departures,
-            origin_start=np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
-            origin_rows=(np.concatenate(parts) if parts else np.zeros(0)).astype(np.int64),
+            origin_start=origin_start,
+            origin_rows=origin_rows,
             inf=inputs.dtype(inputs.inf),
         )
 

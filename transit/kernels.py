@@ -550,14 +550,17 @@ def day_connections(
     shifts: I64,
     gone: Bools,
     span: int,
+    arrive_by: int,
+    leave_from: int,
 ) -> tuple[I32, I32, I64, I64, I32, Bools, Bools]:
     """The connections of a date, sorted by (departure, arrival, trip instance, position).
 
     Piece p is a day: the trips with running[p, trip], shifted by shifts[p] seconds, numbered
     as instances from first_instance[p] in trip order; of each, the connections (consecutive
     stop_times) that leave at 0 or later after the shift and touch no stop with gone[stop]
-    (none when gone is empty). span exceeds every travel time. Returns (dep_stop, arr_stop,
-    dep_s, arr_s, trip instance, can_board, can_alight).
+    (none when gone is empty), and that arrive by arrive_by or leave at leave_from or later
+    (after the shift). span exceeds every travel time. Returns (dep_stop, arr_stop, dep_s,
+    arr_s, trip instance, can_board, can_alight).
     """
     n_pieces, n_trips = running.shape
     everything = gone.shape[0] == 0
@@ -565,12 +568,15 @@ def day_connections(
     for p in range(n_pieces):
         shift = shifts[p]
         for t in range(n_trips):
-            if not running[p, t]:
+            # Trips of an earlier day mostly end before midnight: skip them whole.
+            if not running[p, t] or st_dep[max(trip_start[t + 1] - 2, 0)] + shift < 0:
                 continue
             for r in range(trip_start[t], trip_start[t + 1] - 1):
                 if st_dep[r] + shift < 0:
                     continue
                 if not everything and (gone[st_stop[r]] or gone[st_stop[r + 1]]):
+                    continue
+                if st_arr[r + 1] + shift > arrive_by and st_dep[r] + shift < leave_from:
                     continue
                 n += 1
     key = np.empty(n, dtype=np.int64)
@@ -584,10 +590,15 @@ def day_connections(
         for t in range(n_trips):
             if not running[p, t]:
                 continue
+            if st_dep[max(trip_start[t + 1] - 2, 0)] + shift < 0:
+                instance += 1
+                continue
             for r in range(trip_start[t], trip_start[t + 1] - 1):
                 if st_dep[r] + shift < 0:
                     continue
                 if not everything and (gone[st_stop[r]] or gone[st_stop[r + 1]]):
+                    continue
+                if st_arr[r + 1] + shift > arrive_by and st_dep[r] + shift < leave_from:
                     continue
                 # Made in (instance, position) order: a stable sort keeps that among equals.
                 key[i] = (st_dep[r] + shift) * span + (st_arr[r + 1] - st_dep[r])
@@ -781,3 +792,49 @@ def stop_pairs(trip_start: I64, st_stop: I32, n_stops: int) -> I64:
                 used += 1
         result[first:used] = np.sort(result[first:used])
     return result[:used].copy()
+
+
+@jit
+def origin_boardings(
+    dep_stop: I32,
+    can_board: Bools,
+    dep_s: I64,
+    window_end: int,
+    member_start: I64,
+    member_origin: I64,
+    n_origins: int,
+) -> tuple[I64, I64, I64, I64]:
+    """The connections one may board at an origin's stop before window_end, grouped by origin.
+
+    A stop's origins are member_origin[member_start[s]:member_start[s + 1]]. Returns (rows,
+    departures, origin_start, origin_rows): the boardings at any origin in connection order,
+    their departures, and origin o's boardings as positions
+    origin_rows[origin_start[o]:origin_start[o + 1]] of rows, ascending.
+    """
+    n = dep_s.shape[0]
+    count = 0
+    origin_start = np.zeros(n_origins + 1, dtype=np.int64)
+    for c in range(n):
+        v = dep_stop[c]
+        if can_board[c] and dep_s[c] < window_end and member_start[v + 1] > member_start[v]:
+            count += 1
+            for m in range(member_start[v], member_start[v + 1]):
+                origin_start[member_origin[m] + 1] += 1
+    for o in range(n_origins):
+        origin_start[o + 1] += origin_start[o]
+    rows = np.empty(count, dtype=np.int64)
+    departures = np.empty(count, dtype=np.int64)
+    origin_rows = np.empty(origin_start[n_origins], dtype=np.int64)
+    fill = origin_start[:n_origins].copy()
+    i = 0
+    for c in range(n):
+        v = dep_stop[c]
+        if can_board[c] and dep_s[c] < window_end and member_start[v + 1] > member_start[v]:
+            rows[i] = c
+            departures[i] = dep_s[c]
+            for m in range(member_start[v], member_start[v + 1]):
+                o = member_origin[m]
+                origin_rows[fill[o]] = i
+                fill[o] += 1
+            i += 1
+    return rows, departures, origin_start, origin_rows

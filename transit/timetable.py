@@ -70,6 +70,10 @@ class Timetable:
     # When set, only the connections that can matter for journeys between these stops are
     # here (see dead_end_stops); journeys between other stops need a full timetable.
     terminals: frozenset[int] | None = None
+    # When set to (arrive_by_s, leave_from_s), only the connections arriving by the first or
+    # leaving at the second or later are here: enough to tell whether journeys arrive by the
+    # first or leave at the second or later, not for any other journeys.
+    commute_window: tuple[int, int] | None = None
 
     @property
     def n_connections(self) -> int:
@@ -174,10 +178,14 @@ def build_timetable(
     min_transfer_s: int = 120,
     walk_m: float = 0.0,
     terminals: Collection[int] | None = None,
+    commute_window: tuple[int, int] | None = None,
 ) -> Timetable:
     """Build the timetable of a date from a feed (see Feed.timetable).
 
     With terminals, only the connections that can matter for journeys between those stops.
+    With commute_window (arrive_by_s, leave_from_s), only the connections arriving by the
+    first or leaving at the second or later: all that journeys arriving by arrive_by_s or
+    leaving at leave_from_s or later use, and so enough to tell whether there are any.
     """
     if min_transfer_s < 0:
         raise ValueError("min_transfer_s must not be negative")
@@ -190,7 +198,7 @@ def build_timetable(
         conn = _connections(feed, trip_feed, trip_shift)
     else:
         gone = None if ends is None else dead_stops(feed, ends, min_transfer_s, walk_m)
-        conn = _connections_of_day(feed, date, gone)
+        conn = _connections_of_day(feed, date, gone, commute_window)
     link_start, link_to, link_s, special = _feed_links(feed, min_transfer_s, walk_m)
 
     special_trips = np.zeros(feed.n_trips, dtype=bool)
@@ -225,26 +233,36 @@ def build_timetable(
         link_s=link_s,
         special_rules=special,
         terminals=ends if not feed.frequencies else None,
+        commute_window=commute_window if not feed.frequencies else None,
     )
-    if ends is not None and feed.frequencies:
-        # Frequencies make trips at run time: prune the date's connections instead of the base.
-        timetable = _restricted(timetable, ends)
+    if feed.frequencies and (ends is not None or commute_window is not None):
+        # Frequencies make trips as the timetable is built: leave connections out afterwards.
+        timetable = _restricted(timetable, ends, commute_window)
     return timetable
 
 
-def _restricted(timetable: Timetable, terminals: frozenset[int]) -> Timetable:
-    """The timetable with only the connections that can matter between the terminals."""
+def _restricted(
+    timetable: Timetable,
+    terminals: frozenset[int] | None,
+    commute_window: tuple[int, int] | None,
+) -> Timetable:
+    """The timetable with only the connections that can matter (see build_timetable)."""
     tt = timetable
-    gone = dead_end_stops(
-        tt.feed,
-        terminals,
-        tt.link_start,
-        tt.link_to,
-        tt.special_rules,
-        no_boarding=tt.dep_stop[~tt.can_board],
-        no_alighting=tt.arr_stop[~tt.can_alight],
-    )
-    keep = ~gone[tt.dep_stop] & ~gone[tt.arr_stop]
+    keep = np.ones(tt.n_connections, dtype=bool)
+    if terminals is not None:
+        gone = dead_end_stops(
+            tt.feed,
+            terminals,
+            tt.link_start,
+            tt.link_to,
+            tt.special_rules,
+            no_boarding=tt.dep_stop[~tt.can_board],
+            no_alighting=tt.arr_stop[~tt.can_alight],
+        )
+        keep &= ~gone[tt.dep_stop] & ~gone[tt.arr_stop]
+    if commute_window is not None:
+        arrive_by_s, leave_from_s = commute_window
+        keep &= (tt.arr_s <= arrive_by_s) | (tt.dep_s >= leave_from_s)
     return dataclasses.replace(
         tt,
         dep_stop=tt.dep_stop[keep],
@@ -257,6 +275,7 @@ def _restricted(timetable: Timetable, terminals: frozenset[int]) -> Timetable:
         _cache={},
         scan_cache={},
         terminals=terminals,
+        commute_window=commute_window,
     )
 
 
@@ -473,13 +492,19 @@ def _span(feed: Feed) -> int:
 
 
 def _connections_of_day(
-    feed: Feed, date: dt.date, gone: BoolArray | None = None
+    feed: Feed,
+    date: dt.date,
+    gone: BoolArray | None = None,
+    commute_window: tuple[int, int] | None = None,
 ) -> tuple[Int32Array, Int32Array, IntArray, IntArray, Int32Array, BoolArray, BoolArray]:
     """What _connections gives for a feed without frequencies, made in one compiled pass.
 
     Trip instances are numbered as _trip_instances numbers them (day by day, by trip), and
-    connections touching a stop with gone[stop] are left out.
+    connections touching a stop with gone[stop] are left out, as are those outside the
+    commute window (see build_timetable).
     """
+    never = 1 << 62
+    arrive_by_s, leave_from_s = commute_window if commute_window is not None else (never, never)
     nonempty = feed.trip_start[1:] > feed.trip_start[:-1]
     latest = int(feed.st_arr[feed.trip_start[1:][nonempty] - 1].max()) if nonempty.any() else 0
     offsets = range(-(latest // DAY_S), 2)
@@ -502,6 +527,8 @@ def _connections_of_day(
         shifts,
         np.zeros(0, dtype=bool) if gone is None else gone,
         _span(feed),
+        arrive_by_s,
+        leave_from_s,
     )
 
 
