@@ -123,17 +123,21 @@ def _make_inputs(tt: Timetable, keep: npt.NDArray[np.bool_] | None) -> _Inputs:
     sp_slot[special_boardings] = np.arange(int(special_boardings.sum()), dtype=np.int64)
     latest = int(arr_s.max()) if len(arr_s) else 0
     small = (latest + 2) * SHIFT < SMALL_INF
+    # The scan numbers trips in the order it meets them (values do not depend on the numbers).
+    new_id = kernels.trips_by_last_use(trip.astype(np.int32, copy=False), tt.n_trips)
+    by_new_id = np.empty(tt.n_trips, dtype=np.int64)
+    by_new_id[new_id] = np.arange(tt.n_trips, dtype=np.int64)
     return _Inputs(
         static=(
             dep_stop.astype(np.int32, copy=False),
             arr_stop.astype(np.int32, copy=False),
             dep_s.astype(np.int64, copy=False),
             arr_s.astype(np.int64, copy=False),
-            trip.astype(np.int32, copy=False),
+            new_id[trip].astype(np.int32),
             can_board.astype(bool, copy=False),
             can_alight.astype(bool, copy=False),
-            tt.trip_is_special.astype(bool),
-            tt.trip_feed.astype(np.int32),
+            tt.trip_is_special[by_new_id].astype(bool),
+            tt.trip_feed[by_new_id].astype(np.int32),
             feed.trip_route.astype(np.int32),
             tt.link_start.astype(np.int64),
             tt.link_to.astype(np.int32),
