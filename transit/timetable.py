@@ -534,10 +534,12 @@ def _connections_of_day(
 
 def _links(feed: Feed, min_transfer_s: int, walk_m: float) -> _Links:
     """Default transfer time of every stop pair one can change between, and the special rules."""
-    default: dict[tuple[int, int], int] = {}
+    # Changing at the same stop, for every stop a trip calls at: kept as arrays, since they are
+    # most of the links; the pairs below go to a dict and override these.
     used = np.unique(feed.st_stop)
-    for stop in used:
-        default[(int(stop), int(stop))] = min_transfer_s
+    calls_at = np.zeros(feed.n_stops, dtype=bool)
+    calls_at[used] = True
+    default: dict[tuple[int, int], int] = {}
     # Stops of one station count as one place to change at.
     siblings: dict[int, list[int]] = defaultdict(list)
     for stop in used:
@@ -569,18 +571,31 @@ def _links(feed: Feed, min_transfer_s: int, walk_m: float) -> _Links:
             for b in _expand(feed, rule.to_stop, children):
                 if rule.specificity:
                     special[(a, b)].append(_at(rule, a, b))
-                    default.setdefault((a, b), FORBIDDEN)
+                    at_own_stop = a == b and bool(calls_at[a])
+                    default.setdefault((a, b), min_transfer_s if at_own_stop else FORBIDDEN)
                 elif (a, b) not in set_by_rule:
                     set_by_rule.add((a, b))
                     walk = _walk_between(feed, a, b, min_transfer_s)
                     default[(a, b)] = rule_seconds(_at(rule, a, b), walk, min_transfer_s)
 
-    pairs = sorted(default)
-    link_from = np.array([p[0] for p in pairs], dtype=np.int64)
-    link_start = np.searchsorted(link_from, np.arange(feed.n_stops + 1)).astype(np.int64)
-    link_to = np.array([p[1] for p in pairs], dtype=np.int32)
-    link_s = np.array([default[p] for p in pairs], dtype=np.int64)
-    return link_start, link_to, link_s, dict(special)
+    n = feed.n_stops
+    own = np.asarray(list(default), dtype=np.int64).reshape(-1, 2)
+    own_key = own[:, 0] * n + own[:, 1]
+    same_key = used.astype(np.int64) * (n + 1)  # (s, s) as s * n + s
+    same_key = same_key[~np.isin(same_key, own_key)]
+    keys = np.concatenate((same_key, own_key))
+    seconds = np.concatenate(
+        (
+            np.full(len(same_key), min_transfer_s, dtype=np.int64),
+            np.asarray(list(default.values()), dtype=np.int64),
+        )
+    )
+    order = np.argsort(keys, kind="stable")
+    keys, seconds = keys[order], seconds[order]
+    link_from = keys // n if n else keys
+    link_start = np.searchsorted(link_from, np.arange(n + 1)).astype(np.int64)
+    link_to = (keys % n if n else keys).astype(np.int32)
+    return link_start, link_to, seconds, dict(special)
 
 
 def _at(rule: TransferRule, a: int, b: int) -> TransferRule:
