@@ -696,63 +696,82 @@ def pareto_stats(
     longest = 0
     for o in range(n_origins):
         longest = max(longest, origin_start[o + 1] - origin_start[o])
-    durations = np.empty(longest, dtype=np.int64)
+    # Per lane: the travel times of its journeys so far, and its running figures. Rows of
+    # values are read whole (lanes side by side in memory), from the latest departure back.
+    durations = np.empty((lanes, longest), dtype=np.int64)
+    count = np.empty(lanes, dtype=np.int64)
+    best_arrival = np.empty(lanes, dtype=np.int64)
+    first_dep = np.empty(lanes, dtype=np.int64)
+    last_dep = np.empty(lanes, dtype=np.int64)
+    fastest = np.empty(lanes, dtype=np.int64)
+    fewest = np.empty(lanes, dtype=np.int64)
+    latest_by = np.empty(lanes, dtype=np.int64)
+    earliest_from = np.empty(lanes, dtype=np.int64)
+    group = np.empty(lanes, dtype=values.dtype)
     big = np.int64(1) << 62
     for o in range(n_origins):
         rows = origin_rows[origin_start[o] : origin_start[o + 1]]
         n = rows.shape[0]
-        for lane in range(lanes):
-            count = 0
-            best_arrival = big
-            first_dep = -1
-            last_dep = -1
-            fastest = big
-            fewest = big
-            latest_by = -1
-            earliest_from = big
-            hi = n
-            while hi > 0:
-                departure = dep[rows[hi - 1]]
-                lo = hi - 1
-                while lo > 0 and dep[rows[lo - 1]] == departure:
-                    lo -= 1
-                value = values[rows[hi - 1], lane]
-                for i in range(lo, hi - 1):
-                    if values[rows[i], lane] < value:
-                        value = values[rows[i], lane]
-                hi = lo
+        count[:] = 0
+        best_arrival[:] = big
+        first_dep[:] = -1
+        last_dep[:] = -1
+        fastest[:] = big
+        fewest[:] = big
+        latest_by[:] = -1
+        earliest_from[:] = big
+        hi = n
+        while hi > 0:
+            departure = dep[rows[hi - 1]]
+            lo = hi - 1
+            while lo > 0 and dep[rows[lo - 1]] == departure:
+                lo -= 1
+            # The best value per lane of boarding at this departure time.
+            group[:] = values[rows[hi - 1]]
+            for i in range(lo, hi - 1):
+                row = values[rows[i]]
+                for lane in range(lanes):
+                    if row[lane] < group[lane]:
+                        group[lane] = row[lane]
+            hi = lo
+            for lane in range(lanes):
+                value = group[lane]
                 if value >= inf:
                     continue
                 arrival = np.int64(value) // SHIFT
-                if arrival >= best_arrival:
+                if arrival >= best_arrival[lane]:
                     continue
                 # From the latest departure back: arrivals only get earlier.
-                best_arrival = arrival
+                best_arrival[lane] = arrival
                 changes = np.int64(value) % SHIFT
                 duration = arrival - departure
-                durations[count] = duration
-                count += 1
-                if last_dep < 0:
-                    last_dep = departure
-                first_dep = departure
-                fastest = min(fastest, duration)
-                fewest = min(fewest, changes)
-                if latest_by < 0 and arrival <= arrive_by:
-                    latest_by = departure
+                durations[lane, count[lane]] = duration
+                count[lane] += 1
+                if last_dep[lane] < 0:
+                    last_dep[lane] = departure
+                first_dep[lane] = departure
+                fastest[lane] = min(fastest[lane], duration)
+                fewest[lane] = min(fewest[lane], changes)
+                if latest_by[lane] < 0 and arrival <= arrive_by:
+                    latest_by[lane] = departure
                 if departure >= leave_from:
-                    earliest_from = min(earliest_from, arrival)
-            if count == 0:
+                    earliest_from[lane] = min(earliest_from[lane], arrival)
+        for lane in range(lanes):
+            c = count[lane]
+            if c == 0:
                 stats[o, lane, JOURNEYS] = 0
                 continue
-            found = np.sort(durations[:count])
-            median[o, lane] = (found[(count - 1) // 2] + found[count // 2]) / 2
-            stats[o, lane, JOURNEYS] = count
-            stats[o, lane, FIRST_DEP] = first_dep
-            stats[o, lane, LAST_DEP] = last_dep
-            stats[o, lane, FASTEST] = fastest
-            stats[o, lane, LATEST_DEP_BY] = latest_by
-            stats[o, lane, EARLIEST_ARR_FROM] = earliest_from if earliest_from < big else -1
-            stats[o, lane, FEWEST] = fewest
+            found = np.sort(durations[lane, :c])
+            median[o, lane] = (found[(c - 1) // 2] + found[c // 2]) / 2
+            stats[o, lane, JOURNEYS] = c
+            stats[o, lane, FIRST_DEP] = first_dep[lane]
+            stats[o, lane, LAST_DEP] = last_dep[lane]
+            stats[o, lane, FASTEST] = fastest[lane]
+            stats[o, lane, LATEST_DEP_BY] = latest_by[lane]
+            stats[o, lane, EARLIEST_ARR_FROM] = (
+                earliest_from[lane] if earliest_from[lane] < big else -1
+            )
+            stats[o, lane, FEWEST] = fewest[lane]
     return stats, median
 
 
