@@ -536,9 +536,8 @@ def _links(feed: Feed, min_transfer_s: int, walk_m: float) -> _Links:
     """Default transfer time of every stop pair one can change between, and the special rules."""
     # Changing at the same stop, for every stop a trip calls at: kept as arrays, since they are
     # most of the links; the pairs below go to a dict and override these.
-    used = np.unique(feed.st_stop)
-    calls_at = np.zeros(feed.n_stops, dtype=bool)
-    calls_at[used] = True
+    calls_at = np.bincount(feed.st_stop, minlength=feed.n_stops) > 0
+    used = np.flatnonzero(calls_at).astype(feed.st_stop.dtype)
     default: dict[tuple[int, int], int] = {}
     # Stops of one station count as one place to change at.
     siblings: dict[int, list[int]] = defaultdict(list)
