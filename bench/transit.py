@@ -7,9 +7,9 @@ of its own, so that peak memory (ru_maxrss) is that step's alone:
 
 1. feeds: the synthetic feeds (bench/transit_feeds.py) are written to var/bench/ once, from a
    fixed seed, and reused while the generator is unchanged;
-2. per feed: the bare pyarrow read of stop_times.txt (the I/O limit: best of 3), then
+2. per feed: the bare pyarrow read of stop_times.txt (the I/O limit: best of 5), then
    load_feed and the full analysis (indicators.analyse for every ordered pair of places, on a
-   school Tuesday and that week's Saturday and Sunday; best of 3 on the county, like the
+   school Tuesday and that week's Saturday and Sunday; best of 5 on the county, like the
    read, with the compiled code loaded first and nothing derived from the feed kept between
    runs), and on the county a cold run: a fresh process loading code and feed, analysing once;
 3. pyraptor from PyPI in its own Python 3.11 environment (var/bench/pyraptor-venv, made on the
@@ -59,11 +59,11 @@ def _peak_mib() -> float:
 
 
 def child_read(folder: str) -> dict[str, Any]:
-    """Time pyarrow's plain read of stop_times.txt (types inferred, all threads), best of 3."""
+    """Time pyarrow's plain read of stop_times.txt (types inferred, all threads), best of 5."""
     import pyarrow.csv as pacsv
 
     best_wall, best_cpu, rows = float("inf"), float("inf"), 0
-    for _ in range(3):
+    for _ in range(5):
         wall, cpu = time.perf_counter(), time.process_time()
         table = pacsv.read_csv(Path(folder) / "stop_times.txt")
         best_wall = min(best_wall, time.perf_counter() - wall)
@@ -73,10 +73,10 @@ def child_read(folder: str) -> dict[str, Any]:
     return {"read_s": best_wall, "read_cpu_s": best_cpu, "rows": rows, "peak_mib": _peak_mib()}
 
 
-def child_analyse(folder: str, date: str, repeats: str = "3") -> dict[str, Any]:
+def child_analyse(folder: str, date: str, repeats: str = "5") -> dict[str, Any]:
     """load_feed, then the full analysis `repeats` times, timed apart.
 
-    As for the read (pyarrow imported, best of 3), the engine's compiled code is loaded first,
+    As for the read (pyarrow imported, best of 5), the engine's compiled code is loaded first,
     on the small feed; each analysis starts from the loaded feed with nothing derived from it
     (the sorted connections, transfer links and pruning are made again every time).
     """
@@ -456,7 +456,7 @@ def main() -> None:
     for name in scales:
         folder = ensure_feed(name)
         read = run_child("read", str(folder))
-        repeats = "3" if name == "county" else "1"
+        repeats = "5" if name == "county" else "1"
         analysed = run_child("analyse", str(folder), "2026-03-10", repeats)
         cold = run_child("cold", str(folder), "2026-03-10") if name == "county" else None
         total = analysed["load_s"] + analysed["analyse_s"]
@@ -507,9 +507,9 @@ def main() -> None:
             f"{r['analysis_over_read']:>8.1f} {r['load_and_analysis_over_read']:>15.1f} "
             f"{cold_s} {r['peak_mib']:>8.0f}"
         )
-    print("(wall-clock seconds; read = pyarrow.csv.read_csv of stop_times.txt alone, best of 3;")
+    print("(wall-clock seconds; read = pyarrow.csv.read_csv of stop_times.txt alone, best of 5;")
     print(" analyse = indicators.analyse for all ordered pairs on Tuesday, Saturday and Sunday,")
-    print(" best of 3 on the county and one run on Sweden, with the compiled code loaded and the")
+    print(" best of 5 on the county and one run on Sweden, with the compiled code loaded and the")
     print(" feed loaded, nothing derived from it; cold = a fresh process loading the code and the")
     print(" feed and analysing once)")
     for r in rows:
