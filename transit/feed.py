@@ -186,13 +186,15 @@ class Feed:
         min_transfer_s: int = 120,
         walk_m: float = 0.0,
         terminals: Collection[int] | None = None,
-        commute_window: tuple[int, int] | None = None,
+        window: tuple[int, int] | None = None,
+        horizon_s: int | None = None,
     ) -> Timetable:
         """Return the timetable of the date: connections sorted by departure and transfer links.
 
         With terminals, only the connections that can matter for journeys between those stops;
-        with commute_window, only those that journeys arriving by its first time or leaving at
-        its second or later use (see timetable.build_timetable).
+        with window, only those that journeys arriving by its first time or leaving at its
+        second or later use; with horizon_s, only those leaving by then (see
+        timetable.build_timetable).
         """
         from transit.timetable import build_timetable
 
@@ -202,7 +204,8 @@ class Feed:
             min_transfer_s=min_transfer_s,
             walk_m=walk_m,
             terminals=terminals,
-            commute_window=commute_window,
+            window=window,
+            horizon_s=horizon_s,
         )
 
     def prepare(

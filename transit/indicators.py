@@ -11,7 +11,7 @@ import datetime as dt
 import statistics
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,13 +22,15 @@ from transit import journeys, kernels
 from transit.feed import Feed
 from transit.journeys import LANES, THREADS, Journey
 from transit.places import Place, place_stops
-from transit.timetable import DAY_S, Timetable
+from transit.timetable import DAY_S, Timetable, trips_running
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
 
 ARRIVE_BY_S = 8 * 3600
 LEAVE_FROM_S = 17 * 3600
+# The date's first scans leave out connections leaving after noon of the next day (see analyse).
+HORIZON_S = 36 * 3600
 SATURDAY = 5
 SUNDAY = 6
 
@@ -254,13 +256,43 @@ class DirectTrips:
         return int(np.count_nonzero(board <= alight))
 
 
-def direct_trip_counts(timetable: Timetable, stops: Sequence[Collection[int]]) -> IntArray:
-    """Return counts[o, d]: what DirectTrips.count gives for every pair of places at once."""
-    tt = timetable
+def _members(n_stops: int, stops: Sequence[Collection[int]]) -> tuple[IntArray, IntArray]:
+    """The places of each stop, as (member_start, member_place): a CSR list by stop."""
     members = sorted({(int(s), p) for p, place in enumerate(stops) for s in place})
     member_stop = np.asarray([m[0] for m in members], dtype=np.int64)
     member_place = np.asarray([m[1] for m in members], dtype=np.int64)
-    member_start = np.searchsorted(member_stop, np.arange(tt.feed.n_stops + 1)).astype(np.int64)
+    member_start = np.searchsorted(member_stop, np.arange(n_stops + 1)).astype(np.int64)
+    return member_start, member_place
+
+
+def direct_trip_counts_on(feed: Feed, date: dt.date, stops: Sequence[Collection[int]]) -> IntArray:
+    """What direct_trip_counts gives for the date's timetable, from the feed's trips directly.
+
+    For feeds without frequencies (their trips run at their own times, shifted by whole days).
+    """
+    if feed.frequencies:
+        raise ValueError("direct_trip_counts_on needs a feed without frequencies")
+    running, shifts = trips_running(feed, date)
+    member_start, member_place = _members(feed.n_stops, stops)
+    return kernels.direct_counts_of_trips(
+        feed.trip_start.astype(np.int64, copy=False),
+        feed.st_stop.astype(np.int32, copy=False),
+        feed.st_dep.astype(np.int64, copy=False),
+        feed.st_pickup.astype(np.int8, copy=False),
+        feed.st_dropoff.astype(np.int8, copy=False),
+        running,
+        shifts,
+        member_start,
+        member_place,
+        len(stops),
+        DAY_S,
+    )
+
+
+def direct_trip_counts(timetable: Timetable, stops: Sequence[Collection[int]]) -> IntArray:
+    """Return counts[o, d]: what DirectTrips.count gives for every pair of places at once."""
+    tt = timetable
+    member_start, member_place = _members(tt.feed.n_stops, stops)
     return kernels.direct_counts(
         tt.dep_stop.astype(np.int32, copy=False),
         tt.arr_stop.astype(np.int32, copy=False),
@@ -328,13 +360,21 @@ def analyse(
     walk_m: float = 0.0,
     progress: Progress | None = None,
     threads: int = THREADS,
+    horizon_s: int | None = HORIZON_S,
 ) -> Analysis:
     """Return the connectivity indicators of every pair of places on the date and its weekend.
 
     The date, its Saturday and its Sunday are analysed side by side on `threads` threads: the
     days' timetables first, then one scan per day and batch of up to LANES destinations. The
     progress callback is called from the calling thread only.
+
+    The date's scans first leave out connections leaving after horizon_s (by default noon of
+    the next day): journeys leaving before midnight seldom arrive later. Destinations some
+    place's last departure cannot reach by then are scanned again without the horizon, so
+    the result is the same whatever the horizon (None: no first pass).
     """
+    if horizon_s is not None and horizon_s < DAY_S:
+        raise ValueError("horizon_s must be midnight after the date or later")
     names = [p.name for p in places]
     if len(set(names)) != len(names):
         duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -363,8 +403,13 @@ def analyse(
             min_transfer_s=min_transfer_s,
             walk_m=walk_m,
             terminals=terminals,
-            commute_window=None if day == date else (ARRIVE_BY_S, LEAVE_FROM_S),
+            window=None if day == date else (ARRIVE_BY_S, LEAVE_FROM_S),
+            horizon_s=horizon_s if day == date else None,
         )
+        return _Day(timetable=tt, board=journeys.boardings(tt, stops, served_stops))
+
+    def build_whole_date() -> _Day:
+        tt = feed.timetable(date, min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=terminals)
         return _Day(timetable=tt, board=journeys.boardings(tt, stops, served_stops))
 
     served_stops = {name: stops[name] for name in served}
@@ -372,9 +417,11 @@ def analyse(
     # Each thread keeps one work space for its scans, grown when a day needs more.
     local = threading.local()
 
-    def run(day: dt.date, batch: list[str]) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    def run(
+        day: dt.date, batch: list[str], build_of: Future[_Day] | None = None
+    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
         # Builds are queued before every scan, so the one awaited here has started already.
-        built = builds[day].result()
+        built = (build_of or builds[day]).result()
         sizes = [(built.timetable, built.board.inputs)]
         work = getattr(local, "work", None)
         if work is None or not journeys.fits(work, sizes, width):
@@ -401,11 +448,13 @@ def analyse(
         # scans in the same order: a scan waits for its day's build only while it is running.
         builds = {day: pool.submit(build, day) for day in days}
         scans = {pool.submit(run, day, batch): (day, batch) for day in days for batch in batches}
-        direct_future = pool.submit(
-            lambda: direct_trip_counts(
-                builds[date].result().timetable, [stops[name] for name in names]
+        place_stops_in_order = [stops[name] for name in names]
+        if feed.frequencies:
+            direct_future = pool.submit(
+                lambda: direct_trip_counts(build_whole_date().timetable, place_stops_in_order)
             )
-        )
+        else:
+            direct_future = pool.submit(direct_trip_counts_on, feed, date, place_stops_in_order)
         for future in as_completed(scans):
             day_of, batch = scans[future]
             found, middle = future.result()
@@ -415,6 +464,20 @@ def analyse(
             done += len(batch)
             if progress is not None:
                 progress(done, total)
+        # Destinations some other place's last departure of the date may reach only after the
+        # horizon: their figures may be wrong. Scan them again with every connection.
+        settled = stats_of[date][:, :, kernels.SETTLED] != 0
+        np.fill_diagonal(settled, True)
+        again = [name for name in served if not settled[:, index[name]].all()]
+        if again:
+            whole = pool.submit(build_whole_date)
+            n_again = -(-len(again) // LANES)
+            rescans = [pool.submit(run, date, again[b::n_again], whole) for b in range(n_again)]
+            for b, future in enumerate(rescans):
+                found, middle = future.result()
+                columns = [index[name] for name in again[b::n_again]]
+                stats_of[date][:, columns] = found
+                median_of[date][:, columns] = middle
         direct = direct_future.result()
 
     def commutes(day: dt.date) -> npt.NDArray[np.bool_]:

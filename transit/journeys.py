@@ -479,8 +479,13 @@ def scan_stats(
     arrive_by_s: int,
     leave_from_s: int,
 ) -> tuple[IntArray, npt.NDArray[np.float64]]:
-    """One scan towards a batch of destinations, summarised by kernels.pareto_stats."""
+    """One scan towards a batch of destinations, summarised by kernels.pareto_stats.
+
+    In a timetable with a horizon (connections leaving after it left out), the SETTLED column
+    tells which figures are exact.
+    """
     values, _ = scan(timetable, destinations, board.rows, work=work, inputs=board.inputs)
+    horizon = timetable.horizon_s if timetable.horizon_s is not None else -1
     return kernels.pareto_stats(
         board.departures,
         values,
@@ -489,6 +494,7 @@ def scan_stats(
         board.origin_rows,
         arrive_by_s,
         leave_from_s,
+        horizon,
     )
 
 

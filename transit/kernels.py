@@ -552,14 +552,15 @@ def day_connections(
     span: int,
     arrive_by: int,
     leave_from: int,
+    depart_by: int,
 ) -> tuple[I32, I32, I64, I64, I32, Bools, Bools]:
     """The connections of a date, sorted by (departure, arrival, trip instance, position).
 
     Piece p is a day: the trips with running[p, trip], shifted by shifts[p] seconds, numbered
     as instances from first_instance[p] in trip order; of each, the connections (consecutive
     stop_times) that leave at 0 or later after the shift and touch no stop with gone[stop]
-    (none when gone is empty), and that arrive by arrive_by or leave at leave_from or later
-    (after the shift). span exceeds every travel time. Returns (dep_stop, arr_stop, dep_s,
+    (none when gone is empty), that arrive by arrive_by or leave at leave_from or later, and
+    that leave by depart_by (after the shift). span exceeds every travel time. Returns (dep_stop, arr_stop, dep_s,
     arr_s, trip instance, can_board, can_alight).
     """
     n_pieces, n_trips = running.shape
@@ -577,6 +578,8 @@ def day_connections(
                 if not everything and (gone[st_stop[r]] or gone[st_stop[r + 1]]):
                     continue
                 if st_arr[r + 1] + shift > arrive_by and st_dep[r] + shift < leave_from:
+                    continue
+                if st_dep[r] + shift > depart_by:
                     continue
                 n += 1
     key = np.empty(n, dtype=np.int64)
@@ -599,6 +602,8 @@ def day_connections(
                 if not everything and (gone[st_stop[r]] or gone[st_stop[r + 1]]):
                     continue
                 if st_arr[r + 1] + shift > arrive_by and st_dep[r] + shift < leave_from:
+                    continue
+                if st_dep[r] + shift > depart_by:
                     continue
                 # Made in (instance, position) order: a stable sort keeps that among equals.
                 key[i] = (st_dep[r] + shift) * span + (st_arr[r + 1] - st_dep[r])
@@ -668,8 +673,8 @@ def radix_argsort(key: I64) -> I64:
 
 
 # Columns of pareto_stats's result, per origin and destination lane (-1 where there is none).
-JOURNEYS, FIRST_DEP, LAST_DEP, FASTEST, LATEST_DEP_BY, EARLIEST_ARR_FROM, FEWEST = range(7)
-N_STATS = 7
+JOURNEYS, FIRST_DEP, LAST_DEP, FASTEST, LATEST_DEP_BY, EARLIEST_ARR_FROM, FEWEST, SETTLED = range(8)
+N_STATS = 8
 
 
 @jit
@@ -681,6 +686,7 @@ def pareto_stats(
     origin_rows: I64,
     arrive_by: int,
     leave_from: int,
+    horizon: int,
 ) -> tuple[I64, npt.NDArray[np.float64]]:
     """Summarise the Pareto journeys of every origin and lane without making them.
 
@@ -688,6 +694,12 @@ def pareto_stats(
     values, sorted by departure). The journeys are those kernels.pareto finds; returns
     stats[o, lane, column] (see the column names above) and the median travel time[o, lane]
     (NaN without journeys).
+
+    horizon >= 0 says the values come from the connections leaving by horizon only (every
+    boarding among them): exact for journeys arriving by then, too late or missing for
+    others. SETTLED is then 1 where the origin's latest boarding arrives by the horizon: an
+    earlier boarding that arrives later is never a journey, so all the figures are exact; 0
+    where they may not be. Without a horizon (< 0) it is always 1.
     """
     n_origins = origin_start.shape[0] - 1
     lanes = values.shape[1]
@@ -720,6 +732,8 @@ def pareto_stats(
         fewest[:] = big
         latest_by[:] = -1
         earliest_from[:] = big
+        for lane in range(lanes):
+            stats[o, lane, SETTLED] = 1
         hi = n
         while hi > 0:
             departure = dep[rows[hi - 1]]
@@ -733,6 +747,11 @@ def pareto_stats(
                 for lane in range(lanes):
                     if row[lane] < group[lane]:
                         group[lane] = row[lane]
+            if hi == n and horizon >= 0:
+                # The latest boarding: the one that arrives last, if any arrives late.
+                for lane in range(lanes):
+                    if group[lane] >= inf or np.int64(group[lane]) // SHIFT > horizon:
+                        stats[o, lane, SETTLED] = 0
             hi = lo
             for lane in range(lanes):
                 value = group[lane]
@@ -758,8 +777,8 @@ def pareto_stats(
                     earliest_from[lane] = min(earliest_from[lane], arrival)
         for lane in range(lanes):
             c = count[lane]
+            stats[o, lane, JOURNEYS] = 0
             if c == 0:
-                stats[o, lane, JOURNEYS] = 0
                 continue
             found = np.sort(durations[lane, :c])
             median[o, lane] = (found[(c - 1) // 2] + found[c // 2]) / 2
@@ -878,3 +897,67 @@ def trips_by_last_use(trip: I32, n_trips: int) -> I64:
             new_id[t] = following
             following += 1
     return new_id
+
+
+@jit
+def direct_counts_of_trips(
+    trip_start: I64,
+    st_stop: I32,
+    st_dep: I64,
+    st_pickup: npt.NDArray[np.int8],
+    st_dropoff: npt.NDArray[np.int8],
+    running: Bools,
+    shifts: I64,
+    member_start: I64,
+    member_place: I64,
+    n_places: int,
+    window_end: int,
+) -> I64:
+    """What direct_counts gives, from the stop_times of the trips running on each day.
+
+    Trip t runs on day p when running[p, t], its times shifted by shifts[p]. A trip counts for
+    (o, d) when it picks up at a stop of o leaving in [0, window_end) before it lets
+    passengers off at a stop of d (its first such pickup and last such drop-off).
+    """
+    n_pieces, n_trips = running.shape
+    counts = np.zeros((n_places, n_places), dtype=np.int64)
+    first = np.full(n_places, -1, dtype=np.int64)
+    last = np.full(n_places, -1, dtype=np.int64)
+    for p in range(n_pieces):
+        shift = shifts[p]
+        for t in range(n_trips):
+            lo = trip_start[t]
+            hi = trip_start[t + 1]
+            if not running[p, t] or hi - lo < 2:
+                continue
+            # No boarding in the window: the trip leaves its first stop too late, or leaves
+            # its last stop but one before midnight.
+            if st_dep[lo] + shift >= window_end or st_dep[hi - 2] + shift < 0:
+                continue
+            touched = False
+            for r in range(lo, hi):
+                v = st_stop[r]
+                if member_start[v + 1] == member_start[v]:
+                    continue
+                departure = st_dep[r] + shift
+                boards = r < hi - 1 and st_pickup[r] != 1 and 0 <= departure < window_end
+                alights = r > lo and st_dropoff[r] != 1
+                for m in range(member_start[v], member_start[v + 1]):
+                    place = member_place[m]
+                    if boards and first[place] < 0:
+                        first[place] = r
+                        touched = True
+                    if alights:
+                        last[place] = r
+                        touched = True
+            if not touched:
+                continue
+            for o in range(n_places):
+                if first[o] < 0:
+                    continue
+                for d in range(n_places):
+                    if last[d] > first[o]:
+                        counts[o, d] += 1
+            first[:] = -1
+            last[:] = -1
+    return counts

@@ -28,6 +28,8 @@ Int32Array = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
 
 DAY_S = 86_400
+# A time no timetable reaches (for windows with one side open).
+NEVER = 1 << 62
 WALK_SPEED_M_S = 1.2
 FORBIDDEN = -1
 
@@ -71,9 +73,12 @@ class Timetable:
     # here (see dead_end_stops); journeys between other stops need a full timetable.
     terminals: frozenset[int] | None = None
     # When set to (arrive_by_s, leave_from_s), only the connections arriving by the first or
-    # leaving at the second or later are here: enough to tell whether journeys arrive by the
-    # first or leave at the second or later, not for any other journeys.
-    commute_window: tuple[int, int] | None = None
+    # leaving at the second or later (NEVER: none) are here: all that journeys arriving by the
+    # first or leaving at the second or later use, and so exact for those journeys only.
+    window: tuple[int, int] | None = None
+    # When set, only the connections leaving by this time are here: exact for journeys that
+    # arrive by then, too late or missing for others (see kernels.pareto_stats).
+    horizon_s: int | None = None
 
     @property
     def n_connections(self) -> int:
@@ -178,14 +183,16 @@ def build_timetable(
     min_transfer_s: int = 120,
     walk_m: float = 0.0,
     terminals: Collection[int] | None = None,
-    commute_window: tuple[int, int] | None = None,
+    window: tuple[int, int] | None = None,
+    horizon_s: int | None = None,
 ) -> Timetable:
     """Build the timetable of a date from a feed (see Feed.timetable).
 
     With terminals, only the connections that can matter for journeys between those stops.
-    With commute_window (arrive_by_s, leave_from_s), only the connections arriving by the
-    first or leaving at the second or later: all that journeys arriving by arrive_by_s or
-    leaving at leave_from_s or later use, and so enough to tell whether there are any.
+    With window (arrive_by_s, leave_from_s), only the connections arriving by the first or
+    leaving at the second or later (NEVER for no such time): all that journeys arriving by
+    arrive_by_s or leaving at leave_from_s or later use, and so exact for those journeys.
+    With horizon_s, only the connections leaving by then: exact for journeys arriving by then.
     """
     if min_transfer_s < 0:
         raise ValueError("min_transfer_s must not be negative")
@@ -198,7 +205,7 @@ def build_timetable(
         conn = _connections(feed, trip_feed, trip_shift)
     else:
         gone = None if ends is None else dead_stops(feed, ends, min_transfer_s, walk_m)
-        conn = _connections_of_day(feed, date, gone, commute_window)
+        conn = _connections_of_day(feed, date, gone, window, horizon_s)
     link_start, link_to, link_s, special = _feed_links(feed, min_transfer_s, walk_m)
 
     special_trips = np.zeros(feed.n_trips, dtype=bool)
@@ -233,18 +240,20 @@ def build_timetable(
         link_s=link_s,
         special_rules=special,
         terminals=ends if not feed.frequencies else None,
-        commute_window=commute_window if not feed.frequencies else None,
+        window=window if not feed.frequencies else None,
+        horizon_s=horizon_s if not feed.frequencies else None,
     )
-    if feed.frequencies and (ends is not None or commute_window is not None):
+    if feed.frequencies and (ends is not None or window is not None or horizon_s is not None):
         # Frequencies make trips as the timetable is built: leave connections out afterwards.
-        timetable = _restricted(timetable, ends, commute_window)
+        timetable = _restricted(timetable, ends, window, horizon_s)
     return timetable
 
 
 def _restricted(
     timetable: Timetable,
     terminals: frozenset[int] | None,
-    commute_window: tuple[int, int] | None,
+    window: tuple[int, int] | None,
+    horizon_s: int | None,
 ) -> Timetable:
     """The timetable with only the connections that can matter (see build_timetable)."""
     tt = timetable
@@ -260,9 +269,11 @@ def _restricted(
             no_alighting=tt.arr_stop[~tt.can_alight],
         )
         keep &= ~gone[tt.dep_stop] & ~gone[tt.arr_stop]
-    if commute_window is not None:
-        arrive_by_s, leave_from_s = commute_window
+    if window is not None:
+        arrive_by_s, leave_from_s = window
         keep &= (tt.arr_s <= arrive_by_s) | (tt.dep_s >= leave_from_s)
+    if horizon_s is not None:
+        keep &= tt.dep_s <= horizon_s
     return dataclasses.replace(
         tt,
         dep_stop=tt.dep_stop[keep],
@@ -275,7 +286,8 @@ def _restricted(
         _cache={},
         scan_cache={},
         terminals=terminals,
-        commute_window=commute_window,
+        window=window,
+        horizon_s=horizon_s,
     )
 
 
@@ -491,20 +503,12 @@ def _span(feed: Feed) -> int:
     return span
 
 
-def _connections_of_day(
-    feed: Feed,
-    date: dt.date,
-    gone: BoolArray | None = None,
-    commute_window: tuple[int, int] | None = None,
-) -> tuple[Int32Array, Int32Array, IntArray, IntArray, Int32Array, BoolArray, BoolArray]:
-    """What _connections gives for a feed without frequencies, made in one compiled pass.
+def trips_running(feed: Feed, date: dt.date) -> tuple[BoolArray, IntArray]:
+    """The trips with stop_times running on each day that matters for the date.
 
-    Trip instances are numbered as _trip_instances numbers them (day by day, by trip), and
-    connections touching a stop with gone[stop] are left out, as are those outside the
-    commute window (see build_timetable).
+    Returns (running, shifts): running[p, trip] for the days from the earliest whose trips
+    still run after midnight of the date to the day after it, and each day's time shift.
     """
-    never = 1 << 62
-    arrive_by_s, leave_from_s = commute_window if commute_window is not None else (never, never)
     nonempty = feed.trip_start[1:] > feed.trip_start[:-1]
     latest = int(feed.st_arr[feed.trip_start[1:][nonempty] - 1].max()) if nonempty.any() else 0
     offsets = range(-(latest // DAY_S), 2)
@@ -512,9 +516,27 @@ def _connections_of_day(
     for p, offset in enumerate(offsets):
         day = date + dt.timedelta(days=offset)
         running[p] = feed.services_on(day)[feed.trip_service] & nonempty
+    shifts = np.asarray([offset * DAY_S for offset in offsets], dtype=np.int64)
+    return running, shifts
+
+
+def _connections_of_day(
+    feed: Feed,
+    date: dt.date,
+    gone: BoolArray | None = None,
+    window: tuple[int, int] | None = None,
+    horizon_s: int | None = None,
+) -> tuple[Int32Array, Int32Array, IntArray, IntArray, Int32Array, BoolArray, BoolArray]:
+    """What _connections gives for a feed without frequencies, made in one compiled pass.
+
+    Trip instances are numbered as _trip_instances numbers them (day by day, by trip), and
+    connections touching a stop with gone[stop] are left out, as are those outside the
+    window or leaving after the horizon (see build_timetable).
+    """
+    arrive_by_s, leave_from_s = window if window is not None else (NEVER, NEVER)
+    running, shifts = trips_running(feed, date)
     counts = running.sum(axis=1)
     first_instance = (np.cumsum(counts) - counts).astype(np.int64)
-    shifts = np.asarray([offset * DAY_S for offset in offsets], dtype=np.int64)
     return kernels.day_connections(
         feed.trip_start.astype(np.int64, copy=False),
         feed.st_stop.astype(np.int32, copy=False),
@@ -529,6 +551,7 @@ def _connections_of_day(
         _span(feed),
         arrive_by_s,
         leave_from_s,
+        NEVER if horizon_s is None else horizon_s,
     )
 
 

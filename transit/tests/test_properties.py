@@ -7,11 +7,17 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from transit import analyse, journeys, load_feed, place_stops
-from transit.indicators import DirectTrips, is_commute_possible, pair_indicators, weekend_of
+from transit.indicators import (
+    HORIZON_S,
+    DirectTrips,
+    is_commute_possible,
+    pair_indicators,
+    weekend_of,
+)
 from transit.places import Place
 from transit.tests.bruteforce import BruteForce
 from transit.tests.feeds import DAY, write_feed
@@ -144,12 +150,53 @@ def test_the_engine_equals_the_brute_force(spec: dict[str, Any]) -> None:
         assert journeys(tt, places[origin], places[destination]) == expected, (origin, destination)
 
 
+def _one_trip_across_midnight() -> dict[str, Any]:
+    """A trip from A at 23:50 by B back to A after midnight (found by this test once)."""
+    calls = [("A", "23:50:00"), ("B", "23:50:00"), ("A", "24:05:00"), ("A", "24:05:00")]
+    week = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    return {
+        "stops.txt": [
+            {"stop_id": s, "stop_lat": 59.0 + POSITIONS[s] / 111_195, "stop_lon": 15.0}
+            for s in STOPS
+        ],
+        "routes.txt": [{"route_id": "R1", "route_type": 3}],
+        "trips.txt": [{"route_id": "R1", "service_id": "S", "trip_id": "T0"}],
+        "stop_times.txt": [
+            {
+                "trip_id": "T0",
+                "arrival_time": time,
+                "departure_time": time,
+                "stop_id": stop,
+                "stop_sequence": i,
+            }
+            for i, (stop, time) in enumerate(calls)
+        ],
+        "calendar.txt": [
+            {
+                "service_id": "S",
+                **dict.fromkeys(week, 1),
+                "start_date": "20240101",
+                "end_date": "20241231",
+            }
+        ],
+        "min_transfer_s": 0,
+        "walk_m": 0.0,
+    }
+
+
 @settings(
-    max_examples=120, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
-@given(feeds())
-def test_the_analysis_summarises_the_brute_force_journeys(spec: dict[str, Any]) -> None:
-    """Every indicator of analyse (made without journey lists) from the brute force's journeys."""
+@given(feeds(), st.sampled_from([None, HORIZON_S, 25 * 3600, 24 * 3600]))
+# B's only boarding (23:50) arrives after a midnight horizon: B -> A must be scanned again.
+@example(_one_trip_across_midnight(), 24 * 3600)
+def test_the_analysis_summarises_the_brute_force_journeys(
+    spec: dict[str, Any], horizon_s: int | None
+) -> None:
+    """Every indicator of analyse (made without journey lists) from the brute force's journeys.
+
+    Whatever the horizon of the date's first scans: short ones make destinations scanned again.
+    """
     min_transfer_s = spec.pop("min_transfer_s")
     walk_m = spec.pop("walk_m")
     with TemporaryDirectory() as tmp:
@@ -162,7 +209,15 @@ def test_the_analysis_summarises_the_brute_force_journeys(spec: dict[str, Any]) 
         for name, stops in by_stop.items()
         if name != "E"
     ]
-    found = analyse(feed, places, DAY, radius_m=1.0, min_transfer_s=min_transfer_s, walk_m=walk_m)
+    found = analyse(
+        feed,
+        places,
+        DAY,
+        radius_m=1.0,
+        min_transfer_s=min_transfer_s,
+        walk_m=walk_m,
+        horizon_s=horizon_s,
+    )
     names = [p.name for p in places]
     stops = place_stops(feed, places, 1.0)
     saturday, sunday = weekend_of(DAY)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
-from transit import all_pairs, analyse, load_feed, place_stops, read_places
+import pytest
+
+from transit import all_pairs, analyse, indicators, load_feed, place_stops, read_places
 from transit.indicators import DirectTrips, is_commute_possible, pair_indicators
 
 GENERATOR = Path(__file__).resolve().parents[2] / "bench" / "transit_feeds.py"
@@ -87,3 +91,35 @@ def test_every_indicator_follows_from_the_journeys(tmp_path: Path) -> None:
         )
         assert pair == expected, key
     assert sum(pair.journeys for pair in analysis.pairs) > 500
+
+
+def test_the_horizon_of_the_first_scans_never_changes_the_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A horizon too short for late departures makes destinations scanned again, no more."""
+    feeds = generator()
+    feeds.generate(feeds.SMALL, tmp_path / "feed")
+    feed = load_feed(tmp_path / "feed")
+    places = read_places(tmp_path / "feed" / "places.csv")
+    tuesday = dt.date(2026, 3, 10)
+    # The module (transit.journeys is also the name of a function of the package).
+    journeys = importlib.import_module("transit.journeys")
+    scans: list[int] = []
+    original = journeys.scan_stats
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        scans.append(len(args[2]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(journeys, "scan_stats", counted)
+    results: dict[int | None, indicators.Analysis] = {}
+    lanes: dict[int | None, int] = {}
+    for horizon in (None, indicators.HORIZON_S, 24 * 3600 + 1800):
+        scans.clear()
+        results[horizon] = analyse(feed, places, tuesday, horizon_s=horizon)
+        lanes[horizon] = sum(scans)
+    assert results[indicators.HORIZON_S] == results[None]
+    assert results[24 * 3600 + 1800] == results[None]
+    # Three days of six places without a horizon; half past midnight is too short for some.
+    assert lanes[None] == 18
+    assert lanes[24 * 3600 + 1800] > 18
