@@ -174,9 +174,20 @@ class Feed:
 
     def stops_near(self, lat: float, lon: float, radius_m: float = 1000.0) -> list[int]:
         """Return the indices of boardable stops (location_type 0 or empty) within radius_m."""
-        boardable = (self.location_type == 0) & ~np.isnan(self.stop_lat)
-        distance = haversine_m(lat, lon, self.stop_lat, self.stop_lon)
-        hits = np.flatnonzero(boardable & (distance <= radius_m))
+        cached = self.derived.get("stops_by_lat")
+        if not isinstance(cached, tuple):
+            # Boardable stops by latitude: a place's candidates are a band of it.
+            boardable = np.flatnonzero((self.location_type == 0) & ~np.isnan(self.stop_lat))
+            order = boardable[np.argsort(self.stop_lat[boardable], kind="stable")]
+            cached = (order, self.stop_lat[order])
+            self.derived["stops_by_lat"] = cached
+        order, lat_sorted = cached
+        # A degree of latitude is at least 110.5 km; the band is a little wider than needed.
+        band = radius_m / 110_000.0 + 1e-9
+        lo, hi = np.searchsorted(lat_sorted, [lat - band, lat + band], side="left")
+        candidates = order[lo : max(hi, lo)]
+        distance = haversine_m(lat, lon, self.stop_lat[candidates], self.stop_lon[candidates])
+        hits = np.sort(candidates[distance <= radius_m])
         return [int(i) for i in hits]
 
     def timetable(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import threading
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -395,12 +396,21 @@ def prepare(
     terminals: Collection[int] | None = None,
 ) -> None:
     """Make the feed's derived data that timetables with these parameters share (Feed.prepare)."""
-    _feed_links(feed, min_transfer_s, walk_m)
-    feed.stop_pairs()
-    if not feed.frequencies:
-        _span(feed)
-        if terminals is not None:
-            dead_stops(feed, frozenset(int(s) for s in terminals), min_transfer_s, walk_m)
+
+    def compiled() -> None:
+        feed.stop_pairs()
+        if not feed.frequencies:
+            _span(feed)
+
+    # The stop pairs (compiled code, without the GIL) are made while the links are.
+    side = threading.Thread(target=compiled)
+    side.start()
+    try:
+        _feed_links(feed, min_transfer_s, walk_m)
+    finally:
+        side.join()
+    if not feed.frequencies and terminals is not None:
+        dead_stops(feed, frozenset(int(s) for s in terminals), min_transfer_s, walk_m)
 
 
 def _feed_links(feed: Feed, min_transfer_s: int, walk_m: float) -> _Links:
