@@ -11,7 +11,7 @@ import datetime as dt
 import statistics
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -417,16 +417,32 @@ def analyse(
     # Each thread keeps one work space for its scans, grown when a day needs more.
     local = threading.local()
 
+    # The date without the horizon, made by the first scan that needs it.
+    whole: list[_Day] = []
+    whole_lock = threading.Lock()
+    # Set when the date's first batch showed that most destinations outrun the horizon.
+    skip_horizon = threading.Event()
+
+    def whole_date() -> _Day:
+        with whole_lock:
+            if not whole:
+                whole.append(build_whole_date())
+            return whole[0]
+
     def run(
-        day: dt.date, batch: list[str], build_of: Future[_Day] | None = None
+        day: dt.date, batch: list[str], again: bool = False
     ) -> tuple[IntArray, npt.NDArray[np.float64]]:
-        # Builds are queued before every scan, so the one awaited here has started already.
-        built = (build_of or builds[day]).result()
+        with_horizon = day == date and horizon_s is not None and not again
+        if again or (with_horizon and skip_horizon.is_set()):
+            built, with_horizon = whole_date(), False
+        else:
+            # Builds are queued before every scan, so the one awaited here has started already.
+            built = builds[day].result()
         sizes = [(built.timetable, built.board.inputs)]
         work = getattr(local, "work", None)
         if work is None or not journeys.fits(work, sizes, width):
             work = local.work = journeys.work_space(sizes, width)
-        return journeys.scan_stats(
+        found, middle = journeys.scan_stats(
             built.timetable,
             built.board,
             [stops[name] for name in batch],
@@ -434,6 +450,15 @@ def analyse(
             arrive_by_s=ARRIVE_BY_S,
             leave_from_s=LEAVE_FROM_S,
         )
+        if with_horizon and not skip_horizon.is_set():
+            # Where most destinations of a batch need a second scan (long journeys, late
+            # departures), the date's batches not yet started are scanned whole at once.
+            unsettled = found[:, :, kernels.SETTLED] == 0
+            for lane, name in enumerate(batch):
+                unsettled[index[name], lane] = False
+            if 2 * int(unsettled.any(axis=0).sum()) > len(batch):
+                skip_horizon.set()
+        return found, middle
 
     workers = max(1, min(threads, len(days) * max(n_batches, 1)))
     index = {name: i for i, name in enumerate(names)}
@@ -451,7 +476,7 @@ def analyse(
         place_stops_in_order = [stops[name] for name in names]
         if feed.frequencies:
             direct_future = pool.submit(
-                lambda: direct_trip_counts(build_whole_date().timetable, place_stops_in_order)
+                lambda: direct_trip_counts(whole_date().timetable, place_stops_in_order)
             )
         else:
             direct_future = pool.submit(direct_trip_counts_on, feed, date, place_stops_in_order)
@@ -469,15 +494,13 @@ def analyse(
         settled = stats_of[date][:, :, kernels.SETTLED] != 0
         np.fill_diagonal(settled, True)
         again = [name for name in served if not settled[:, index[name]].all()]
-        if again:
-            whole = pool.submit(build_whole_date)
-            n_again = -(-len(again) // LANES)
-            rescans = [pool.submit(run, date, again[b::n_again], whole) for b in range(n_again)]
-            for b, future in enumerate(rescans):
-                found, middle = future.result()
-                columns = [index[name] for name in again[b::n_again]]
-                stats_of[date][:, columns] = found
-                median_of[date][:, columns] = middle
+        n_again = -(-len(again) // LANES)
+        rescans = [pool.submit(run, date, again[b::n_again], True) for b in range(n_again)]
+        for b, future in enumerate(rescans):
+            found, middle = future.result()
+            columns = [index[name] for name in again[b::n_again]]
+            stats_of[date][:, columns] = found
+            median_of[date][:, columns] = middle
         direct = direct_future.result()
 
     def commutes(day: dt.date) -> npt.NDArray[np.bool_]:

@@ -123,3 +123,30 @@ def test_the_horizon_of_the_first_scans_never_changes_the_result(
     # Three days of six places without a horizon; half past midnight is too short for some.
     assert lanes[None] == 18
     assert lanes[24 * 3600 + 1800] > 18
+
+
+def test_a_horizon_most_destinations_outrun_gives_way_to_whole_scans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the date's first batch mostly needs a second scan, its later batches skip the first."""
+    feeds = generator()
+    feeds.generate(feeds.SMALL, tmp_path / "feed")
+    feed = load_feed(tmp_path / "feed")
+    places = read_places(tmp_path / "feed" / "places.csv")
+    tuesday = dt.date(2026, 3, 10)
+    journeys = importlib.import_module("transit.journeys")
+    original = journeys.scan_stats
+    with_horizon: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        if args[0].horizon_s is not None:
+            with_horizon.append(len(args[2]))
+        return original(*args, **kwargs)
+
+    expected = analyse(feed, places, tuesday, horizon_s=None)
+    monkeypatch.setattr(journeys, "scan_stats", counted)
+    # Batches of two destinations, one thread: the date's first batch ends before the next starts.
+    monkeypatch.setattr(indicators, "LANES", 2)
+    found = analyse(feed, places, tuesday, horizon_s=24 * 3600, threads=1)
+    assert found == expected
+    assert with_horizon == [2]
