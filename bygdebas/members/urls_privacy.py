@@ -34,5 +34,10 @@ urlpatterns = [
         views.retention_erase,
         name="privacy-retention-erase",
     ),
+    path(
+        "kansli/integritet/gallring/<str:key>/radera/",
+        views.retention_erase_records,
+        name="privacy-retention-erase-records",
+    ),
     path("kansli/integritet/logg/", views.audit_log, name="privacy-audit-log"),
 ]

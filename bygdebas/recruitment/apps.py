@@ -12,7 +12,7 @@ class RecruitmentConfig(AppConfig):
 
         register_recruitment_metrics()
 
-        from bygdebas.members.personal_data import register_personal_data
+        from bygdebas.members.personal_data import register_personal_data, register_retention
         from bygdebas.recruitment import privacy
 
         register_personal_data(
@@ -20,4 +20,17 @@ class RecruitmentConfig(AppConfig):
             label=_("Prospective member groups naming the person as contact"),
             extract=privacy.extract,
             erase=privacy.erase,
+        )
+        register_retention(
+            "recruitment.prospects",
+            label=_("Prospects' contact persons"),
+            description=_(
+                "Contact persons of prospective groups that declined or became members (the "
+                "registry keeps a member's people), or whose prospect has had no change and no "
+                "contact-log entry for the retention period. Erasing blanks the name, e-mail and "
+                "phone; the group, its status and its contact log stay."
+            ),
+            columns=(_("Group"), _("Contact person"), _("Status")),
+            candidates=privacy.retention_rows,
+            erase=privacy.retention_erase,
         )

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -46,6 +47,32 @@ class ProspectQuerySet(models.QuerySet["Prospect"]):
     def overdue(self, today: datetime.date) -> ProspectQuerySet:
         """Open prospects whose next step's date has passed."""
         return self.open().filter(next_step_on__lt=today)
+
+    def with_contact(self) -> ProspectQuerySet:
+        """Prospects that still name a contact person: a name, an e-mail address or a phone."""
+        return self.exclude(contact_name="", contact_email="", contact_phone="")
+
+    def with_last_activity(self) -> ProspectQuerySet:
+        """Annotate ``last_activity_at``: the later of the last change and the last log entry."""
+        last_entry = (
+            ProspectContact.objects.filter(prospect=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        return self.annotate(
+            last_activity_at=Greatest("updated_at", Coalesce(Subquery(last_entry), "updated_at"))
+        )
+
+    def due_for_retention(self, cutoff: datetime.datetime) -> ProspectQuerySet:
+        """Prospects whose contact person is due for review: the prospect is closed (declined, or a
+        member, whose people the registry now keeps), or has had neither a change nor a contact-log
+        entry since ``cutoff``."""
+        recent_entry = ProspectContact.objects.filter(
+            prospect=OuterRef("pk"), created_at__gte=cutoff
+        )
+        return self.with_contact().filter(
+            ~Q(status__in=OPEN_STATUSES) | (Q(updated_at__lt=cutoff) & ~Exists(recent_entry))
+        )
 
 
 class Prospect(models.Model):

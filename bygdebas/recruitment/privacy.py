@@ -1,16 +1,25 @@
-"""Prospects' contact persons in the register extract and erasure of a registry person.
+"""Prospects' contact persons in the register extract, erasure of a registry person and the
+retention review.
 
 A prospect's contact is matched to a person of the member registry by e-mail address, in the same
-network. Registered with ``members.personal_data`` in ``RecruitmentConfig.ready``.
+network. Contact persons who are no registry person are reviewed on the members app's retention
+page instead. Both are registered with ``members.personal_data`` in ``RecruitmentConfig.ready``.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
+
+from bygdebas.members.personal_data import RetentionRow
+from bygdebas.recruitment import services
 from bygdebas.recruitment.models import Prospect
 
 if TYPE_CHECKING:
+    from bygdebas.core.models import Network, User
     from bygdebas.members.models import Person
     from bygdebas.recruitment.models import ProspectQuerySet
 
@@ -38,3 +47,29 @@ def extract(person: Person) -> list[dict[str, Any]]:
 def erase(person: Person) -> int:
     """Blank the contact person of every prospect that names this person; the groups stay."""
     return prospects_of(person).update(contact_name="", contact_email="", contact_phone="")
+
+
+def retention_rows(*, network: Network, now: datetime.datetime, years: int) -> list[RetentionRow]:
+    """The prospects whose contact person is due for review, least recently active first."""
+    prospects = (
+        services.retention_candidates(network, now=now, years=years)
+        .with_last_activity()
+        .order_by("last_activity_at", "pk")  # type: ignore[misc]
+    )
+    return [
+        RetentionRow(
+            pk=prospect.pk,
+            cells=(
+                prospect.name,
+                prospect.contact_name or prospect.contact_email or prospect.contact_phone,
+                str(prospect.get_status_display()),
+            ),
+            last_activity_at=prospect.last_activity_at,  # type: ignore[attr-defined]
+            url=reverse("recruitment:prospect-detail", args=[prospect.pk]),
+        )
+        for prospect in prospects
+    ]
+
+
+def retention_erase(*, network: Network, ids: Sequence[int], actor: User) -> int:
+    return services.erase_contacts(network=network, prospects=ids, actor=actor)

@@ -9,9 +9,10 @@ a membership, and logs an action of its own.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -24,6 +25,7 @@ from bygdebas.core.services import record_audit
 from bygdebas.members.models import Engagement, Membership, Organisation, Person
 from bygdebas.members.normalise import normalise_phone
 from bygdebas.members.services import registry
+from bygdebas.members.services.privacy import retention_years, years_before
 from bygdebas.plan import services as plan_services
 from bygdebas.plan.models import Activity
 from bygdebas.recruitment.models import (
@@ -31,6 +33,7 @@ from bygdebas.recruitment.models import (
     PIPELINE,
     Prospect,
     ProspectContact,
+    ProspectQuerySet,
     Status,
 )
 
@@ -431,3 +434,74 @@ def _add_contact_person(
         actor=actor,
         source=AuditEntry.Source.FORM,
     )
+
+
+# Retention of contact persons
+
+
+def retention_candidates(
+    network: Network, *, now: datetime.datetime | None = None, years: int | None = None
+) -> ProspectQuerySet:
+    """Prospects whose contact person is due for review: closed, or without a change or a
+    contact-log entry for ``years`` years (``MEMBERS_RETENTION_YEARS``, as for registry people)."""
+    now = now or timezone.now()
+    years = retention_years() if years is None else years
+    return Prospect.objects.for_network(network).due_for_retention(years_before(now, years))
+
+
+def _hidden(pair: Any) -> list[str]:
+    """An audited [old, new] pair with the values replaced by whether there was one."""
+    old, new = pair if isinstance(pair, list) and len(pair) == 2 else ("", "")
+    return ["…" if old else "", "…" if new else ""]
+
+
+def _scrub_audit_entries(network: Network, prospects: Sequence[Prospect]) -> None:
+    """Remove the contact person's old values from the prospects' log entries, keeping the rest."""
+    entries = list(
+        AuditEntry.objects.for_network(network).filter(
+            content_type=ContentType.objects.get_for_model(Prospect),
+            object_id__in=[str(prospect.pk) for prospect in prospects],
+        )
+    )
+    for entry in entries:
+        entry.changes = {
+            name: _hidden(pair) if name in PERSONAL_FIELDS else pair
+            for name, pair in (entry.changes or {}).items()
+        }
+    AuditEntry.objects.bulk_update(entries, ["changes"])
+
+
+@transaction.atomic
+def erase_contacts(
+    *,
+    network: Network,
+    prospects: Iterable[int],
+    actor: User | None,
+    now: datetime.datetime | None = None,
+    years: int | None = None,
+) -> int:
+    """Blank the contact person of the chosen prospects that are still due for review; the
+    prospects, their status and their contact logs stay, so counts and plan actions do not change."""
+    due = list(
+        retention_candidates(network, now=now, years=years)
+        .filter(pk__in=list(prospects))
+        .select_for_update()
+        .order_by("pk")
+    )
+    if not due:
+        return 0
+    _scrub_audit_entries(network, due)
+    # update(), not save(): erasing is not activity, so updated_at stays as it was.
+    Prospect.objects.filter(pk__in=[prospect.pk for prospect in due]).update(
+        contact_name="", contact_email="", contact_phone=""
+    )
+    for prospect in due:
+        record_audit(
+            network=network,
+            actor=actor,
+            verb="prospect.contact_erased",
+            obj=prospect,
+            source=AuditEntry.Source.FORM,
+            changes={name: ["…", ""] for name in PERSONAL_FIELDS if getattr(prospect, name)},
+        )
+    return len(due)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +28,12 @@ from bygdebas.core.models import AuditEntry, Network, Role, User
 from bygdebas.core.services import record_audit
 from bygdebas.events.models import Registration
 from bygdebas.members.models import Consent, Engagement, Membership, Person, PersonQuerySet
-from bygdebas.members.personal_data import providers
+from bygdebas.members.personal_data import (
+    RetentionProvider,
+    RetentionRow,
+    providers,
+    retention_providers,
+)
 from bygdebas.members.services import registry
 
 DEFAULT_RETENTION_YEARS = 3
@@ -304,7 +310,8 @@ def erase_person(*, person: Person, actor: User) -> Person:
 # Retention
 
 
-def _years_before(moment: datetime.datetime, years: int) -> datetime.datetime:
+def years_before(moment: datetime.datetime, years: int) -> datetime.datetime:
+    """The same moment ``years`` years earlier (28 February for a 29 February)."""
     try:
         return moment.replace(year=moment.year - years)
     except ValueError:  # 29 February
@@ -320,7 +327,7 @@ def retention_candidates(
     now = now or timezone.now()
     years = retention_years() if years is None else years
     first_kept_year = timezone.localtime(now).year - years + 1
-    cutoff = _years_before(now, years)
+    cutoff = years_before(now, years)
     recent_members = Membership.objects.filter(
         organisation__network=network,
         status=Membership.Status.ACTIVE,
@@ -343,3 +350,24 @@ def erase_people(*, network: Network, people: Iterable[int], actor: User) -> int
         erase_person(person=person, actor=actor)
         count += 1
     return count
+
+
+@dataclass(frozen=True)
+class RetentionSection:
+    provider: RetentionProvider
+    rows: list[RetentionRow]
+
+
+def other_retention_candidates(
+    network: Network, *, now: datetime.datetime | None = None, years: int | None = None
+) -> list[RetentionSection]:
+    """Records other apps keep that are due for review (see ``members.personal_data``), by app."""
+    now = now or timezone.now()
+    years = retention_years() if years is None else years
+    return [
+        RetentionSection(
+            provider=provider,
+            rows=provider.candidates(network=network, now=now, years=years),
+        )
+        for provider in retention_providers()
+    ]

@@ -27,6 +27,9 @@ MATRIX: dict[str, Entry] = {
     "members:privacy-erase": Entry(ADMIN_PAGE, method="post", kwargs="person"),
     "members:privacy-retention": Entry(ADMIN_PAGE),
     "members:privacy-retention-erase": Entry(ADMIN_PAGE, method="post", kwargs="", data=()),
+    "members:privacy-retention-erase-records": Entry(
+        ADMIN_PAGE, method="post", kwargs="retention", data=(("records", "0"),)
+    ),
     "members:privacy-audit-log": Entry(ADMIN_PAGE),
 }
 
@@ -48,6 +51,8 @@ class PrivacyMatrixTests(MatrixMixin, CastMixin, TestCase):
             "": {},
             "person": {"pk": self.person.pk},
             "consent": {"pk": self.consent.pk},
+            # Recruitment registers its prospects' contact persons for the retention review.
+            "retention": {"key": "recruitment.prospects"},
         }[entry.kwargs]
 
     def fingerprint(self) -> Any:

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from bygdebas.core.models import AuditEntry, Role
 from bygdebas.members.access import get_consent_for_user, get_person_for_user
 from bygdebas.members.forms_selfservice import AuditFilterForm, ConsentForm, LegalBasisForm
 from bygdebas.members.models import Person
+from bygdebas.members.personal_data import retention_provider
 from bygdebas.members.services import privacy as services
 
 PAGE_SIZE = 50
@@ -164,12 +165,20 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def retention(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
-    people = services.retention_candidates(network).order_by("updated_at", "pk")
+    now = timezone.now()
+    years = services.retention_years()
+    people = services.retention_candidates(network, now=now, years=years).order_by(
+        "updated_at", "pk"
+    )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "members/privacy/retention.html",
-        {"page": page, "years": services.retention_years()},
+        {
+            "page": page,
+            "years": years,
+            "sections": services.other_retention_candidates(network, now=now, years=years),
+        },
     )
 
 
@@ -190,6 +199,27 @@ def retention_erase(request: HttpRequest) -> HttpResponse:
             count,
         )
         % {"count": count},
+    )
+    return redirect("members:privacy-retention")
+
+
+@role_required(ADMIN_ROLES)
+@require_POST
+def retention_erase_records(request: HttpRequest, key: str) -> HttpResponse:
+    """Erase the chosen records of one app's section of the retention review."""
+    network = current_network(request)
+    provider = retention_provider(key)
+    if provider is None:
+        raise Http404
+    chosen = [int(value) for value in request.POST.getlist("records") if value.isdigit()]
+    if not chosen:
+        messages.error(request, _("Choose the rows to erase."))
+        return redirect("members:privacy-retention")
+    count = provider.erase(network=network, ids=chosen, actor=request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("Personal data erased under “%(label)s”: %(count)d.")
+        % {"label": provider.label, "count": count},
     )
     return redirect("members:privacy-retention")
 
