@@ -25,8 +25,8 @@ class RecruitmentConfig(AppConfig):
             "recruitment.prospects",
             label=_("Prospects' contact persons"),
             description=_(
-                "Contact persons of prospective groups that declined or became members (the "
-                "registry keeps a member's people), or whose prospect has had no change and no "
+                "Contact persons of prospective groups that became members (the registry keeps "
+                "a member's people), or whose prospect has had no change and no "
                 "contact-log entry for the retention period. Erasing blanks the name, e-mail and "
                 "phone; the group, its status and its contact log stay."
             ),

@@ -64,14 +64,14 @@ class ProspectQuerySet(models.QuerySet["Prospect"]):
         )
 
     def due_for_retention(self, cutoff: datetime.datetime) -> ProspectQuerySet:
-        """Prospects whose contact person is due for review: the prospect is closed (declined, or a
-        member, whose people the registry now keeps), or has had neither a change nor a contact-log
-        entry since ``cutoff``."""
+        """Prospects whose contact person is due for review: the group became a member (its people
+        are in the registry now), or the prospect has had neither a change nor a contact-log entry
+        since ``cutoff`` (a group that declined is kept as long, in case it is asked again)."""
         recent_entry = ProspectContact.objects.filter(
             prospect=OuterRef("pk"), created_at__gte=cutoff
         )
         return self.with_contact().filter(
-            ~Q(status__in=OPEN_STATUSES) | (Q(updated_at__lt=cutoff) & ~Exists(recent_entry))
+            Q(status=Status.MEMBER) | (Q(updated_at__lt=cutoff) & ~Exists(recent_entry))
         )
 
 

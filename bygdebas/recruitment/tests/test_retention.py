@@ -92,12 +92,12 @@ class CandidateTests(RetentionCase):
             services.retention_candidates(self.network_a, **kwargs).values_list("name", flat=True)
         )
 
-    def test_closed_prospects_and_open_ones_quiet_for_three_years_are_due(self) -> None:
+    def test_new_members_and_prospects_quiet_for_three_years_are_due(self) -> None:
+        # A group that declined lately is kept, in case it is asked again.
         self.assertEqual(
             self.candidates(),
             {
                 "Nej gammal",
-                "Nej nyss",
                 "Blev medlem",
                 "Öppen tyst",
                 "Öppen loggad förr",
@@ -105,10 +105,8 @@ class CandidateTests(RetentionCase):
             },
         )
 
-    def test_a_longer_period_keeps_the_quiet_open_prospects(self) -> None:
-        self.assertEqual(
-            self.candidates(years=4), {"Nej gammal", "Nej nyss", "Blev medlem", "Bara telefon"}
-        )
+    def test_a_longer_period_keeps_the_quiet_prospects_but_not_new_members(self) -> None:
+        self.assertEqual(self.candidates(years=4), {"Blev medlem"})
 
     @override_settings(MEMBERS_RETENTION_YEARS=10)
     def test_the_period_is_the_members_setting(self) -> None:
@@ -122,7 +120,7 @@ class CandidateTests(RetentionCase):
         by_name = {row.cells[0]: row for row in rows}
         self.assertEqual(set(by_name), self.candidates())
         self.assertEqual(by_name["Nej gammal"].last_activity_at, LONG_AGO)
-        self.assertEqual(by_name["Nej nyss"].last_activity_at, LATELY)
+        self.assertEqual(by_name["Blev medlem"].last_activity_at, LATELY)
         self.assertEqual(by_name["Nej gammal"].cells[1:], ("Kontakt för Nej gammal", "Tackade nej"))
         # Without a name, the row names the contact by what is left of it.
         self.assertEqual(by_name["Bara telefon"].cells[1], "070-999 88 77")
@@ -150,9 +148,9 @@ class EraseTests(RetentionCase):
             contact_phone="070-765 43 21",
         )
         Prospect.objects.filter(pk=cls.declined.pk).update(
-            status=Status.DECLINED, updated_at=LATELY
+            status=Status.DECLINED, updated_at=LONG_AGO
         )
-        cls.log(cls.declined, LATELY)
+        cls.log(cls.declined, LONG_AGO)
         cls.quiet = cls.prospect("Tyst grupp", status=Status.CONTACTED)
         cls.active = cls.prospect("Aktiv grupp", status=Status.CONTACTED, updated=LATELY)
         cls.in_b = cls.prospect("B grupp", status=Status.DECLINED, network=cls.network_b)
