@@ -538,6 +538,61 @@ def parse_flag(offsets: I64, data: U8) -> npt.NDArray[np.int8]:
 
 
 @jit
+def _day_rows(
+    trip_start: I64,
+    st_stop: I32,
+    st_dep: I64,
+    st_arr: I64,
+    running: Bools,
+    first_instance: I64,
+    shifts: I64,
+    gone: Bools,
+    span: int,
+    arrive_by: int,
+    leave_from: int,
+    depart_by: int,
+    fill: bool,
+    key: I64,
+    row: I64,
+    instance_of: I64,
+    shift_of: I64,
+) -> int:
+    """The connections day_connections keeps, in (instance, position) order; returns how many.
+
+    With fill, writes each one's sort key, first stop_times row, trip instance and shift.
+    """
+    n_pieces, n_trips = running.shape
+    everything = gone.shape[0] == 0
+    i = 0
+    for p in range(n_pieces):
+        shift = shifts[p]
+        instance = first_instance[p] - 1
+        for t in range(n_trips):
+            if not running[p, t]:
+                continue
+            instance += 1
+            # Trips of an earlier day mostly end before midnight: skip them whole.
+            if st_dep[max(trip_start[t + 1] - 2, 0)] + shift < 0:
+                continue
+            for r in range(trip_start[t], trip_start[t + 1] - 1):
+                departure = st_dep[r] + shift
+                if departure < 0 or departure > depart_by:
+                    continue
+                if not everything and (gone[st_stop[r]] or gone[st_stop[r + 1]]):
+                    continue
+                if st_arr[r + 1] + shift > arrive_by and departure < leave_from:
+                    continue
+                if fill:
+                    # A stable sort of these keys keeps (instance, position) among equals.
+                    key[i] = departure * span + (st_arr[r + 1] - st_dep[r])
+                    row[i] = r
+                    instance_of[i] = instance
+                    shift_of[i] = shift
+                i += 1
+    return i
+
+
+@jit
 def day_connections(
     trip_start: I64,
     st_stop: I32,
@@ -560,58 +615,23 @@ def day_connections(
     as instances from first_instance[p] in trip order; of each, the connections (consecutive
     stop_times) that leave at 0 or later after the shift and touch no stop with gone[stop]
     (none when gone is empty), that arrive by arrive_by or leave at leave_from or later, and
-    that leave by depart_by (after the shift). span exceeds every travel time. Returns (dep_stop, arr_stop, dep_s,
-    arr_s, trip instance, can_board, can_alight).
+    that leave by depart_by (after the shift). span exceeds every travel time. Returns
+    (dep_stop, arr_stop, dep_s, arr_s, trip instance, can_board, can_alight).
     """
-    n_pieces, n_trips = running.shape
-    everything = gone.shape[0] == 0
-    n = 0
-    for p in range(n_pieces):
-        shift = shifts[p]
-        for t in range(n_trips):
-            # Trips of an earlier day mostly end before midnight: skip them whole.
-            if not running[p, t] or st_dep[max(trip_start[t + 1] - 2, 0)] + shift < 0:
-                continue
-            for r in range(trip_start[t], trip_start[t + 1] - 1):
-                if st_dep[r] + shift < 0:
-                    continue
-                if not everything and (gone[st_stop[r]] or gone[st_stop[r + 1]]):
-                    continue
-                if st_arr[r + 1] + shift > arrive_by and st_dep[r] + shift < leave_from:
-                    continue
-                if st_dep[r] + shift > depart_by:
-                    continue
-                n += 1
+    # Counted first, then made: one pass of _day_rows each.
+    nothing = np.empty(0, dtype=np.int64)
+    n = _day_rows(
+        trip_start, st_stop, st_dep, st_arr, running, first_instance, shifts, gone, span,
+        arrive_by, leave_from, depart_by, False, nothing, nothing, nothing, nothing,
+    )  # fmt: skip
     key = np.empty(n, dtype=np.int64)
     row = np.empty(n, dtype=np.int64)
-    instance_of = np.empty(n, dtype=np.int32)
+    instance_of = np.empty(n, dtype=np.int64)
     shift_of = np.empty(n, dtype=np.int64)
-    i = 0
-    for p in range(n_pieces):
-        shift = shifts[p]
-        instance = first_instance[p]
-        for t in range(n_trips):
-            if not running[p, t]:
-                continue
-            if st_dep[max(trip_start[t + 1] - 2, 0)] + shift < 0:
-                instance += 1
-                continue
-            for r in range(trip_start[t], trip_start[t + 1] - 1):
-                if st_dep[r] + shift < 0:
-                    continue
-                if not everything and (gone[st_stop[r]] or gone[st_stop[r + 1]]):
-                    continue
-                if st_arr[r + 1] + shift > arrive_by and st_dep[r] + shift < leave_from:
-                    continue
-                if st_dep[r] + shift > depart_by:
-                    continue
-                # Made in (instance, position) order: a stable sort keeps that among equals.
-                key[i] = (st_dep[r] + shift) * span + (st_arr[r + 1] - st_dep[r])
-                row[i] = r
-                instance_of[i] = instance
-                shift_of[i] = shift
-                i += 1
-            instance += 1
+    _day_rows(
+        trip_start, st_stop, st_dep, st_arr, running, first_instance, shifts, gone, span,
+        arrive_by, leave_from, depart_by, True, key, row, instance_of, shift_of,
+    )  # fmt: skip
     order = radix_argsort(key)
     dep_stop = np.empty(n, dtype=np.int32)
     arr_stop = np.empty(n, dtype=np.int32)
