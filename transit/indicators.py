@@ -21,7 +21,7 @@ import numpy.typing as npt
 from transit import journeys, kernels
 from transit.feed import Feed
 from transit.journeys import LANES, THREADS, Journey
-from transit.places import Place, place_stops
+from transit.places import Place, place_stops, stop_members
 from transit.timetable import DAY_S, Timetable, trips_running
 
 IntArray = npt.NDArray[np.int64]
@@ -256,15 +256,6 @@ class DirectTrips:
         return int(np.count_nonzero(board <= alight))
 
 
-def _members(n_stops: int, stops: Sequence[Collection[int]]) -> tuple[IntArray, IntArray]:
-    """The places of each stop, as (member_start, member_place): a CSR list by stop."""
-    members = sorted({(int(s), p) for p, place in enumerate(stops) for s in place})
-    member_stop = np.asarray([m[0] for m in members], dtype=np.int64)
-    member_place = np.asarray([m[1] for m in members], dtype=np.int64)
-    member_start = np.searchsorted(member_stop, np.arange(n_stops + 1)).astype(np.int64)
-    return member_start, member_place
-
-
 def direct_trip_counts_on(feed: Feed, date: dt.date, stops: Sequence[Collection[int]]) -> IntArray:
     """What direct_trip_counts gives for the date's timetable, from the feed's trips directly.
 
@@ -273,7 +264,7 @@ def direct_trip_counts_on(feed: Feed, date: dt.date, stops: Sequence[Collection[
     if feed.frequencies:
         raise ValueError("direct_trip_counts_on needs a feed without frequencies")
     running, shifts = trips_running(feed, date)
-    member_start, member_place = _members(feed.n_stops, stops)
+    member_start, member_place = stop_members(feed.n_stops, stops)
     return kernels.direct_counts_of_trips(
         feed.trip_start.astype(np.int64, copy=False),
         feed.st_stop.astype(np.int32, copy=False),
@@ -292,7 +283,7 @@ def direct_trip_counts_on(feed: Feed, date: dt.date, stops: Sequence[Collection[
 def direct_trip_counts(timetable: Timetable, stops: Sequence[Collection[int]]) -> IntArray:
     """Return counts[o, d]: what DirectTrips.count gives for every pair of places at once."""
     tt = timetable
-    member_start, member_place = _members(tt.feed.n_stops, stops)
+    member_start, member_place = stop_members(tt.feed.n_stops, stops)
     return kernels.direct_counts(
         tt.dep_stop.astype(np.int32, copy=False),
         tt.arr_stop.astype(np.int32, copy=False),

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from transit import kernels
+from transit.places import stop_members
 from transit.timetable import DAY_S, Timetable, dead_end_stops, rule_seconds
 
 IntArray = npt.NDArray[np.int64]
@@ -397,16 +398,13 @@ class _Boardings:
             int(s) for stops in (*origins.values(), *destinations.values()) for s in stops
         )
         inputs = _inputs(tt, terminals)
-        members = sorted({(int(s), o) for o, stops in enumerate(origins.values()) for s in stops})
-        member_stop = np.asarray([m[0] for m in members], dtype=np.int64)
-        member_origin = np.asarray([m[1] for m in members], dtype=np.int64)
-        member_start = np.searchsorted(member_stop, np.arange(tt.feed.n_stops + 1))
+        member_start, member_origin = stop_members(tt.feed.n_stops, list(origins.values()))
         rows, departures, origin_start, origin_rows = kernels.origin_boardings(
             inputs.static[DEP_STOP],
             inputs.static[CAN_BOARD],
             inputs.static[DEP_S],
             DAY_S,
-            member_start.astype(np.int64),
+            member_start,
             member_origin,
             len(origins),
         )

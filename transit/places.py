@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
 
 from transit.errors import FeedError
 from transit.feed import Feed
@@ -23,6 +27,21 @@ class Place:
 def place_stops(feed: Feed, places: list[Place], radius_m: float = 1000.0) -> dict[str, list[int]]:
     """Return the stop indices of every place, by place name."""
     return {p.name: feed.stops_near(p.lat, p.lon, radius_m) for p in places}
+
+
+def stop_members(
+    n_stops: int, groups: Sequence[Collection[int]]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The groups (places, origins) of each stop, as a CSR list by stop.
+
+    Returns (member_start, member_group): stop s belongs to the groups
+    member_group[member_start[s]:member_start[s + 1]], each once, in increasing order.
+    """
+    members = sorted({(int(s), g) for g, stops in enumerate(groups) for s in stops})
+    member_stop = np.asarray([m[0] for m in members], dtype=np.int64)
+    member_group = np.asarray([m[1] for m in members], dtype=np.int64)
+    member_start = np.searchsorted(member_stop, np.arange(n_stops + 1)).astype(np.int64)
+    return member_start, member_group
 
 
 def read_places(path: str | Path) -> list[Place]:
