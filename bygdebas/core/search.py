@@ -176,6 +176,11 @@ def register_searchable(
     _registry[kind] = Searchable(model, kind, label, document, network, queryset)
 
 
+def unregister_searchable(kind: str) -> None:
+    """Forget ``kind`` (for tests that register a kind of their own)."""
+    _registry.pop(kind, None)
+
+
 def registered_kinds() -> dict[str, Any]:
     """Kind -> label, for a filter's choices."""
     return {kind: entry.label for kind, entry in sorted(_registry.items())}
@@ -418,7 +423,7 @@ def search(
             title=row["title"],
             url=row["url"],
             snippet=row["snippet"],
-            published_at=row["published_at"],
+            published_at=_aware(row["published_at"]),
             rank=row["rank"],
             content_type_id=row["content_type_id"],
             object_id=row["object_id"],
@@ -426,6 +431,15 @@ def search(
         for row in rows
     ]
     return result
+
+
+def _aware(value: Any) -> datetime.datetime | None:
+    """A datetime read by a raw SQLite cursor (text, or naive UTC) as Django's ORM gives it."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if isinstance(value, datetime.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
 
 
 _COLUMNS = "d.id, d.kind, d.title, d.url, d.body, d.published_at, d.content_type_id, d.object_id"
@@ -493,11 +507,17 @@ def _search_sqlite(
     words: list[QueryWord], where: str, params: list[Any], limit: int, offset: int
 ) -> list[dict[str, Any]]:
     # bm25 is lower for better matches; the title counts as PostgreSQL's weight A against B.
+    # bm25() works only in a query over the FTS table alone, so it is ranked in a materialised
+    # step of its own before the join.
     sql = f"""
-        SELECT {_COLUMNS}, -bm25({FTS_TABLE}, 2.5, 1.0) AS rank, count(*) OVER () AS total
-        FROM {FTS_TABLE} f JOIN core_searchdocument d ON d.id = f.rowid
-        WHERE {FTS_TABLE} MATCH %s AND {where}
-        ORDER BY rank DESC, d.id
+        WITH m AS MATERIALIZED (
+            SELECT rowid AS id, bm25({FTS_TABLE}, 2.5, 1.0) AS score
+            FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s
+        )
+        SELECT {_COLUMNS}, -m.score AS rank, count(*) OVER () AS total
+        FROM m JOIN core_searchdocument d ON d.id = m.id
+        WHERE {where}
+        ORDER BY m.score, d.id
         LIMIT %s OFFSET %s
     """
     rows = _fetch(sql, [_fts_match(words), *params, limit, offset])
@@ -531,9 +551,8 @@ def python_snippet(body: str, stems: set[str], *, words: int = SNIPPET_WORDS) ->
             hits.append(index)
     first = max(0, (hits[0] if hits else 0) - 5)
     last = min(len(matches), first + words) - 1
-    start, end = matches[first].start(), matches[last].end()
     pieces = []
-    position = start
+    position = matches[first].start()
     hit_set = set(hits)
     for index in range(first, last + 1):
         match = matches[index]
@@ -541,9 +560,11 @@ def python_snippet(body: str, stems: set[str], *, words: int = SNIPPET_WORDS) ->
         text = html.escape(match.group())
         pieces.append(f"<mark>{text}</mark>" if index in hit_set else text)
         position = match.end()
+    if last == len(matches) - 1:
+        pieces.append(html.escape(body[position:]))  # the closing punctuation
     snippet = " ".join("".join(pieces).split())
     if first > 0:
         snippet = "… " + snippet
-    if end < len(body.rstrip()):
+    if last < len(matches) - 1:
         snippet += " …"
     return mark_safe(snippet)  # every piece of the body was escaped above
