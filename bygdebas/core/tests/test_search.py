@@ -157,9 +157,7 @@ class SwedishSearchTests(SearchableEventsMixin, CastMixin, TestCase):
         self.assertEqual(result.kind, KIND)
         self.assertEqual(result.kind_label, "Evenemang")
         self.assertEqual(result.published_at, event.starts_at)
-        self.assertEqual(
-            result.snippet, "Föräldrar och kommunen samtalar om <mark>skolan</mark>."
-        )
+        self.assertEqual(result.snippet, "Föräldrar och kommunen samtalar om <mark>skolan</mark>.")
         snippet = search.search("sjön", network=self.network_a).results[0].snippet
         self.assertIn("<mark>sjön</mark>", snippet)
         self.assertIn("&amp;", snippet)
