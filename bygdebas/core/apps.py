@@ -9,7 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
-
         from django.db.models.signals import post_delete
 
         from bygdebas.core import images

@@ -158,9 +158,7 @@ def _to_srgb(image: PILImage.Image) -> PILImage.Image:
             logger.info("Ignoring an unusable ICC profile in an uploaded image")
     if image.mode in {"I;16", "I;16B", "I;16L", "I;16N", "I"}:
         image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
-    elif image.mode == "F":
-        image = image.convert("L")
-    elif image.mode == "1":
+    elif image.mode == "F" or image.mode == "1":
         image = image.convert("L")
     elif image.mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")

@@ -220,17 +220,29 @@ def _is_sqlite() -> bool:
     return connection.vendor == "sqlite"
 
 
-def _fts_replace(documents: Sequence[tuple[int, str, str]]) -> None:
-    """Put (id, title, body) into SQLite's FTS table, replacing what was there."""
+def _scope(network_id: int, visibility: str) -> str:
+    return f"n{network_id} v{visibility}"
+
+
+def _fts_replace(documents: Sequence[SearchDocument]) -> None:
+    """Put the documents' stems into SQLite's FTS table, replacing what was there."""
     if not documents:
         return
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(pk,) for pk, _t, _b in documents]
+            f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(doc.pk,) for doc in documents]
         )
         cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
-            [(pk, stemmed_text(title), stemmed_text(body)) for pk, title, body in documents],
+            f"INSERT INTO {FTS_TABLE} (rowid, title, body, scope) VALUES (%s, %s, %s, %s)",
+            [
+                (
+                    doc.pk,
+                    stemmed_text(doc.title),
+                    stemmed_text(doc.body),
+                    _scope(doc.network_id, doc.visibility),
+                )
+                for doc in documents
+            ],
         )
 
 
@@ -255,7 +267,7 @@ def index_object(obj: models.Model) -> SearchDocument | None:
         defaults=_row(entry, obj, data),
     )
     if _is_sqlite():
-        _fts_replace([(document.pk, document.title, document.body)])
+        _fts_replace([document])
     return document
 
 
@@ -321,7 +333,7 @@ def _insert(batch: list[SearchDocument]) -> int:
         return 0
     created = SearchDocument.objects.bulk_create(batch)
     if _is_sqlite():
-        _fts_replace([(doc.pk, doc.title, doc.body) for doc in created])
+        _fts_replace(created)
     return len(created)
 
 
@@ -409,12 +421,16 @@ def search(
         filters.append(f"d.kind IN ({', '.join(['%s'] * len(kinds))})")
         params.extend(kinds)
     offset = (number - 1) * per_page
-    runner = _search_postgres if connection.vendor == "postgresql" else _search_sqlite
-    rows = runner(words, " AND ".join(filters), params, per_page, offset)
+    where = " AND ".join(filters)
+    if connection.vendor == "postgresql":
+        rows = _search_postgres(words, where, params, per_page, offset)
+    else:
+        match = _fts_match(words, network.pk, visible)
+        rows = _search_sqlite(match, words, where, params, per_page, offset)
     labels = registered_kinds()
     result.total = rows[0]["total"] if rows else 0
     if not rows and number > 1:
-        result.total = _count_only(words, " AND ".join(filters), params)
+        result.total = _count_only(words, where, params, network.pk, visible)
     result.results = [
         SearchResult(
             id=row["id"],
@@ -498,20 +514,23 @@ def _marked(headline: str, body: str) -> SafeString:
     return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # escaped above
 
 
-def _fts_match(words: list[QueryWord]) -> str:
-    # Each stem as an FTS5 string (letters and digits only: nothing to escape), all required.
-    return " AND ".join(f'"{word.stem}"' for word in words)
+def _fts_match(words: list[QueryWord], network_id: int, visible: list[str]) -> str:
+    """An FTS5 query: every stem in title or body, within the network and visibilities."""
+    # The stems are letters and digits only, so as FTS5 strings they need no escaping.
+    stems = " AND ".join(f'"{word.stem}"' for word in words)
+    scopes = " OR ".join(f'"v{visibility}"' for visibility in visible)
+    return f'{{title body}} : ({stems}) AND scope : "n{network_id}" AND scope : ({scopes})'
 
 
 def _search_sqlite(
-    words: list[QueryWord], where: str, params: list[Any], limit: int, offset: int
+    match: str, words: list[QueryWord], where: str, params: list[Any], limit: int, offset: int
 ) -> list[dict[str, Any]]:
     # bm25 is lower for better matches; the title counts as PostgreSQL's weight A against B.
     # bm25() works only in a query over the FTS table alone, so it is ranked in a materialised
     # step of its own before the join.
     sql = f"""
         WITH m AS MATERIALIZED (
-            SELECT rowid AS id, bm25({FTS_TABLE}, 2.5, 1.0) AS score
+            SELECT rowid AS id, bm25({FTS_TABLE}, 2.5, 1.0, 0.0) AS score
             FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s
         )
         SELECT {_COLUMNS}, -m.score AS rank, count(*) OVER () AS total
@@ -520,14 +539,16 @@ def _search_sqlite(
         ORDER BY m.score, d.id
         LIMIT %s OFFSET %s
     """
-    rows = _fetch(sql, [_fts_match(words), *params, limit, offset])
+    rows = _fetch(sql, [match, *params, limit, offset])
     stems = {word.stem for word in words}
     for row in rows:
         row["snippet"] = python_snippet(row.pop("body"), stems)
     return rows
 
 
-def _count_only(words: list[QueryWord], where: str, params: list[Any]) -> int:
+def _count_only(
+    words: list[QueryWord], where: str, params: list[Any], network_id: int, visible: list[str]
+) -> int:
     """The number of matches, for a page past the last one (which fetched no rows)."""
     if connection.vendor == "postgresql":
         tsquery, query_params = _tsquery(words)
@@ -536,7 +557,7 @@ def _count_only(words: list[QueryWord], where: str, params: list[Any]) -> int:
         return int(_fetch(sql, [*query_params, *params])[0]["count"])
     sql = f"""SELECT count(*) AS n FROM {FTS_TABLE} f JOIN core_searchdocument d ON d.id = f.rowid
               WHERE {FTS_TABLE} MATCH %s AND {where}"""
-    return int(_fetch(sql, [_fts_match(words), *params])[0]["n"])
+    return int(_fetch(sql, [_fts_match(words, network_id, visible), *params])[0]["n"])
 
 
 def python_snippet(body: str, stems: set[str], *, words: int = SNIPPET_WORDS) -> SafeString:

@@ -19,10 +19,12 @@ POSTGRES_BACKWARD = [
     "ALTER TABLE core_searchdocument DROP COLUMN IF EXISTS search_vector",
 ]
 # Stemmed words of title and body, filled by bygdebas.core.search; the rowid is the document's id.
+# "scope" holds the network and visibility as tokens (n12 vpublic), so that a MATCH finds only
+# what one network's reader may see before anything is ranked.
 SQLITE_FORWARD = [
     """
     CREATE VIRTUAL TABLE core_searchdocument_fts USING fts5(
-        title, body, tokenize = 'unicode61 remove_diacritics 0'
+        title, body, scope, tokenize = 'unicode61 remove_diacritics 0'
     )
     """,
 ]

@@ -143,7 +143,7 @@ class ProcessingTests(StorageMixin, CastMixin, TestCase):
         _data, stored = read_back(image.renditions[-1]["name"])
         self.assertEqual(stored.size, (400, 800))
         # The blue corner was top-left; turned clockwise it is top-right.
-        red, green, blue = stored.convert("RGB").getpixel((380, 20))  # type: ignore[misc]
+        red, _green, blue = stored.convert("RGB").getpixel((380, 20))  # type: ignore[misc]
         self.assertGreater(blue, 150)
         self.assertLess(red, 80)
 
