@@ -35,6 +35,7 @@ import snowballstemmer
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
+from django.db.models.signals import post_delete
 from django.utils.safestring import SafeString, mark_safe
 
 from bygdebas.core.access import READ_ROLES
@@ -174,11 +175,19 @@ def register_searchable(
     if existing is not None and existing.model is not model:
         raise ValueError(f"The search kind {kind!r} is already registered for {existing.model}.")
     _registry[kind] = Searchable(model, kind, label, document, network, queryset)
+    # A deleted row (also by cascade) leaves search with it.
+    post_delete.connect(_remove_deleted, sender=model, dispatch_uid=f"search:{kind}")
 
 
 def unregister_searchable(kind: str) -> None:
     """Forget ``kind`` (for tests that register a kind of their own)."""
-    _registry.pop(kind, None)
+    entry = _registry.pop(kind, None)
+    if entry is not None:
+        post_delete.disconnect(sender=entry.model, dispatch_uid=f"search:{kind}")
+
+
+def _remove_deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    remove_object(instance)
 
 
 def registered_kinds() -> dict[str, Any]:

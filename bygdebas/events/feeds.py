@@ -46,7 +46,8 @@ class EventFeed(PublicFeed):
         return reverse("events:event-list")
 
     def items(self, network: Network) -> list[Event]:
-        return list(_feed_events(network)[:FEED_ITEMS])
+        # What is new first: a feed reader shows the latest additions.
+        return list(_feed_events(network).order_by("-created_at", "-pk")[:FEED_ITEMS])
 
     def item_title(self, event: Event) -> str:
         title = f"{event.title} – {_when(event)}"

@@ -218,6 +218,10 @@ class IndexingTests(SearchableEventsMixin, CastMixin, TestCase):
         search.remove_object(event)
         self.assertEqual(ids(search.search("vårfesten", network=self.network_a)), [])
         search.remove_object(event)  # twice is harmless
+        search.index_object(event)
+        event.delete()  # deleting the row takes its document along
+        self.assertFalse(SearchDocument.objects.exists())
+        self.assertEqual(ids(search.search("vårfesten", network=self.network_a)), [])
 
     def test_an_unregistered_model_is_an_error(self) -> None:
         with self.assertRaises(LookupError):
