@@ -574,16 +574,18 @@ def python_snippet(body: str, stems: set[str], *, words: int = SNIPPET_WORDS) ->
     matches = list(_WORD.finditer(body or ""))
     if not matches:
         return mark_safe("")
-    hits = []
-    for index, match in enumerate(matches):
-        word = match.group().lower()
-        if _indexed(word) and stem(word) in stems:
-            hits.append(index)
-    first = max(0, (hits[0] if hits else 0) - 5)
+
+    def is_hit(index: int) -> bool:
+        word = matches[index].group().lower()
+        return _indexed(word) and stem(word) in stems
+
+    # Only as far as the first match, and then the window around it, is looked at.
+    first_hit = next((index for index in range(len(matches)) if is_hit(index)), 0)
+    first = max(0, first_hit - 5)
     last = min(len(matches), first + words) - 1
+    hit_set = {index for index in range(first, last + 1) if is_hit(index)}
     pieces = []
     position = matches[first].start()
-    hit_set = set(hits)
     for index in range(first, last + 1):
         match = matches[index]
         pieces.append(html.escape(body[position : match.start()]))
