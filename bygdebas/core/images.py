@@ -12,11 +12,13 @@ which is what a browser assumes without a profile).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+import threading
 import uuid
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -30,7 +32,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
-from PIL import ImageCms, ImageOps, UnidentifiedImageError
+from PIL import ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from bygdebas.core.models_images import Image
 
@@ -131,12 +133,30 @@ def _open(data: bytes, max_pixels: int) -> PILImage.Image:
     return image
 
 
+# WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES when it is imported (for PDFs), which
+# would let a truncated upload through as a half-grey picture. Uploads are decoded with it off;
+# the lock keeps two uploads from restoring it under each other.
+_strict_decoding = threading.Lock()
+
+
+@contextlib.contextmanager
+def _refusing_truncated_files() -> Iterator[None]:
+    with _strict_decoding:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _decode(data: bytes, max_pixels: int) -> PILImage.Image:
     """The first frame, fully decoded; any damage is an error, not a half-grey picture."""
-    # verify() checks the file's structure (PNG checksums, …) but leaves the image unusable.
-    _open(data, max_pixels).verify()
-    image = _open(data, max_pixels)
-    image.load()
+    with _refusing_truncated_files():
+        # verify() checks the file's structure (PNG checksums, …) but leaves it unusable.
+        _open(data, max_pixels).verify()
+        image = _open(data, max_pixels)
+        image.load()
     return image
 
 
