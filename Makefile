@@ -83,6 +83,7 @@ bench: install
 	$(PY) bench/events.py
 	$(PY) bench/members.py
 	$(PY) bench/members_import.py
+	$(PY) bench/search.py
 	$(PY) bench/transit.py
 
 bench-transit: install

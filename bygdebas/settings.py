@@ -315,3 +315,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Shared pieces in core: images, search (see docs/architecture.md) ----------------------
+# An uploaded image larger than this is refused before it is decoded.
+BYGDEBAS_MAX_IMAGE_BYTES = int(os.environ.get("BYGDEBAS_MAX_IMAGE_BYTES", 15 * 1024 * 1024))
+# An image with more pixels than this (width × height, read from its header) is refused before it
+# is decoded: a small file can declare a huge picture (a decompression bomb). 50 megapixels
+# holds any phone or camera photo.
+BYGDEBAS_MAX_IMAGE_PIXELS = int(os.environ.get("BYGDEBAS_MAX_IMAGE_PIXELS", 50_000_000))
+# The widths (px) every image is stored in; never wider than the original.
+BYGDEBAS_IMAGE_WIDTHS = tuple(
+    int(width) for width in os.environ.get("BYGDEBAS_IMAGE_WIDTHS", "480,960,1600").split(",")
+)
+# Results per page of a search.
+BYGDEBAS_SEARCH_PAGE_SIZE = int(os.environ.get("BYGDEBAS_SEARCH_PAGE_SIZE", 20))

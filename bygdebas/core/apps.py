@@ -9,8 +9,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_delete
+
+        from bygdebas.core import images
+        from bygdebas.core.models_images import Image
 
         connection_created.connect(unicode_case_functions_for_sqlite)
+        # Stored image files go with their row, also when it is deleted by a cascade.
+        post_delete.connect(images.remove_files_after_delete, sender=Image)
 
 
 def unicode_case_functions_for_sqlite(sender: object, connection: object, **kwargs: object) -> None:

@@ -11,6 +11,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The shared pieces' models live in modules of their own; importing them here registers them.
+from bygdebas.core.models_images import Image as Image
+from bygdebas.core.models_search import SearchDocument as SearchDocument
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 

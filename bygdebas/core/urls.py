@@ -34,4 +34,5 @@ urlpatterns = [
     path("kansli/anvandare/<int:pk>/", views.role_edit, name="role-edit"),
     path("kansli/anvandare/<int:pk>/ta-bort/", views.role_revoke, name="role-revoke"),
     path("geo/kommuner.geojson", views.municipalities_geo, name="municipalities-geojson"),
+    path("bilder/<uuid:key>/<int:width>/", views.image_file, name="image-file"),
 ]

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -16,7 +19,7 @@ from bygdebas.core import services
 from bygdebas.core.access import ADMIN_ROLES, current_network, get_role_for_user, role_required
 from bygdebas.core.forms import InviteForm, LoginForm, ResetForm, RoleForm
 from bygdebas.core.geo import municipalities_geojson
-from bygdebas.core.models import AuditEntry, Role
+from bygdebas.core.models import AuditEntry, Image, Role
 from bygdebas.core.ratelimit import is_rate_limited
 
 
@@ -121,3 +124,21 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The access was removed."))
     return redirect("core:role-list")
+
+
+@require_GET
+def image_file(request: HttpRequest, key: uuid.UUID, width: int) -> HttpResponseBase:
+    """One stored size of an image, for anyone on the image's network's host."""
+    network = current_network(request)
+    image = get_object_or_404(Image.objects.for_network(network), key=key)
+    rendition = image.rendition(width)
+    if rendition is None:
+        raise Http404
+    try:
+        handle = default_storage.open(rendition["name"], "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=image.content_type)
+    # A key and width always name the same bytes: let browsers and proxies keep them.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

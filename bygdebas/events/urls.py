@@ -1,5 +1,6 @@
 from django.urls import path
 
+from bygdebas.events.feeds import EventFeed
 from bygdebas.events.views import bodies, public, staff
 
 app_name = "events"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("kalender/<int:pk>/anmalan/", public.event_register, name="event-register"),
     path("kalender/<int:pk>.ics", public.event_ics, name="event-ics"),
     path("kalender.ics", public.feed, name="feed"),
+    *EventFeed.urls("kalender", "feed"),
     path("kalender/kommun/<str:code>.ics", public.feed_municipality, name="feed-municipality"),
     path("anmalan/<str:token>/", public.registration, name="registration"),
     path("anmalan/<str:token>/avboka/", public.registration_cancel, name="registration-cancel"),

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bygdebas.core.access import current_network
+from bygdebas.core.metadata import PageMeta, organization_schema, summary
+from bygdebas.core.models import Network
 from bygdebas.core.ratelimit import is_rate_limited
 from bygdebas.events.models import Event
 from bygdebas.plan.models import Plan
@@ -27,6 +29,10 @@ def _public_plan(network: object) -> Plan | None:
     )
 
 
+def _organization(request: HttpRequest, network: Network) -> dict:
+    return organization_schema(network, base_url=request.build_absolute_uri("/"))
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
@@ -38,8 +44,20 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("municipality")
         .order_by("starts_at", "pk")[:3]
     )
+    plan = _public_plan(network)
+    base_url = request.build_absolute_uri("/")
+    page_meta = PageMeta(
+        title=network.name,
+        description=network.tagline or summary(plan.vision if plan else ""),
+        schema=[
+            _organization(request, network),
+            {"@type": "WebSite", "name": network.name, "url": base_url, "inLanguage": "sv"},
+        ],
+    )
     return render(
-        request, "public/home.html", {"plan": _public_plan(network), "upcoming": upcoming}
+        request,
+        "public/home.html",
+        {"plan": plan, "upcoming": upcoming, "page_meta": page_meta},
     )
 
 
@@ -47,10 +65,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def about(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
     municipalities = network.municipalities().order_by("name")
+    plan = _public_plan(network)
+    page_meta = PageMeta(
+        title=_("About us – %(network)s") % {"network": network.name},
+        description=summary(plan.purpose if plan and plan.purpose else network.tagline),
+        schema=[{"@type": "AboutPage", "about": _organization(request, network)}],
+    )
     return render(
         request,
         "public/about.html",
-        {"plan": _public_plan(network), "municipalities": municipalities},
+        {"plan": plan, "municipalities": municipalities, "page_meta": page_meta},
     )
 
 
@@ -74,6 +98,14 @@ def contact(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Thank you! Your message has been sent."))
                 return redirect("public:contact")
+    page_meta = PageMeta(
+        title=_("Contact – %(network)s") % {"network": network.name},
+        description=_("Write to %(network)s.") % {"network": network.name},
+        schema=[{"@type": "ContactPage", "about": _organization(request, network)}],
+    )
     return render(
-        request, "public/contact.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "public/contact.html",
+        {"form": form, "page_meta": page_meta},
+        status=400 if form.errors else 200,
     )

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.test import TestCase
 from django.urls import reverse
+from PIL import Image as PILImage
 
+from bygdebas.core.images import save_image
 from bygdebas.core.models import Role
 from bygdebas.core.tests.matrix import (
     ADMIN_PAGE,
@@ -27,6 +29,7 @@ from bygdebas.core.tests.matrix import (
     all_matrices,
     url_names,
 )
+from bygdebas.core.tests.test_images import png_bytes
 from bygdebas.events.models import BodyMeeting, Event, EventAttachment, Registration
 from bygdebas.plan.models import Action, Activity, Area, Plan
 from bygdebas.testing import (
@@ -53,6 +56,7 @@ MATRIX: dict[str, Entry] = {
     "core:password-reset-confirm": Entry(PUBLIC, kwargs="reset"),
     "core:password-reset-complete": Entry(PUBLIC),
     "core:municipalities-geojson": Entry(PUBLIC),
+    "core:image-file": Entry(PUBLIC_ROW, kwargs="image"),
     "core:role-list": Entry(ADMIN_PAGE),
     "core:role-invite": Entry(ADMIN_PAGE),
     "core:role-edit": Entry(ADMIN_PAGE, kwargs="role"),
@@ -92,6 +96,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "events:event-ics": Entry(PUBLIC_ROW, kwargs="event"),
     "events:feed": Entry(PUBLIC),
+    "events:feed-atom": Entry(PUBLIC),
+    "events:feed-json": Entry(PUBLIC),
     "events:feed-municipality": Entry(PUBLIC, kwargs="code"),
     "events:registration": Entry(PUBLIC_ROW, kwargs="token"),
     "events:registration-cancel": Entry(PUBLIC_ROW, kwargs="token"),
@@ -159,6 +165,9 @@ class PermissionMatrixTests(MatrixMixin, CastMixin, TestCase):
         )
         cls.body = make_body(network=cls.network_a, name="A-body-secret")
         cls.meeting = make_meeting(body=cls.body)
+        cls.image = save_image(
+            network=cls.network_a, image=png_bytes(PILImage.new("RGB", (600, 300))), alt_text="x"
+        )
         # Network B has its own plan, so its pages render with B's rows.
         cls.plan_b = make_plan(network=cls.network_b, year=2026, title="B-plan")
 
@@ -192,6 +201,8 @@ class PermissionMatrixTests(MatrixMixin, CastMixin, TestCase):
                 return {"pk": self.body.pk}
             case "meeting":
                 return {"pk": self.meeting.pk}
+            case "image":
+                return {"key": self.image.key, "width": 480}
             case "reset":
                 return {"uidb64": "MQ", "token": "set-password"}
         return {}

@@ -277,7 +277,8 @@ class EventPageTests(PublicEventTestCase):
         self.assertContains(response, sv("11 Sustainable cities and communities"))
         self.assertContains(response, "<strong>bygdens</strong>", html=True)
         self.assertContains(response, '<meta property="og:title" content="Landsbygdens framtid">')
-        self.assertContains(response, '<meta property="og:type" content="event">')
+        # Open Graph has no event type: the page is a website, the event is in its JSON-LD.
+        self.assertContains(response, '<meta property="og:type" content="website">')
         self.assertContains(
             response, f'<meta property="og:url" content="http://a.test/kalender/{event.pk}/">'
         )

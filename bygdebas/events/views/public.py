@@ -19,11 +19,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -34,6 +31,7 @@ from bygdebas.core.ratelimit import is_rate_limited
 from bygdebas.events import calendar as ical
 from bygdebas.events.access import get_public_event, get_registration_by_token
 from bygdebas.events.forms import CalendarFilterForm, RegistrationForm
+from bygdebas.events.metadata import event_page_meta
 from bygdebas.events.models import Event, EventQuerySet, Registration
 from bygdebas.events.services import registrations as services
 
@@ -214,15 +212,19 @@ def _render_event(
     )
     places_left = _places_left(event, counts["held"], counts["waiting"])
     description_html = render_markdown(event.description)
-    summary = Truncator(" ".join(strip_tags(description_html).split())).chars(200)
     return render(
         request,
         "events/public/event_detail.html",
         {
             "event": event,
             "description_html": description_html,
-            "og_description": summary,
-            "og_url": request.build_absolute_uri(reverse("events:event-detail", args=[event.pk])),
+            "page_meta": event_page_meta(
+                event,
+                request=request,
+                network=current_network(request),
+                description_html=description_html,
+                places_left=places_left,
+            ),
             "form": form,
             "places_left": places_left,
             "is_full": places_left == 0,
