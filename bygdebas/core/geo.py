@@ -160,7 +160,9 @@ def _load_municipalities(
     source: str,
     counties: dict[str, County],
     result: GeographyResult,
+    facts: dict[str, dict[str, Any]] | None = None,
 ) -> None:
+    """Municipalities from GeoJSON features, with their seat and population from ``facts``."""
     existing = {m.code: m for m in Municipality.objects.all()}
     for number, feature in enumerate(features, start=1):
         props = feature.get("properties") or {}
@@ -179,47 +181,59 @@ def _load_municipalities(
                 "name": props.get("kom_namn") or code,
                 "county": counties[county_code],
                 "boundary": feature.get("geometry"),
+                **(facts or {}).get(code, {}),
             },
         )
         result.municipalities += 1
         result.count(outcome)
 
 
+def _town_facts(path: Path) -> dict[str, dict[str, Any]]:
+    """The seat and the latest population of each municipality (by code), from a towns CSV."""
+    facts: dict[str, dict[str, Any]] = {}
+    for row in _read_csv(path):
+        wanted = facts.setdefault(row["kommun_code"].zfill(4), {})
+        if row["role"] == Town.Kind.SEAT:
+            wanted.update(
+                seat_name=_town_name(row), seat_lat=float(row["lat"]), seat_lon=float(row["lon"])
+            )
+        for column, counted_on in POPULATION_COLUMNS.items():
+            if row.get(column):
+                wanted.update(population=int(row[column]), population_on=counted_on)
+                break
+    return facts
+
+
+def _town_name(row: dict[str, str]) -> str:
+    return row["town"].split(" (")[0].strip()
+
+
 def _load_towns(path: Path, result: GeographyResult) -> None:
     municipalities = {m.code: m for m in Municipality.objects.all()}
     towns = {(t.municipality_id, t.name): t for t in Town.objects.all()}
-    # The seat and the latest population of each municipality, from its towns' rows.
-    facts: dict[str, dict[str, Any]] = {}
     for line, row in enumerate(_read_csv(path), start=2):
         code = row["kommun_code"].zfill(4)
         municipality = municipalities.get(code)
         if municipality is None:
             result.warnings.append(f"{path.name} line {line}: unknown municipality {code}")
             continue
-        name = row["town"].split(" (")[0].strip()
-        lat, lon = float(row["lat"]), float(row["lon"])
+        name = _town_name(row)
         _, outcome = _sync(
             Town,
             towns.get((municipality.pk, name)),
             {"municipality": municipality, "name": name},
             {
                 "kind": row["role"],
-                "lat": lat,
-                "lon": lon,
+                "lat": float(row["lat"]),
+                "lon": float(row["lon"]),
                 "source": row.get("coord_source", "")[:200],
             },
         )
         result.towns += 1
         result.count(outcome)
-        wanted = facts.setdefault(code, {})
-        if row["role"] == Town.Kind.SEAT:
-            wanted.update(seat_name=name, seat_lat=lat, seat_lon=lon)
-        for column, counted_on in POPULATION_COLUMNS.items():
-            if row.get(column):
-                wanted.update(population=int(row[column]), population_on=counted_on)
-                break
-    for code, values in facts.items():
-        if values:
+    # Municipalities loaded before, from other files, get their seat and population too.
+    for code, values in _town_facts(path).items():
+        if values and code in municipalities:
             _, outcome = _sync(Municipality, municipalities[code], {}, values)
             result.count(outcome)
 
@@ -240,7 +254,8 @@ def load_geography(
     }
     counties = _load_counties(counties_csv, outlines, result)
     data = _feature_geometry(boundaries_geojson)
-    _load_municipalities(data["features"], boundaries_geojson.name, counties, result)
+    facts = _town_facts(towns_csv) if towns_csv is not None else {}
+    _load_municipalities(data["features"], boundaries_geojson.name, counties, result, facts)
     if towns_csv is not None:
         _load_towns(towns_csv, result)
     return result
@@ -272,7 +287,8 @@ def load_county(code: str) -> GeographyResult:
         ]
         result.neighbours = len(around)
         features += around
-    _load_municipalities(features, NATIONAL_MUNICIPALITIES.name, counties, result)
+    facts = _town_facts(richer.towns) if richer is not None else {}
+    _load_municipalities(features, NATIONAL_MUNICIPALITIES.name, counties, result, facts)
     if richer is not None:
         _load_towns(richer.towns, result)
     return result
