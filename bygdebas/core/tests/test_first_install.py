@@ -130,7 +130,9 @@ class FirstInstallTests(SmtpServerMixin, TestCase):
         preview = browser.get(uploaded["Location"])
         self.assertEqual(preview.status_code, 200)
         self.assertNotContains(preview, "is not a municipality")
-        importing = form_with(preview.content, posting_to=urlsplit(uploaded["Location"]).path + "spara/")
+        importing = form_with(
+            preview.content, posting_to=urlsplit(uploaded["Location"]).path + "spara/"
+        )
         imported = browser.post(importing.action, importing.data())
         self.assertEqual(imported.status_code, 302, imported.content[:3000])
         organisations = {

@@ -59,7 +59,9 @@ class Command(BaseCommand):
         network, user = setup.network, setup.administrator
         self.stdout.write(geo.describe(setup.geography))
         if setup.is_network_new:
-            self.stdout.write(f"Network {network.name} ({network.slug}) created on {network.domain}.")
+            self.stdout.write(
+                f"Network {network.name} ({network.slug}) created on {network.domain}."
+            )
         else:
             self.stdout.write(
                 f"Network {network.name} ({network.slug}) on {network.domain}: already there."
