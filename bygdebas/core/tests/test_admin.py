@@ -12,7 +12,7 @@ from django.urls import reverse
 from bygdebas.core import geo
 from bygdebas.core.models import AuditEntry, County, Municipality, Network, Role, User
 from bygdebas.core.tests.html_forms import form_with
-from bygdebas.testing import make_network, make_user
+from bygdebas.testing import make_network, make_user, sv
 
 MODELS = {
     "network": Network,
@@ -94,7 +94,12 @@ class AdminTests(TestCase):
             reverse("admin:core_municipality_change", args=[self.rows["municipality"].pk])
         )
 
-        self.assertContains(response, "Polygon with")
+        boundary = self.rows["municipality"].boundary
+        self.assertEqual(boundary["type"], "Polygon")
+        points = sum(len(ring) for ring in boundary["coordinates"])
+        self.assertContains(
+            response, sv("%(type)s with %(points)s points", type="Polygon", points=points)
+        )
         form = response.context["adminform"].form
         self.assertNotIn("code", form.fields)
         self.assertNotIn("county", form.fields)
