@@ -44,7 +44,7 @@ class Command(BaseCommand):
                     result = geo.load_county(code)
                 except geo.UnknownCountyError as error:
                     raise CommandError(str(error), returncode=2) from error
-                self._report(result)
+                self._report(result, options["verbosity"])
             return
         for name in ("counties", "boundaries", "towns"):
             if not options[name].exists():
@@ -57,9 +57,10 @@ class Command(BaseCommand):
             )
         except (geo.GeographyError, KeyError, ValueError) as error:
             raise CommandError(f"Nothing was loaded: {error}") from error
-        self._report(result)
+        self._report(result, options["verbosity"])
 
-    def _report(self, result: geo.GeographyResult) -> None:
+    def _report(self, result: geo.GeographyResult, verbosity: int) -> None:
         for warning in result.warnings:
             self.stderr.write(warning)
-        self.stdout.write(geo.describe(result))
+        if verbosity:
+            self.stdout.write(geo.describe(result))
