@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import io
+import os
 import re
-from contextlib import redirect_stderr, redirect_stdout
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
-from django.core.management import CommandError, ManagementUtility, call_command
-from django.test import TestCase, override_settings
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.test import SimpleTestCase, TestCase, override_settings
 
 from bygdebas.core.models import AuditEntry, County, Municipality, Network, Role, Town, User
 from bygdebas.testing import PASSWORD, SmtpServerMixin, make_network, make_user
@@ -206,26 +212,6 @@ class SetupNetworkTests(SmtpServerMixin, TestCase):
                 self.setup(**{field: value})
         self.assertEqual(self.counts(), (0,) * 7)
 
-    def test_an_unknown_county_lists_the_valid_ones_on_one_line_and_exits_2(self) -> None:
-        stdout, stderr = io.StringIO(), io.StringIO()
-        utility = ManagementUtility(["manage.py", "setup_network", *argv(county="99")])
-
-        with (
-            redirect_stdout(stdout),
-            redirect_stderr(stderr),
-            self.assertRaises(SystemExit) as exit,
-        ):
-            utility.execute()
-
-        self.assertEqual(exit.exception.code, 2)
-        self.assertEqual(stdout.getvalue(), "")
-        [line] = stderr.getvalue().splitlines()
-        self.assertTrue(line.startswith("CommandError: Unknown county code '99'. Valid codes: "))
-        self.assertIn("01 Stockholms län, 03 Uppsala län, 04 Södermanlands län", line)
-        self.assertTrue(line.endswith("24 Västerbottens län, 25 Norrbottens län."))
-        self.assertEqual(line.count(" län"), 21)
-        self.assertEqual(self.counts(), (0,) * 7)
-
     def test_a_host_name_the_site_does_not_serve_is_warned_about(self) -> None:
         err = io.StringIO()
         with self.captureOnCommitCallbacks(execute=True):
@@ -238,3 +224,36 @@ class SetupNetworkTests(SmtpServerMixin, TestCase):
             "Warning: orebro.example.se is not in DJANGO_ALLOWED_HOSTS, so the site will refuse "
             "it until it is added.",
         )
+
+
+class SetupNetworkExitTests(SimpleTestCase):
+    def test_an_unknown_county_lists_the_valid_ones_on_one_line_and_exits_2(self) -> None:
+        # As an operator runs it: a process of its own, its exit code and what it writes.
+        with tempfile.TemporaryDirectory() as workdir:
+            environment = {
+                key: value
+                for key, value in os.environ.items()
+                if key not in {"DATABASE_URL", "BYGDEBAS_PRODUCTION"}
+            }
+            # An empty database: the refusal comes before any query, so no table is missed.
+            database = Path(workdir) / "empty.sqlite3"
+            environment["BYGDEBAS_SQLITE_PATH"] = str(database)
+            done = subprocess.run(
+                [sys.executable, "manage.py", "setup_network", *argv(county="99")],
+                cwd=settings.BASE_DIR,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            with sqlite3.connect(database) as connection:
+                tables = connection.execute("SELECT name FROM sqlite_master").fetchall()
+            self.assertEqual(tables, [])
+
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertEqual(done.stdout, "")
+        [line] = done.stderr.splitlines()
+        self.assertTrue(line.startswith("CommandError: Unknown county code '99'. Valid codes: "))
+        self.assertIn("01 Stockholms län, 03 Uppsala län, 04 Södermanlands län", line)
+        self.assertTrue(line.endswith("24 Västerbottens län, 25 Norrbottens län."))
+        self.assertEqual(line.count(" län"), 21)
