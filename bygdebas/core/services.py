@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email, validate_slug
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from bygdebas.core import geo
 from bygdebas.core.mail import send_templated_mail
 from bygdebas.core.models import AuditEntry, Network, Role, User
 
@@ -116,3 +122,152 @@ def revoke_role(*, role: Role, revoked_by: User) -> None:
         changes={"role": [role.kind, ""]},
     )
     role.delete()
+
+
+class NetworkSetupError(ValueError):
+    """The network cannot be set up as asked; nothing was changed."""
+
+
+@dataclass
+class NetworkSetup:
+    network: Network
+    administrator: User
+    geography: geo.GeographyResult
+    is_network_new: bool
+    is_user_new: bool
+    # The role the administrator had in the network before (None: none), and whether mail went.
+    role_before: str | None
+    is_mailed: bool
+
+
+_HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
+
+
+def _check_setup(*, name: str, slug: str, domain: str, county_code: str, email: str) -> None:
+    if not name:
+        raise NetworkSetupError("The network needs a name.")
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        raise NetworkSetupError(
+            f"{slug!r} is not a slug: use letters, digits, hyphens and underscores."
+        ) from None
+    if not _HOST_NAME.match(domain):
+        raise NetworkSetupError(
+            f"{domain!r} is not a host name: give the name alone, as orebro.example.se "
+            "(no https://, no path, no port)."
+        )
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise NetworkSetupError(f"{email!r} is not an e-mail address.") from None
+    if county_code not in dict(geo.county_choices()):
+        raise geo.UnknownCountyError(county_code)
+    same_host = Network.objects.filter(domain__iexact=domain).exclude(slug=slug).first()
+    if same_host is not None:
+        raise NetworkSetupError(
+            f"The host name {domain} is already used by the network {same_host.name!r} "
+            f"(slug {same_host.slug!r})."
+        )
+    existing = Network.objects.select_related("county").filter(slug=slug).first()
+    if existing is None:
+        return
+    differences = []
+    if existing.name != name:
+        differences.append(f"its name is {existing.name!r}")
+    if existing.domain.lower() != domain:
+        differences.append(f"its host name is {existing.domain or '(none)'}")
+    if existing.county is None or existing.county.code != county_code:
+        differences.append(f"its county is {existing.county.code if existing.county else '(none)'}")
+    if differences:
+        raise NetworkSetupError(
+            f"A network with the slug {slug!r} already exists and differs: "
+            + "; ".join(differences)
+            + ". Change it in the admin, or choose another slug."
+        )
+
+
+@transaction.atomic
+def set_up_network(
+    *,
+    name: str,
+    slug: str,
+    domain: str,
+    county_code: str,
+    admin_email: str,
+    resend: bool = False,
+) -> NetworkSetup:
+    """Load the county, create the network and its administrator, and mail them a link; idempotent.
+
+    The administrator gets no usable password but a link to choose one (Django's password-reset
+    token), on the network's own host. Run again with the same values it changes nothing and
+    sends no mail, unless ``resend`` asks for a new link.
+    """
+    name, slug, domain = name.strip(), slug.strip(), domain.strip().lower().rstrip(".")
+    county_code = county_code.strip()
+    county_code = county_code.zfill(2) if county_code.isdigit() else county_code
+    email = User.objects.normalize_email(admin_email.strip()).lower()
+    _check_setup(name=name, slug=slug, domain=domain, county_code=county_code, email=email)
+
+    geography = geo.load_county(county_code)
+    network = Network.objects.filter(slug=slug).first()
+    is_network_new = network is None
+    if network is None:
+        network = Network.objects.create(
+            name=name, slug=slug, domain=domain, county=geography.county
+        )
+    user = User.objects.filter(email__iexact=email).first()
+    is_user_new = user is None
+    if user is None:
+        user = User.objects.create_user(email=email)  # no password: an unusable one
+    role = Role.objects.filter(user=user, network=network).first()
+    role_before = role.kind if role else None
+    if role is None:
+        role = Role.objects.create(user=user, network=network, kind=Role.Kind.ADMIN)
+    elif role.kind != Role.Kind.ADMIN:
+        role.kind = Role.Kind.ADMIN
+        role.save(update_fields=["kind"])
+    if role_before != Role.Kind.ADMIN:
+        record_audit(
+            network=network,
+            actor=None,
+            verb="role granted" if role_before is None else "role changed",
+            obj=role,
+            source=AuditEntry.Source.SYSTEM,
+            changes={"email": ["", email], "role": [role_before or "", Role.Kind.ADMIN]},
+        )
+    is_mailed = is_user_new or role_before != Role.Kind.ADMIN or resend
+    if is_mailed:
+        _mail_first_administrator(network=network, user=user)
+    return NetworkSetup(
+        network=network,
+        administrator=user,
+        geography=geography,
+        is_network_new=is_network_new,
+        is_user_new=is_user_new,
+        role_before=role_before,
+        is_mailed=is_mailed,
+    )
+
+
+def _mail_first_administrator(*, network: Network, user: User) -> None:
+    has_password = user.has_usable_password()
+    link = (
+        network.base_url + reverse("core:login")
+        if has_password
+        else password_set_url(user=user, base_url=network.base_url)
+    )
+    send_templated_mail(
+        network=network,
+        to=[user.email],
+        template="core/mail/network_ready",
+        context={
+            "user": user,
+            "link": link,
+            "has_password": has_password,
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+        language=settings.LANGUAGE_CODE,
+    )

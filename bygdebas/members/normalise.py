@@ -8,6 +8,12 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+# Phone numbers are cleaned by the one function in core, for every app; imported here too for
+# the registry's forms, services and import, which take their normalisers from this module.
+from bygdebas.core.phone import normalise_phone
+
+__all__ = ["luhn_ok", "name_key", "normalise_org_number", "normalise_phone"]
+
 _ORG_NUMBER = re.compile(r"^(?:16)?(\d{6})-?(\d{4})$")
 
 
@@ -47,59 +53,6 @@ def normalise_org_number(value: str) -> str:
             params={"value": value},
         )
     return f"{digits[:6]}-{digits[6:]}"
-
-
-def normalise_phone(value: str) -> str:
-    """A Swedish phone number in one written form: ``070-123 45 67``, ``019-12 34 56``, ``+46 …``.
-
-    Numbers from abroad keep their ``+`` country code and are only stripped of punctuation.
-    """
-    raw = (value or "").strip()
-    if not raw:
-        return ""
-    digits = re.sub(r"[\s\-()./]", "", raw)
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if digits.startswith("+46"):
-        digits = "0" + digits[3:].lstrip("0")
-    if digits.startswith("+"):
-        if not digits[1:].isdigit() or not 8 <= len(digits) <= 16:
-            raise ValidationError(
-                _("“%(value)s” is not a phone number."), code="phone", params={"value": value}
-            )
-        return digits
-    if not digits.isdigit() or not digits.startswith("0") or not 7 <= len(digits) <= 11:
-        raise ValidationError(
-            _("“%(value)s” is not a Swedish phone number: start with 0 or +46."),
-            code="phone",
-            params={"value": value},
-        )
-    if digits.startswith("07") and len(digits) == 10:  # mobile: 070-123 45 67
-        area, rest = digits[:3], digits[3:]
-    elif digits.startswith("08"):  # Stockholm
-        area, rest = digits[:2], digits[2:]
-    elif digits[:3] in _THREE_DIGIT_AREAS:
-        area, rest = digits[:3], digits[3:]
-    else:
-        area, rest = digits[:4], digits[4:]
-    return f"{area}-{_group(rest)}"
-
-
-# Three-digit area codes (with the leading 0); the rest are four digits, Stockholm is 08.
-_THREE_DIGIT_AREAS = {
-    "011", "013", "016", "018", "019", "021", "023", "026", "031", "033", "035", "036", "040",
-    "042", "044", "046", "054", "060", "063", "090",
-}  # fmt: skip
-
-
-def _group(rest: str) -> str:
-    """Swedish grouping of the subscriber number: 12 34 56, 123 45 67, 12 34 5…"""
-    if len(rest) <= 3:
-        return rest
-    head = ""
-    if len(rest) % 2:
-        head, rest = rest[:3] + " ", rest[3:]
-    return head + " ".join(rest[i : i + 2] for i in range(0, len(rest), 2))
 
 
 # Words that make the same group look different on paper: "Byalaget i Ås" = "Ås byalag".

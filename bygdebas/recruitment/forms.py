@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.models import Municipality, Network, User
+from bygdebas.core.phone import normalise_phone
 from bygdebas.members.models import Membership, Organisation
-from bygdebas.members.normalise import name_key, normalise_phone
+from bygdebas.members.normalise import name_key
 from bygdebas.plan.forms import ActivityChoiceField, network_municipalities
 from bygdebas.plan.models import Activity, Area, Plan
 from bygdebas.recruitment.models import Prospect, ProspectContact, Status

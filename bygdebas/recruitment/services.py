@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from bygdebas.core.access import WRITE_ROLES
 from bygdebas.core.models import AuditEntry, Municipality, Network, User, changed_fields
+from bygdebas.core.phone import normalise_phone
 from bygdebas.core.services import record_audit
 from bygdebas.members.models import Engagement, Membership, Organisation, Person
-from bygdebas.members.normalise import normalise_phone
 from bygdebas.members.services import registry
 from bygdebas.members.services.privacy import retention_years, years_before
 from bygdebas.plan import services as plan_services

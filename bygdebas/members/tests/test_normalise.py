@@ -1,9 +1,12 @@
-"""Organisation numbers, phone numbers and names, as forms, imports and duplicate detection see them."""
+"""Organisation numbers and names, as forms, imports and duplicate detection see them.
+
+Phone numbers: bygdebas/core/tests/test_phone.py.
+"""
 
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
 
-from bygdebas.members.normalise import luhn_ok, name_key, normalise_org_number, normalise_phone
+from bygdebas.members.normalise import luhn_ok, name_key, normalise_org_number
 
 
 class OrgNumberTests(SimpleTestCase):
@@ -29,32 +32,6 @@ class OrgNumberTests(SimpleTestCase):
             with self.subTest(bad=bad), self.assertRaises(ValidationError) as wrong_format:
                 normalise_org_number(bad)
             self.assertEqual(wrong_format.exception.code, "format")
-
-
-class PhoneTests(SimpleTestCase):
-    def test_swedish_numbers_get_one_written_form(self) -> None:
-        cases = {
-            "0701234567": "070-123 45 67",
-            "070-123 45 67": "070-123 45 67",
-            "+46 70 123 45 67": "070-123 45 67",
-            "0046 70 1234567": "070-123 45 67",
-            "019-123456": "019-12 34 56",
-            "019 12 34 56": "019-12 34 56",
-            "08-1234567": "08-123 45 67",
-            "0587-12345": "0587-123 45",
-            "0581 123 456": "0581-12 34 56",
-        }
-        for written, expected in cases.items():
-            with self.subTest(written=written):
-                self.assertEqual(normalise_phone(written), expected)
-
-    def test_foreign_numbers_keep_their_country_code(self) -> None:
-        self.assertEqual(normalise_phone("+47 22 12 34 56"), "+4722123456")
-
-    def test_rubbish_is_refused(self) -> None:
-        for bad in ("070-12", "ring mig", "12345678", "+46abc"):
-            with self.subTest(bad=bad), self.assertRaises(ValidationError):
-                normalise_phone(bad)
 
 
 class NameKeyTests(SimpleTestCase):

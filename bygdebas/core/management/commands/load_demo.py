@@ -298,7 +298,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["reset"]:
             Network.objects.filter(slug="orebro").delete()
-        call_command("load_geography", verbosity=0, stdout=self.stdout)
+        call_command("load_geography", "--county", "18", verbosity=0, stdout=self.stdout)
         if Network.objects.filter(slug="orebro").exists():
             self.stdout.write("The demo network is already loaded.")
         else:

@@ -1,4 +1,4 @@
-"""python manage.py load_geography [--boundaries FILE.geojson] [--towns FILE.csv]"""
+"""python manage.py load_geography [--county CODE] [--boundaries FILE.geojson] [--towns FILE.csv]"""
 
 from __future__ import annotations
 
@@ -11,10 +11,19 @@ from bygdebas.core import geo
 
 
 class Command(BaseCommand):
-    help = "Load counties, municipalities with boundaries, and towns (idempotent)."
+    help = (
+        "Load counties, municipalities with boundaries, and towns (idempotent): one county from "
+        "the national data with --county, or the given files."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--counties", type=Path, default=geo.DATA_DIR / "counties.csv")
+        parser.add_argument(
+            "--county",
+            action="append",
+            metavar="CODE",
+            help="Load this county (two-digit code, e.g. 18) from data/geo/; may be repeated.",
+        )
+        parser.add_argument("--counties", type=Path, default=geo.COUNTIES_CSV)
         parser.add_argument(
             "--boundaries",
             type=Path,
@@ -29,6 +38,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["county"]:
+            for code in options["county"]:
+                try:
+                    result = geo.load_county(code)
+                except geo.UnknownCountyError as error:
+                    raise CommandError(str(error), returncode=2) from error
+                self._report(result, options["verbosity"])
+            return
         for name in ("counties", "boundaries", "towns"):
             if not options[name].exists():
                 raise CommandError(f"No such file: {options[name]}")
@@ -40,9 +57,10 @@ class Command(BaseCommand):
             )
         except (geo.GeographyError, KeyError, ValueError) as error:
             raise CommandError(f"Nothing was loaded: {error}") from error
+        self._report(result, options["verbosity"])
+
+    def _report(self, result: geo.GeographyResult, verbosity: int) -> None:
         for warning in result.warnings:
             self.stderr.write(warning)
-        self.stdout.write(
-            f"{result.counties} counties, {result.municipalities} municipalities, "
-            f"{result.towns} towns loaded."
-        )
+        if verbosity:
+            self.stdout.write(geo.describe(result))
