@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from bygdebas.core.sizes import binary_size
 from bygdebas.plan.importer.parser import PlanImportError, normalise_text
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".docx", ".pdf")
@@ -123,22 +124,20 @@ def _is_list_paragraph(paragraph: Any) -> bool:
 
 
 def _text_from_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+    from bygdebas.plan.importer.pdf import typeset_lines
+
+    _check_pdf(data)
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise PlanImportError(
-                _("The PDF is protected by a password. Upload a copy without a password.")
-            )
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except PlanImportError:
-        raise
-    except Exception as exc:  # pypdf raises many error types for broken files
+        lines = typeset_lines(data)
+    except PDFPasswordIncorrect:
+        raise PlanImportError(_password_message()) from None
+    except Exception as exc:  # pdfminer raises many error types for broken files
         raise PlanImportError(
             _("The file could not be read as a PDF: %(error)s") % {"error": exc}
         ) from exc
-    text = "\n".join(pages)
+    text = "\n".join(lines)
     if not text.strip():
         raise PlanImportError(
             _(
@@ -147,3 +146,74 @@ def _text_from_pdf(data: bytes) -> str:
             )
         )
     return text
+
+
+def _password_message() -> str:
+    return _("The PDF is protected by a password. Upload a copy without a password.")
+
+
+# What the text of a plan needs at most: its pages, and the decoded content streams, fonts and
+# other non-image streams together (a 100-page plan has a few MB). Beyond these the file is
+# refused before its text is read, so that a small PDF that inflates to gigabytes (a
+# decompression bomb) costs neither the memory nor the time.
+MAX_PDF_PAGES = 300
+MAX_PDF_STREAM_BYTES = 32 * 1024 * 1024
+MAX_PDF_DECODED_BYTES = 96 * 1024 * 1024
+
+
+def _check_pdf(data: bytes) -> None:
+    """Refuse a PDF with a password, too many pages or streams that inflate too far.
+
+    pdfminer.six, which reads the text, inflates every stream it needs without a limit; pypdf
+    inflates with limits, so it decodes every stream but the images (which the text does not
+    need) first, one at a time, counting.
+    """
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError
+    from pypdf.generic import StreamObject
+
+    too_large = PlanImportError(
+        _(
+            "The PDF holds more data than a plan does (it inflates to over %(size)s); it may be "
+            "damaged or made to exhaust the server. Export the plan to PDF again."
+        )
+        % {"size": binary_size(MAX_PDF_DECODED_BYTES)}
+    )
+    limits = apply_configuration(
+        zlib_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        lzw_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        run_length_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        array_based_stream_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        maximum_declared_stream_length=MAX_PDF_STREAM_BYTES,
+    )
+    try:
+        with limits:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise PlanImportError(_password_message())
+            pages = len(reader.pages)
+            if pages > MAX_PDF_PAGES:
+                raise PlanImportError(
+                    _(
+                        "The PDF has %(pages)s pages; a plan can have at most %(max)s. Upload "
+                        "the plan without its appendices."
+                    )
+                    % {"pages": pages, "max": MAX_PDF_PAGES}
+                )
+            numbers = [number for table in reader.xref.values() for number in table]
+            decoded = 0
+            for number in sorted({*numbers, *reader.xref_objStm}):
+                stream = reader.get_object(number)
+                if not isinstance(stream, StreamObject) or stream.get("/Subtype") == "/Image":
+                    continue
+                decoded += len(stream.get_data())
+                if decoded > MAX_PDF_DECODED_BYTES:
+                    raise too_large
+    except PlanImportError:
+        raise
+    except LimitReachedError:
+        raise too_large from None
+    except Exception as exc:  # pypdf raises many error types for broken files
+        raise PlanImportError(
+            _("The file could not be read as a PDF: %(error)s") % {"error": exc}
+        ) from exc
