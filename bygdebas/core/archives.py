@@ -91,7 +91,7 @@ def _check_member(data: bytes, member: zipfile.ZipInfo) -> None:
     if len(header) < _LOCAL_HEADER.size:
         raise damaged
     fields = _LOCAL_HEADER.unpack(header)
-    signature, method, name_length, extra_length = fields[0], fields[4], fields[9], fields[10]
+    signature, method, name_length, extra_length = fields[0], fields[4], fields[10], fields[11]
     if signature != _LOCAL_SIGNATURE or method != member.compress_type:
         raise damaged
     start = offset + _LOCAL_HEADER.size + name_length + extra_length

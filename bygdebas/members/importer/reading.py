@@ -18,6 +18,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from bygdebas.core.archives import SPREADSHEET_LIMITS, ArchiveError, check_zip
+
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".ods")
 SUPPORTED_EXTENSIONS = (".xlsx", ".csv")
 DELIMITERS = (";", ",", "\t")
@@ -167,6 +169,11 @@ def _spreadsheet_rows(data: bytes) -> list[list[Cell]]:
         SheetVisibleEnum,
     )
 
+    if data.startswith(b"PK"):  # .xlsx and .ods are zip archives: refuse a bomb first
+        try:
+            check_zip(data, SPREADSHEET_LIMITS)
+        except ArchiveError as error:
+            raise ImportFileError(str(error)) from None
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         index = 0

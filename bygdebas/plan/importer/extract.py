@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from bygdebas.core.archives import DOCUMENT_LIMITS, ArchiveError, check_zip
 from bygdebas.core.sizes import binary_size
 from bygdebas.plan.importer.parser import PlanImportError, normalise_text
 
@@ -79,6 +80,13 @@ def _text_from_plain(data: bytes) -> str:
 def _text_from_docx(data: bytes) -> str:
     import docx
 
+    try:
+        # python-docx inflates every part into memory: refuse a bomb before it does.
+        check_zip(data, DOCUMENT_LIMITS)
+    except ArchiveError as error:
+        raise PlanImportError(
+            _("The file could not be read as a Word document: %(error)s") % {"error": error}
+        ) from None
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_docx_lines(document))
