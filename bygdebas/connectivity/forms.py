@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from bygdebas.connectivity import services
 from bygdebas.connectivity.models import Analysis, Feed
 from bygdebas.core.models import Network
+from bygdebas.core.numbers import parse_decimal, parse_int
 from bygdebas.plan.models import Activity
 
 DEFAULT_MAX_FEED_BYTES = 200 * 1024 * 1024
@@ -78,7 +79,11 @@ def format_places(rows: list[dict[str, Any]]) -> str:
 
 
 def _number(text: str) -> float:
-    return float(text.strip().replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+    """A number as people copy it ("59,27", "126 000", "−15.03"); ValueError when it is not."""
+    number = parse_decimal(text)
+    if number is None:
+        raise ValueError(text)
+    return float(number)
 
 
 def parse_places(text: str) -> list[dict[str, Any]]:
@@ -114,11 +119,8 @@ def parse_places(text: str) -> list[dict[str, Any]]:
             continue
         population: int | None = None
         if len(parts) == 4 and parts[3]:
-            try:
-                population = int(_number(parts[3]))
-            except ValueError:
-                population = -1
-            if population < 0:
+            population = parse_int(parts[3])
+            if population is None or population < 0:
                 errors.append(
                     _("Line %(line)s: the population must be a whole number.") % {"line": number}
                 )

@@ -8,7 +8,13 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-_ORG_NUMBER = re.compile(r"^(?:16)?(\d{6})-?(\d{4})$")
+from bygdebas.core.numbers import ascii_digits
+
+# Dashes people and word processors put in numbers: non-breaking, figure, en and full-width.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212\uff0d", "-"))
+
+_ORG_NUMBER = re.compile(r"^(?:16)?([0-9]{6})-?([0-9]{4})$", re.ASCII)
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
 
 def luhn_ok(digits: str) -> bool:
@@ -29,7 +35,7 @@ def normalise_org_number(value: str) -> str:
 
     Accepts spaces, a missing hyphen and the ``16`` century prefix some registers print.
     """
-    raw = re.sub(r"\s", "", value or "")
+    raw = ascii_digits(re.sub(r"\s", "", value or "")).translate(_DASHES)
     if not raw:
         return ""
     match = _ORG_NUMBER.match(raw)
@@ -57,18 +63,19 @@ def normalise_phone(value: str) -> str:
     raw = (value or "").strip()
     if not raw:
         return ""
-    digits = re.sub(r"[\s\-()./]", "", raw)
+    # Full-width and other decimal digits count as digits; "²" (which isdigit() accepts) not.
+    digits = re.sub(r"[\s\-()./]", "", ascii_digits(raw).translate(_DASHES))
     if digits.startswith("00"):
         digits = "+" + digits[2:]
     if digits.startswith("+46"):
         digits = "0" + digits[3:].lstrip("0")
     if digits.startswith("+"):
-        if not digits[1:].isdigit() or not 8 <= len(digits) <= 16:
+        if not _DIGITS.fullmatch(digits[1:]) or not 8 <= len(digits) <= 16:
             raise ValidationError(
                 _("“%(value)s” is not a phone number."), code="phone", params={"value": value}
             )
         return digits
-    if not digits.isdigit() or not digits.startswith("0") or not 7 <= len(digits) <= 11:
+    if not _DIGITS.fullmatch(digits) or not digits.startswith("0") or not 7 <= len(digits) <= 11:
         raise ValidationError(
             _("“%(value)s” is not a Swedish phone number: start with 0 or +46."),
             code="phone",

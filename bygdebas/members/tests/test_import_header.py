@@ -67,7 +67,7 @@ class HeaderRowTests(ImportSetup, TestCase):
         self.assertTrue(table.header_candidates[2][1].startswith("Föreningens namn · Org.nr"))
 
     def test_without_known_headings_the_first_non_blank_row_is_the_header(self) -> None:
-        table = read_table("x.csv", "\r\nA;B\r\nC;D\r\n".encode())
+        table = read_table("x.csv", b"\r\nA;B\r\nC;D\r\n")
         self.assertEqual((table.header_row, table.headers), (2, ["A", "B"]))
 
     def test_the_separator_is_found_past_a_title_line(self) -> None:

@@ -72,9 +72,14 @@ NUMBER_WORDS: dict[str, int] = {
     "twenty": 20,
 }
 
+# Digits of any script count ("３" is a three; "³" is not a digit); a number too long to be a
+# count is read, then dropped by _number, so that its digits do not count as a shorter number.
 _NUMBER = (
     r"(?:\d{1,3}(?: \d{3})+|\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 )
+# Targets are stored as positive integers (at most 2,147,483,647) and multiplied by up to 52
+# periods a year: a count above this is not a target anyone sets.
+MAX_COUNT = 10_000_000
 # "en"/"ett" only count after a quantifier or before "gång", where they cannot be articles.
 _AT_LEAST = r"(?:minst|åtminstone|inte mindre än|at least|no fewer than|not less than|a minimum of)"
 _MORE_THAN = r"(?:fler än|mer än|över|more than|over)"
@@ -162,10 +167,16 @@ _YOUTH_RE = re.compile(r"\b(?:unga|ungdomar\w*|young people|youths?)\b", re.IGNO
 
 
 def _number(text: str) -> int:
+    """The value of a number in words or digits; 0 (no target) for one beyond ``MAX_COUNT``."""
     word = text.casefold()
     if word in NUMBER_WORDS:
         return NUMBER_WORDS[word]
-    return int(word.replace(" ", ""))
+    digits = word.replace(" ", "")
+    # int() refuses numbers of more than 4,300 digits: check the length first.
+    if len(digits) > len(str(MAX_COUNT)):
+        return 0
+    value = int(digits)
+    return value if value <= MAX_COUNT else 0
 
 
 def _is_more_than(quantifier: str) -> bool:
