@@ -14,6 +14,7 @@ from bygdebas.connectivity import services
 from bygdebas.connectivity.models import Analysis, Feed
 from bygdebas.core.models import Network
 from bygdebas.core.numbers import parse_decimal, parse_int
+from bygdebas.core.sizes import binary_size
 from bygdebas.plan.models import Activity
 
 DEFAULT_MAX_FEED_BYTES = 200 * 1024 * 1024
@@ -56,11 +57,8 @@ class FeedUploadForm(forms.Form):
             )
         if upload.size > max_feed_bytes():
             raise ValidationError(
-                _("The file is %(size)s MB; the largest accepted is %(max)s MB.")
-                % {
-                    "size": round(upload.size / 1_000_000, 1),
-                    "max": round(max_feed_bytes() / 1_000_000, 1),
-                }
+                _("The file is %(size)s; the largest accepted is %(max)s.")
+                % {"size": binary_size(upload.size), "max": binary_size(max_feed_bytes())}
             )
         head = upload.read(4)
         upload.seek(0)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.sizes import binary_size
 from bygdebas.members.importer.columns import FIELDS, FIELDS_BY_KEY, Mapping, guess_mapping
 from bygdebas.members.importer.plan import MERGE, SKIP
 from bygdebas.members.importer.reading import SUPPORTED_EXTENSIONS, Table
@@ -41,10 +42,10 @@ class UploadForm(forms.Form):
             )
         if upload.size > settings.BYGDEBAS_MAX_UPLOAD_BYTES:
             raise ValidationError(
-                _("The file is %(size)s MB; the largest accepted is %(max)s MB.")
+                _("The file is %(size)s; the largest accepted is %(max)s.")
                 % {
-                    "size": round(upload.size / 1_000_000, 1),
-                    "max": round(settings.BYGDEBAS_MAX_UPLOAD_BYTES / 1_000_000, 1),
+                    "size": binary_size(upload.size),
+                    "max": binary_size(settings.BYGDEBAS_MAX_UPLOAD_BYTES),
                 }
             )
         return upload
