@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
@@ -21,6 +22,7 @@ BULLET = "• "
 # Control characters that never occur in a text file but always in binary ones.
 # (0x1A is the old DOS end-of-file mark, harmless.)
 _BINARY_CHARACTERS = frozenset(map(chr, [*range(0x09), *range(0x0E, 0x20), 0x7F])) - {"\x1a"}
+_BINARY_CHARACTER_RE = re.compile("[" + re.escape("".join(sorted(_BINARY_CHARACTERS))) + "]")
 
 
 def extract_text(*, filename: str, data: bytes) -> str:
@@ -72,7 +74,7 @@ def _text_from_plain(data: bytes) -> str:
                 text = data.decode("cp1252")
             except UnicodeDecodeError as exc:
                 raise not_text from exc
-    if any(character in _BINARY_CHARACTERS for character in text):
+    if _BINARY_CHARACTER_RE.search(text):
         raise not_text
     return text
 

@@ -149,7 +149,8 @@ def _content_lines(text: str) -> list[_Line]:
     lines = []
     for number, raw in enumerate(normalise_text(text).split("\n"), start=1):
         line = " ".join(raw.split())
-        if line and not _DEBRIS_RE.match(line):
+        # Page numbers are short and separator lines all dashes: other lines need no look.
+        if line and ((len(line) > 24 and line[0] not in "-*_=") or not _DEBRIS_RE.match(line)):
             lines.append(_Line(number, line))
     return lines
 
@@ -178,6 +179,8 @@ def _bullet(text: str) -> tuple[str, str] | None:
 
 
 def _markdown_heading(text: str) -> str | None:
+    if not text.startswith("#"):
+        return None
     match = _MARKDOWN_HEADING_RE.match(text)
     return _strip_emphasis(match["text"]) if match else None
 
@@ -238,8 +241,20 @@ class _Heading:
     rest: str = ""
 
 
+# Markdown, emphasis or numbering that _heading_name strips from a heading.
+_HEADING_DECORATION_RE = re.compile(r"^\s*(?:[#*_0-9]|[IVX]{1,4}\.)|[#*_]\s*$")
+# No heading name is longer; a longer line is a heading only as "Syfte: text".
+_LONGEST_HEADING = 2 * max(map(len, _HEADINGS)) + 20
+
+
 def _heading(text: str) -> _Heading | None:
     """The section a line heads, also for "Syfte: text" written on one line."""
+    if len(text) > _LONGEST_HEADING and ":" not in text[:42]:
+        return None
+    if ":" not in text and not _HEADING_DECORATION_RE.search(text):
+        # Nothing to strip (the usual line): look the line up as it is.
+        key = _HEADINGS.get(" ".join(text.casefold().split()))
+        return _Heading(key, text.strip()) if key else None
     title = _heading_name(text)
     if key := _HEADINGS.get(" ".join(title.casefold().split())):
         return _Heading(key, title)
@@ -279,10 +294,7 @@ SPACE, GLUE, UNHYPHENATE = " ", "", "-"
 
 def word_set(texts: Iterable[str]) -> set[str]:
     """The words of a document (compounds with their hyphens), to tell hyphenations apart."""
-    words: set[str] = set()
-    for text in texts:
-        words.update(word.casefold() for word in _WORD_RE.findall(text))
-    return words
+    return set(_WORD_RE.findall("\n".join(texts).casefold()))
 
 
 def _seam(left: str, right: str, words: set[str] | None, *, marked: bool = False) -> str:

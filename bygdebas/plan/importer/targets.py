@@ -239,8 +239,21 @@ def _of_which_target(rest: str, metric: str) -> ParsedTarget | None:
     return None
 
 
+# Every phrase above contains one of these; most activities contain none, and one search for
+# them costs less than the dozen searches for the phrases.
+# (Matched against the lower-cased text: ten times faster than re.IGNORECASE.)
+_ANY_PHRASE_RE = re.compile(
+    r"minst|åtminstone|mindre än|at least|no fewer than|not less than|a minimum of|fler än|"
+    r"mer än|över|more than|over|gång|ggr|tillfälle|times|occasions|once|twice|varje|varenda|"
+    r"every|veckovis|weekly|varannan|månadsvis|monthly|kvartalsvis|quarterly|halvårsvis|"
+    r"årligen|annually|yearly"
+)
+
+
 def suggest_targets(text: str) -> list[ParsedTarget]:
     """Suggest yearly targets from explicit countable phrases in an activity's text."""
+    if not _ANY_PHRASE_RE.search(text.lower()):
+        return []
     of_which = _OF_WHICH_RE.search(text)
     main_text = text[: of_which.start()] + text[of_which.end() :] if of_which else text
     main = _main_target(main_text)

@@ -51,3 +51,30 @@ class PropertyTests(SimpleTestCase):
     def test_full_width_digits_count_and_superscripts_do_not(self) -> None:
         self.assertEqual([t.value for t in suggest_targets("Minst ３ tillfällen per år.")], [3])
         self.assertEqual(suggest_targets("Minst ³ tillfällen per år."), [])
+
+
+class LinearTimeTests(SimpleTestCase):
+    """Joining wrapped lines copies each line once, not the text gathered so far (quadratic)."""
+
+    def test_a_long_activity_is_gathered_without_copying_what_came_before(self) -> None:
+        from bygdebas.plan.importer.parser import WrappedText
+
+        line = "möten med kommunbygderåd och lokala utvecklings-"
+        text = WrappedText()
+        for _ in range(10_000):
+            text.add(line)
+            # Each addition leaves every earlier part as it was: no part grows past a line.
+            self.assertLessEqual(len(text.parts[-1]), len(line))
+        self.assertEqual(len(str(text)), 10_000 * (len(line) - 1) + 1)
+
+    def test_the_parser_joins_each_wrapped_line_once(self) -> None:
+        from unittest import mock
+
+        from bygdebas.plan.importer import parser
+
+        lines = ["Delta i möten med kommunbygderåd och lokala"] * 5_000
+        text = "Aktiviteter\nSamverkan\n• " + "\n".join(lines) + ".\n"
+        with mock.patch.object(parser, "_seam", wraps=parser._seam) as seam:
+            plan = parse_plan_text(text)
+        self.assertEqual(seam.call_count, len(lines) - 1)
+        self.assertEqual(len(plan.areas[0].activities[0].text), len(" ".join(lines)) + 1)
