@@ -29,7 +29,6 @@ import resource
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import harness
 
