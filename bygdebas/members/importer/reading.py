@@ -16,11 +16,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from bygdebas.core.archives import SPREADSHEET_LIMITS, ArchiveError, check_zip
@@ -208,6 +211,64 @@ def _csv_rows(data: bytes) -> Iterable[list[Cell]]:
 # --- Spreadsheets -------------------------------------------------------------------------------
 
 
+# calamine builds every cell between the first and the last that holds a value, so two values
+# far apart cost memory for all the cells between them (a 5 KB workbook with a value at XFD1048576
+# asked for 17 billion cells and killed the process). A member list is far smaller than this.
+MAX_CELLS = 5_000_000
+# A cell with content (not "<c r="B2" s="1"/>"), its reference in whatever attribute order.
+_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _refuse_extent(rows: int, columns: int) -> None:
+    if rows * columns > MAX_CELLS:
+        raise ImportFileError(
+            _(
+                "The sheet spans %(rows)s rows and %(columns)s columns (%(cells)s cells); at most "
+                "%(max)s are read. Delete the empty rows and columns after the list (or the stray "
+                "value far from it) and save the file again."
+            )
+            % {
+                "rows": formats.number_format(rows, force_grouping=True),
+                "columns": formats.number_format(columns, force_grouping=True),
+                "cells": formats.number_format(rows * columns, force_grouping=True),
+                "max": formats.number_format(MAX_CELLS, force_grouping=True),
+            }
+        )
+
+
+def _check_xlsx_extent(data: bytes) -> None:
+    """Refuse a workbook whose sheets span more than ``MAX_CELLS``, before calamine builds them.
+
+    Reads each worksheet's XML as a stream (its size is already checked) for the last row and
+    column that hold a value.
+    """
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        rows = columns = 0
+        with archive.open(name) as member:
+            tail = b""
+            while chunk := member.read(1 << 20):
+                block = tail + chunk
+                cut = block.rfind(b"<")  # a tag cut in two is read with the next piece
+                cut = len(block) if cut < 0 or len(block) - cut > 4096 else cut
+                scan, tail = block[:cut], block[cut:]
+                found = _CELL.findall(scan)
+                if found:
+                    rows = max(rows, *(int(row) for _letters, row in found))
+                    letters = max({letters for letters, _row in found}, key=lambda c: (len(c), c))
+                    columns = max(columns, _column_number(letters))
+        _refuse_extent(rows, columns)
+
+
 def _spreadsheet_rows(data: bytes) -> list[list[Cell]]:
     """The first visible worksheet, from row 1 and column A, as calamine reads it."""
     from python_calamine import (
@@ -222,6 +283,7 @@ def _spreadsheet_rows(data: bytes) -> list[list[Cell]]:
             check_zip(data, SPREADSHEET_LIMITS)
         except ArchiveError as error:
             raise ImportFileError(str(error)) from None
+        _check_xlsx_extent(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         index = 0
@@ -230,6 +292,8 @@ def _spreadsheet_rows(data: bytes) -> list[list[Cell]]:
                 index = position
                 break
         sheet = workbook.get_sheet_by_index(index)
+        # The other formats are checked here, before every cell becomes a Python object.
+        _refuse_extent(sheet.height, sheet.width)
         rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
     except (CalamineError, ValueError, OSError) as error:
         raise ImportFileError(
