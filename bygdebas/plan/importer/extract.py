@@ -171,6 +171,14 @@ MAX_PDF_STREAM_BYTES = 32 * 1024 * 1024
 MAX_PDF_DECODED_BYTES = 96 * 1024 * 1024
 
 
+def _is_not_read(stream: Any) -> bool:
+    """Images, attachments and metadata: streams the text extraction never inflates."""
+    return stream.get("/Subtype") == "/Image" or stream.get("/Type") in {
+        "/EmbeddedFile",
+        "/Metadata",
+    }
+
+
 def _check_pdf(data: bytes) -> None:
     """Refuse a PDF with a password, too many pages or streams that inflate too far.
 
@@ -213,10 +221,15 @@ def _check_pdf(data: bytes) -> None:
             numbers = [number for table in reader.xref.values() for number in table]
             decoded = 0
             for number in sorted({*numbers, *reader.xref_objStm}):
-                stream = reader.get_object(number)
-                if not isinstance(stream, StreamObject) or stream.get("/Subtype") == "/Image":
+                try:
+                    stream = reader.get_object(number)
+                    if not isinstance(stream, StreamObject) or _is_not_read(stream):
+                        continue
+                    decoded += len(stream.get_data())
+                except LimitReachedError:
+                    raise
+                except Exception:  # a broken object the text may not need
                     continue
-                decoded += len(stream.get_data())
                 if decoded > MAX_PDF_DECODED_BYTES:
                     raise too_large
     except PlanImportError:

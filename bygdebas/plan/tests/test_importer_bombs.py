@@ -51,3 +51,65 @@ class DocxBombTests(SimpleTestCase):
             "“word/document.xml” is not what the archive says it is.",
         )
         self.assertLess(result["peak_mib"], 300, result)
+
+
+def pdf_bomb(inflated_mib: int) -> bytes:
+    """A one-page PDF whose content stream inflates to ``inflated_mib`` MiB of spaces."""
+    import zlib
+
+    from bygdebas.core.tests.bombs import deflated
+
+    body, _crc, size = deflated(
+        b"BT /F1 12 Tf 72 720 Td (Aktiviteter) Tj ET\n", b" " * MIB, inflated_mib, b""
+    )
+    adler = zlib.adler32(b"BT /F1 12 Tf 72 720 Td (Aktiviteter) Tj ET\n")
+    for _ in range(inflated_mib):
+        adler = zlib.adler32(b" " * MIB, adler)
+    stream = b"\x78\xda" + body + adler.to_bytes(4, "big")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    output = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(output))
+        output += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    start = len(output)
+    output += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    output += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    output += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        start,
+    )
+    return bytes(output)
+
+
+PARSE_PDF = PARSE.replace('"plan.docx"', '"plan.pdf"')
+
+
+class PdfBombTests(SimpleTestCase):
+    def test_a_pdf_whose_page_inflates_to_a_gibibyte_is_refused_in_little_memory(self) -> None:
+        data = pdf_bomb(1024)
+        self.assertLess(len(data), 1.5 * MIB)
+        folder = Path(tempfile.mkdtemp())
+        path = folder / "bomb.pdf"
+        path.write_bytes(data)
+        self.addCleanup(folder.rmdir)
+        self.addCleanup(path.unlink)
+        result = peak_memory(PARSE_PDF, path)
+        self.assertEqual(
+            result.get("error"),
+            "The PDF holds more data than a plan does (it inflates to over 96 MiB); it may be "
+            "damaged or made to exhaust the server. Export the plan to PDF again.",
+        )
+        self.assertLess(result["peak_mib"], 300, result)
+
+    def test_a_small_pdf_of_the_same_make_is_read(self) -> None:
+        from bygdebas.plan.importer import extract_text
+
+        self.assertEqual(extract_text(filename="plan.pdf", data=pdf_bomb(1)), "Aktiviteter")
