@@ -87,7 +87,7 @@ def peak_memory(code: str, path: Path, *, limit_mib: int = 2048) -> dict[str, ob
     """Run ``code`` in a child process with Django set up and ``PATH`` naming ``path``.
 
     Returns what the code put in the dict ``RESULT``, with the child's peak resident memory in
-    MiB as ``peak_mib``. The child's address space is capped at ``limit_mib``, so that a bomb that
+    MiB as ``peak_mib`` (Linux's VmHWM). The child's address space is capped at ``limit_mib``, so that a bomb that
     is not refused fails with MemoryError instead of taking the machine's memory.
     """
     head = textwrap.dedent(
@@ -110,7 +110,12 @@ def peak_memory(code: str, path: Path, *, limit_mib: int = 2048) -> dict[str, ob
         """\
         except MemoryError:
             RESULT["error"] = "MemoryError"
-        RESULT["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        # VmHWM starts afresh with the program (execve); ru_maxrss would carry the size of the
+        # test process this child was forked from.
+        with open("/proc/self/status") as status:
+            RESULT["peak_mib"] = next(
+                int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:")
+            )
         print(json.dumps(RESULT))
         """
     )
