@@ -59,10 +59,9 @@ def pdf_bomb(inflated_mib: int) -> bytes:
 
     from bygdebas.core.tests.bombs import deflated
 
-    body, _crc, size = deflated(
-        b"BT /F1 12 Tf 72 720 Td (Aktiviteter) Tj ET\n", b" " * MIB, inflated_mib, b""
-    )
-    adler = zlib.adler32(b"BT /F1 12 Tf 72 720 Td (Aktiviteter) Tj ET\n")
+    text = b"BT /F1 12 Tf 72 720 Td (Aktiviteter) Tj ET\n"
+    body, _crc, _size = deflated(text, b" " * MIB, inflated_mib, b"")
+    adler = zlib.adler32(text)
     for _ in range(inflated_mib):
         adler = zlib.adler32(b" " * MIB, adler)
     stream = b"\x78\xda" + body + adler.to_bytes(4, "big")
