@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from bygdebas.connectivity import services
 from bygdebas.connectivity.models import Analysis, Feed
 from bygdebas.core.models import Network
+from bygdebas.core.numbers import parse_decimal, parse_int
+from bygdebas.core.sizes import binary_size
 from bygdebas.plan.models import Activity
 
 DEFAULT_MAX_FEED_BYTES = 200 * 1024 * 1024
@@ -55,11 +57,8 @@ class FeedUploadForm(forms.Form):
             )
         if upload.size > max_feed_bytes():
             raise ValidationError(
-                _("The file is %(size)s MB; the largest accepted is %(max)s MB.")
-                % {
-                    "size": round(upload.size / 1_000_000, 1),
-                    "max": round(max_feed_bytes() / 1_000_000, 1),
-                }
+                _("The file is %(size)s; the largest accepted is %(max)s.")
+                % {"size": binary_size(upload.size), "max": binary_size(max_feed_bytes())}
             )
         head = upload.read(4)
         upload.seek(0)
@@ -78,7 +77,11 @@ def format_places(rows: list[dict[str, Any]]) -> str:
 
 
 def _number(text: str) -> float:
-    return float(text.strip().replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+    """A number as people copy it ("59,27", "126 000", "−15.03"); ValueError when it is not."""
+    number = parse_decimal(text)
+    if number is None:
+        raise ValueError(text)
+    return float(number)
 
 
 def parse_places(text: str) -> list[dict[str, Any]]:
@@ -114,11 +117,8 @@ def parse_places(text: str) -> list[dict[str, Any]]:
             continue
         population: int | None = None
         if len(parts) == 4 and parts[3]:
-            try:
-                population = int(_number(parts[3]))
-            except ValueError:
-                population = -1
-            if population < 0:
+            population = parse_int(parts[3])
+            if population is None or population < 0:
                 errors.append(
                     _("Line %(line)s: the population must be a whole number.") % {"line": number}
                 )

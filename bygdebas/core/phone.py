@@ -15,6 +15,8 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from bygdebas.core.numbers import DASHES, ascii_digits
+
 # As long as the phone fields of the registry (organisations, people, prospects) allow.
 MAX_LENGTH = 24
 _PUNCTUATION = re.compile(r"[\s\-–()./]")
@@ -28,11 +30,13 @@ def normalise_phone(value: str) -> str:
 
     Raises ValidationError for anything that is not a phone number in use.
     """
-    raw = (value or "").strip()
+    # Full-width and other decimal digits count as digits, "²" (which isdigit() accepts) does not;
+    # typographic dashes are hyphens.
+    raw = ascii_digits((value or "").strip()).translate(DASHES)
     if not raw:
         return ""
     compact = _PUNCTUATION.sub("", raw)
-    if not any(char.isdigit() for char in compact):
+    if not any(char in "0123456789" for char in compact):
         raise ValidationError(
             _("“%(value)s” is not a phone number."), code="phone", params={"value": value}
         )

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 # Phone numbers are cleaned by the one function in core, for every app; imported here too for
 # the registry's forms, services and import, which take their normalisers from this module.
+from bygdebas.core.numbers import DASHES, ascii_digits
 from bygdebas.core.phone import normalise_phone
 
 __all__ = ["luhn_ok", "name_key", "normalise_org_number", "normalise_phone"]
 
-_ORG_NUMBER = re.compile(r"^(?:16)?(\d{6})-?(\d{4})$")
+_ORG_NUMBER = re.compile(r"^(?:16)?([0-9]{6})-?([0-9]{4})$", re.ASCII)
 
 
 def luhn_ok(digits: str) -> bool:
@@ -35,7 +36,7 @@ def normalise_org_number(value: str) -> str:
 
     Accepts spaces, a missing hyphen and the ``16`` century prefix some registers print.
     """
-    raw = re.sub(r"\s", "", value or "")
+    raw = ascii_digits(re.sub(r"\s", "", value or "")).translate(DASHES)
     if not raw:
         return ""
     match = _ORG_NUMBER.match(raw)

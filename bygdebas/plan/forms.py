@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.models import Municipality, Network
+from bygdebas.core.sizes import binary_size
 from bygdebas.plan.importer import SUPPORTED_EXTENSIONS
 from bygdebas.plan.metrics import DEFAULT_METRIC, registry
 from bygdebas.plan.models import Action, Activity, Area, Plan
@@ -36,10 +37,10 @@ def check_upload(upload: Any, extensions: tuple[str, ...]) -> Any:
         )
     if upload.size > settings.BYGDEBAS_MAX_UPLOAD_BYTES:
         raise ValidationError(
-            _("The file is %(size)s MB; the largest accepted is %(max)s MB.")
+            _("The file is %(size)s; the largest accepted is %(max)s.")
             % {
-                "size": round(upload.size / 1_000_000, 1),
-                "max": round(settings.BYGDEBAS_MAX_UPLOAD_BYTES / 1_000_000, 1),
+                "size": binary_size(upload.size),
+                "max": binary_size(settings.BYGDEBAS_MAX_UPLOAD_BYTES),
             }
         )
     return upload

@@ -85,7 +85,8 @@ class FeedUploadTests(CastMixin, TestCase):
     def test_a_too_large_feed_is_refused(self) -> None:
         response = self.as_bertil().post(self.url, {"file": sj_upload()})
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "0.0", status_code=400)
+        # The limit as it is set, in binary units (here 1000 bytes), not rounded to "0.0 MB".
+        self.assertContains(response, "är 1000 B.", status_code=400)
         self.assertFalse(Feed.objects.exists())
 
     def test_board_members_may_not_upload(self) -> None:

@@ -1,4 +1,4 @@
-"""Importing organisations, their contact people and memberships from .xlsx and .csv files.
+"""Importing organisations, their contact people and memberships from spreadsheets and CSV files.
 
 ``read_table`` reads a file, ``guess_mapping`` says which column is which field, ``make_plan``
 parses and matches every row without writing, and ``run_import`` does it all and saves, all or
@@ -40,6 +40,7 @@ class ImportResult:
     duplicates: int
     errors: list[RowError]
     skipped: int = 0
+    header_row: int = 1  # the spreadsheet's row the column headings were read from
     saved: bool = False
     dry_run: bool = False
     counts: SaveCounts = field(default_factory=SaveCounts)
@@ -55,6 +56,7 @@ class ImportResult:
             "updated": self.updated,
             "duplicates": self.duplicates,
             "errors": [error.as_dict() for error in self.errors],
+            "header_row": self.header_row,
         }
 
 
@@ -143,6 +145,7 @@ def _run_import(
         duplicates=plan.duplicates,
         errors=plan.errors,
         skipped=plan.skipped,
+        header_row=table.header_row,
         dry_run=dry_run,
     )
     result.seconds["plan"] = time.perf_counter() - started

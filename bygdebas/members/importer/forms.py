@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.sizes import binary_size
 from bygdebas.members.importer.columns import FIELDS, FIELDS_BY_KEY, Mapping, guess_mapping
 from bygdebas.members.importer.plan import MERGE, SKIP
 from bygdebas.members.importer.reading import SUPPORTED_EXTENSIONS, Table
@@ -24,8 +25,9 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
-            "An Excel workbook (.xlsx) or a CSV file (UTF-8 or Windows-1252, separated by "
-            "semicolons or commas). The first row holds the column headings."
+            "A spreadsheet (.xlsx, .xls or .ods) or a CSV file (UTF-8 or Windows-1252, separated "
+            "by semicolons or commas), with a row of column headings; title rows above it are "
+            "skipped."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUPPORTED_EXTENSIONS)}),
     )
@@ -35,22 +37,38 @@ class UploadForm(forms.Form):
         suffix = Path(upload.name or "").suffix.lower()
         if suffix not in SUPPORTED_EXTENSIONS:
             raise ValidationError(
-                _("Files of type “%(suffix)s” cannot be imported. Use .xlsx or .csv.")
+                _("Files of type “%(suffix)s” cannot be imported. Use .xlsx, .xls, .ods or .csv.")
                 % {"suffix": suffix or _("(none)")}
             )
         if upload.size > settings.BYGDEBAS_MAX_UPLOAD_BYTES:
             raise ValidationError(
-                _("The file is %(size)s MB; the largest accepted is %(max)s MB.")
+                _("The file is %(size)s; the largest accepted is %(max)s.")
                 % {
-                    "size": round(upload.size / 1_000_000, 1),
-                    "max": round(settings.BYGDEBAS_MAX_UPLOAD_BYTES / 1_000_000, 1),
+                    "size": binary_size(upload.size),
+                    "max": binary_size(settings.BYGDEBAS_MAX_UPLOAD_BYTES),
                 }
             )
         return upload
 
 
+def chosen_header_row(data: Any) -> int | None:
+    """The header row staff chose on the preview (``header_row`` in the POST), if any."""
+    raw = str((data or {}).get("header_row", ""))
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 8 else None
+
+
 class MappingForm(forms.Form):
-    """One choice per column of the file (which field it fills), and what to do with duplicates."""
+    """The row of column headings, one choice per column of the file (which field it fills),
+    and what to do with duplicates.
+
+    ``columns_for_row`` remembers the header row the column choices were made for: when staff
+    choose another header row, the choices are guessed again from its headings.
+    """
+
+    header_row = forms.TypedChoiceField(
+        label=_("Row with the column headings"), coerce=int, required=False
+    )
+    columns_for_row = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     on_duplicate = forms.ChoiceField(
         label=_("Rows that are an organisation already in the registry, or repeat an earlier row"),
@@ -60,13 +78,36 @@ class MappingForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, table: Table, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.table = table
+    def __init__(self, table: Table, data: Any = None, *args: Any, **kwargs: Any) -> None:
         guessed = guess_mapping(table.headers)
+        if data is not None and str(data.get("columns_for_row", "")) not in {
+            "",
+            str(table.header_row),
+        }:
+            # Another header row was chosen: the columns are now other columns.
+            data = data.copy()
+            for key in [key for key in data if key.startswith("column_")]:
+                del data[key]
+            for index, key in guessed.items():
+                data[f"column_{index}"] = key
+        if data is not None:
+            data = data.copy()
+            data["columns_for_row"] = str(table.header_row)
+        super().__init__(data, *args, **kwargs)
+        self.table = table
+        self.fields["header_row"].choices = [  # type: ignore[attr-defined]
+            (number, _("Row %(row)s: %(text)s") % {"row": number, "text": text})
+            for number, text in table.header_candidates
+        ]
+        self.fields["header_row"].initial = table.header_row
+        self.fields["columns_for_row"].initial = table.header_row
         choices = [("", _("– not imported –"))] + [(f.key, f.label) for f in FIELDS]
         self.columns: list[tuple[forms.BoundField, list[str]]] = []
-        for index, header in enumerate(table.headers):
+        self.indexes = [
+            index for index in range(len(table.headers)) if not table.is_empty_column(index)
+        ]
+        for index in self.indexes:
+            header = table.headers[index]
             name = f"column_{index}"
             self.fields[name] = forms.ChoiceField(
                 label=header or _("Column %(n)s") % {"n": index + 1},
@@ -74,13 +115,14 @@ class MappingForm(forms.Form):
                 required=False,
                 initial=guessed.get(index, ""),
             )
-        for index in range(len(table.headers)):
+        for index in self.indexes:
             self.columns.append((self[f"column_{index}"], table.column_samples(index)))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         seen: dict[str, str] = {}
-        for index, header in enumerate(self.table.headers):
+        for index in self.indexes:
+            header = self.table.headers[index]
             key = data.get(f"column_{index}")
             if not key:
                 continue
@@ -102,7 +144,7 @@ class MappingForm(forms.Form):
         if self.is_bound and self.is_valid():
             return {
                 index: self.cleaned_data[f"column_{index}"]
-                for index in range(len(self.table.headers))
+                for index in self.indexes
                 if self.cleaned_data.get(f"column_{index}")
             }
         return guess_mapping(self.table.headers)

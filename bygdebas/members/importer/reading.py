@@ -1,9 +1,14 @@
-"""Reading an uploaded table: .xlsx (and .xls/.ods) with calamine, .csv as Swedish Excel writes it.
+"""Reading an uploaded table: .xlsx, .xls and .ods with calamine, .csv as Swedish Excel writes it.
 
 A CSV file is UTF-8 (with or without a byte order mark) or Windows-1252, separated by
-semicolons, commas or tabs; both are detected. The first non-blank row is the header. Rows are
-numbered as the spreadsheet numbers them (the header of a file that starts on the first line is
-row 1), and fully blank rows are left out but keep their place in the numbering.
+semicolons, commas or tabs; both are detected. Rows are numbered as the spreadsheet numbers them,
+and fully blank rows are left out but keep their place in the numbering.
+
+Member lists often start with a title ("Föreningar i länet – uppdaterad i mars", perhaps in a
+merged cell), blank rows or a note above the column headings. So the header is the row, among
+the first ``HEADER_SEARCH_ROWS`` that are not blank, whose cells name the most known fields
+(``columns.guess_field``, Swedish and English); the first non-blank row when none does. The rows
+above it are not imported; staff can choose another of those rows as the header.
 """
 
 from __future__ import annotations
@@ -11,15 +16,22 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
-SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".ods")
-SUPPORTED_EXTENSIONS = (".xlsx", ".csv")
+from bygdebas.core.archives import SPREADSHEET_LIMITS, ArchiveError, check_zip
+from bygdebas.members.importer.columns import guess_field
+
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+SUPPORTED_EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
+HEADER_SEARCH_ROWS = 20
 DELIMITERS = (";", ",", "\t")
 
 
@@ -37,6 +49,16 @@ class Table:
     rows: list[tuple[int, list[Cell]]]
     encoding: str = ""
     delimiter: str = ""
+    # The spreadsheet's number of the row the headers come from, and the rows that could be
+    # chosen instead: (number, the row's text in short).
+    header_row: int = 1
+    header_candidates: tuple[tuple[int, str], ...] = ()
+
+    def is_empty_column(self, index: int) -> bool:
+        """A column without a heading and without a value (a spacer, formatting only)."""
+        if index < len(self.headers) and self.headers[index]:
+            return False
+        return not any(index < len(cells) and cell_text(cells[index]) for _line, cells in self.rows)
 
     def column_samples(self, index: int, count: int = 3) -> list[str]:
         """The first few non-empty values of a column, as text, for the mapping form."""
@@ -68,31 +90,43 @@ def cell_text(value: Any) -> str:
     return str(value).replace("\u00a0", " ").strip()
 
 
-def read_table(filename: str, data: bytes) -> Table:
-    """The table in an uploaded file; ImportFileError when it cannot be read."""
+def read_table(filename: str, data: bytes, *, header_row: int | None = None) -> Table:
+    """The table in an uploaded file; ImportFileError when it cannot be read.
+
+    ``header_row`` (counted from 1 as the spreadsheet shows its rows) overrides the row found
+    by content, when it is one of the rows that could be the header.
+    """
     suffix = Path(filename or "").suffix.lower()
     if suffix == ".csv":
-        return _table(_csv_rows(data), *_csv_dialect_info(data))
+        return _table(_csv_rows(data), header_row, *_csv_dialect_info(data))
     if suffix in SPREADSHEET_EXTENSIONS:
-        return _table(_spreadsheet_rows(data))
+        return _table(_spreadsheet_rows(data), header_row)
     raise ImportFileError(
-        _("Files of type “%(suffix)s” cannot be imported. Use .xlsx or .csv.")
+        _("Files of type “%(suffix)s” cannot be imported. Use .xlsx, .xls, .ods or .csv.")
         % {"suffix": suffix or _("(none)")}
     )
 
 
-def _table(rows: Iterable[list[Cell]], encoding: str = "", delimiter: str = "") -> Table:
-    headers: list[str] | None = None
-    body: list[tuple[int, list[Cell]]] = []
-    for line, cells in enumerate(rows, start=1):
-        if not any(cell_text(cell) for cell in cells):
-            continue
-        if headers is None:
-            headers = [cell_text(cell) for cell in cells]
-            continue
-        body.append((line, list(cells)))
-    if headers is None:
+def header_score(cells: list[Cell]) -> int:
+    """How many known fields a row's cells name: a header row names several."""
+    return len({guess_field(cell_text(cell)) for cell in cells} - {None})
+
+
+def _table(
+    rows: Iterable[list[Cell]], header_row: int | None, encoding: str = "", delimiter: str = ""
+) -> Table:
+    filled = [(line, cells) for line, cells in enumerate(rows, start=1) if _is_filled(cells)]
+    if not filled:
         raise ImportFileError(_("The file is empty."))
+    candidates = filled[:HEADER_SEARCH_ROWS]
+    scores = [header_score(cells) for _line, cells in candidates]
+    position = scores.index(max(scores))  # the first of the best; the first row if none scores
+    chosen = [index for index, (line, _c) in enumerate(candidates) if line == header_row]
+    if chosen:
+        position = chosen[0]
+    line, cells = candidates[position]
+    headers = [cell_text(cell) for cell in cells]
+    body = [(number, list(row)) for number, row in filled[position + 1 :]]
     # Trailing columns without a header and without values.
     while (
         headers
@@ -102,7 +136,23 @@ def _table(rows: Iterable[list[Cell]], encoding: str = "", delimiter: str = "") 
         )
     ):
         headers.pop()
-    return Table(headers=headers, rows=body, encoding=encoding, delimiter=delimiter)
+    return Table(
+        headers=headers,
+        rows=body,
+        encoding=encoding,
+        delimiter=delimiter,
+        header_row=line,
+        header_candidates=tuple((number, _row_summary(row)) for number, row in candidates),
+    )
+
+
+def _is_filled(cells: list[Cell]) -> bool:
+    return any(cell_text(cell) for cell in cells)
+
+
+def _row_summary(cells: list[Cell], length: int = 80) -> str:
+    text = " · ".join(filter(None, (cell_text(cell) for cell in cells)))
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -119,13 +169,16 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def sniff_delimiter(text: str) -> str:
-    """``;``, ``,`` or tab: the one that splits the header line into the most columns.
+    """``;``, ``,`` or tab: the one that splits a line of the file's start into the most columns.
 
-    Headers rarely hold a separator, while values often do ("Storgatan 1, Ås", "1 200,50"); a
-    tie goes to ``csv.Sniffer`` on the first lines.
+    The header row has the most columns, but may come after a title line; headers rarely hold a
+    separator, while values often do ("Storgatan 1, Ås", "1 200,50"). A tie goes to
+    ``csv.Sniffer`` on the first lines.
     """
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in DELIMITERS}
+    lines = [line for line in text[:65536].splitlines()[:100] if line.strip()][:HEADER_SEARCH_ROWS]
+    counts = {
+        d: max((len(row) for row in csv.reader(lines, delimiter=d)), default=0) for d in DELIMITERS
+    }
     best = max(counts.values())
     candidates = [d for d in DELIMITERS if counts[d] == best]
     if len(candidates) == 1:
@@ -158,6 +211,64 @@ def _csv_rows(data: bytes) -> Iterable[list[Cell]]:
 # --- Spreadsheets -------------------------------------------------------------------------------
 
 
+# calamine builds every cell between the first and the last that holds a value, so two values
+# far apart cost memory for all the cells between them (a 5 KB workbook with a value at XFD1048576
+# asked for 17 billion cells and killed the process). A member list is far smaller than this.
+MAX_CELLS = 5_000_000
+# A cell with content (not "<c r="B2" s="1"/>"), its reference in whatever attribute order.
+_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _refuse_extent(rows: int, columns: int) -> None:
+    if rows * columns > MAX_CELLS:
+        raise ImportFileError(
+            _(
+                "The sheet spans %(rows)s rows and %(columns)s columns (%(cells)s cells); at most "
+                "%(max)s are read. Delete the empty rows and columns after the list (or the stray "
+                "value far from it) and save the file again."
+            )
+            % {
+                "rows": formats.number_format(rows, force_grouping=True),
+                "columns": formats.number_format(columns, force_grouping=True),
+                "cells": formats.number_format(rows * columns, force_grouping=True),
+                "max": formats.number_format(MAX_CELLS, force_grouping=True),
+            }
+        )
+
+
+def _check_xlsx_extent(data: bytes) -> None:
+    """Refuse a workbook whose sheets span more than ``MAX_CELLS``, before calamine builds them.
+
+    Reads each worksheet's XML as a stream (its size is already checked) for the last row and
+    column that hold a value.
+    """
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        rows = columns = 0
+        with archive.open(name) as member:
+            tail = b""
+            while chunk := member.read(1 << 20):
+                block = tail + chunk
+                cut = block.rfind(b"<")  # a tag cut in two is read with the next piece
+                cut = len(block) if cut < 0 or len(block) - cut > 4096 else cut
+                scan, tail = block[:cut], block[cut:]
+                found = _CELL.findall(scan)
+                if found:
+                    rows = max(rows, *(int(row) for _letters, row in found))
+                    letters = max({letters for letters, _row in found}, key=lambda c: (len(c), c))
+                    columns = max(columns, _column_number(letters))
+        _refuse_extent(rows, columns)
+
+
 def _spreadsheet_rows(data: bytes) -> list[list[Cell]]:
     """The first visible worksheet, from row 1 and column A, as calamine reads it."""
     from python_calamine import (
@@ -167,6 +278,12 @@ def _spreadsheet_rows(data: bytes) -> list[list[Cell]]:
         SheetVisibleEnum,
     )
 
+    if data.startswith(b"PK"):  # .xlsx and .ods are zip archives: refuse a bomb first
+        try:
+            check_zip(data, SPREADSHEET_LIMITS)
+        except ArchiveError as error:
+            raise ImportFileError(str(error)) from None
+        _check_xlsx_extent(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         index = 0
@@ -175,6 +292,8 @@ def _spreadsheet_rows(data: bytes) -> list[list[Cell]]:
                 index = position
                 break
         sheet = workbook.get_sheet_by_index(index)
+        # The other formats are checked here, before every cell becomes a Python object.
+        _refuse_extent(sheet.height, sheet.width)
         rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
     except (CalamineError, ValueError, OSError) as error:
         raise ImportFileError(

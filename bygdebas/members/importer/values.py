@@ -7,9 +7,10 @@ column of a file staff did not necessarily write themselves.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bygdebas.core.models import Municipality
+from bygdebas.core.numbers import ascii_digits, parse_decimal
 from bygdebas.members.importer.reading import Cell, cell_text
 from bygdebas.members.models import Engagement, Membership, Organisation, Person, current_year
 from bygdebas.members.normalise import normalise_org_number, normalise_phone
@@ -37,6 +39,8 @@ _SPACE = re.compile(r"\s")
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 _TAG_SEPARATOR = re.compile(r"[,;]")
 _AMOUNT_NOISE = re.compile(r"(?i)\s|kr|sek|:-")
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_YEAR = re.compile(r"[0-9]{1,4}", re.ASCII)
 
 
 def _key(text: str) -> str:
@@ -140,7 +144,8 @@ def municipality(value: Cell, lookups: Lookups) -> int | None:
     raw = cell_text(value)
     if not raw:
         return None
-    code = raw.zfill(4) if raw.isdigit() else None
+    digits = ascii_digits(raw)
+    code = digits.zfill(4) if _DIGITS.fullmatch(digits) else None
     pk = lookups.municipalities.get(code or "") or lookups.municipalities.get(_key(raw))
     if pk is None:
         raise ValidationError(
@@ -169,7 +174,7 @@ def email(value: Cell, lookups: Lookups) -> str:
 def phone(value: Cell, lookups: Lookups) -> str:
     raw = cell_text(value)
     # Excel drops the leading zero of a number typed as a number: 701234567 → 0701234567.
-    if isinstance(value, int | float) and raw.isdigit() and not raw.startswith("0"):
+    if isinstance(value, int | float) and _DIGITS.fullmatch(raw) and not raw.startswith("0"):
         raw = "0" + raw
     try:
         return normalise_phone(raw)
@@ -202,12 +207,15 @@ def year(low: int, high: int | None = None) -> Callable[[Cell, Lookups], int | N
         if isinstance(value, datetime.date):
             return value.year
         top = high or lookups.next_year
-        if not raw.isdigit() or not low <= int(raw) <= top:
+        # "19²9" passes str.isdigit() but not int(): only decimal digits make a year.
+        digits = ascii_digits(raw)
+        number = int(digits) if _YEAR.fullmatch(digits) else None
+        if number is None or not low <= number <= top:
             raise ValidationError(
                 _("“%(value)s” is not a year between %(low)s and %(high)s.")
                 % {"value": raw, "low": low, "high": top}
             )
-        return int(raw)
+        return number
 
     return parse
 
@@ -273,12 +281,12 @@ def tags(value: Cell, lookups: Lookups) -> list[str]:
 
 
 def postal_code(value: Cell, lookups: Lookups) -> str:
-    raw = _SPACE.sub("", cell_text(value))
+    raw = ascii_digits(_SPACE.sub("", cell_text(value)))
     if raw.upper().startswith("SE-"):
         raw = raw[3:]
     if not raw:
         return ""
-    if not (raw.isdigit() and len(raw) == 5):
+    if not (_DIGITS.fullmatch(raw) and len(raw) == 5):
         raise ValidationError(
             _("“%(value)s” is not a postal code: write five digits, as 702 11.")
             % {"value": cell_text(value)}
@@ -286,21 +294,26 @@ def postal_code(value: Cell, lookups: Lookups) -> str:
     return f"{raw[:3]} {raw[3:]}"
 
 
+_MAX_AMOUNT = Decimal("10000000")
+
+
 def decimal(value: Cell, lookups: Lookups) -> Decimal | None:
+    not_an_amount = ValidationError(
+        _("“%(value)s” is not an amount.") % {"value": cell_text(value)}
+    )
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    raw = _AMOUNT_NOISE.sub("", cell_text(value)).replace(",", ".")
-    if not raw:
-        return None
-    try:
-        amount = Decimal(raw).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise ValidationError(
-            _("“%(value)s” is not an amount.") % {"value": cell_text(value)}
-        ) from None
-    if amount < 0 or amount >= Decimal("10000000"):
-        raise ValidationError(_("“%(value)s” is not an amount.") % {"value": cell_text(value)})
-    return amount
+        if isinstance(value, float) and not math.isfinite(value):
+            raise not_an_amount
+        number: Decimal | None = Decimal(str(value))
+    else:
+        raw = _AMOUNT_NOISE.sub("", cell_text(value))
+        if not raw:
+            return None
+        number = parse_decimal(raw)
+    # Checked before rounding: rounding a huge number to öre raises instead of rounding.
+    if number is None or not 0 <= number < _MAX_AMOUNT:
+        raise not_an_amount
+    return number.quantize(Decimal("0.01"))
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m %Y")
@@ -327,13 +340,11 @@ def coordinate(low: float, high: float) -> Callable[[Cell, Lookups], float | Non
         if isinstance(value, int | float) and not isinstance(value, bool):
             number = float(value)
         else:
-            raw = cell_text(value).replace(",", ".")
+            raw = cell_text(value)
             if not raw:
                 return None
-            try:
-                number = float(raw)
-            except ValueError:
-                number = float("nan")
+            parsed = parse_decimal(raw)
+            number = float(parsed) if parsed is not None else float("nan")
         if not low <= number <= high:
             raise ValidationError(
                 _("“%(value)s” is not a coordinate in Sweden (%(low)s–%(high)s).")

@@ -115,7 +115,7 @@ class MessyFileTests(ImportSetup, TestCase):
         self.assertEqual(result.errors, [])
         self.assertEqual(
             result.as_dict(),
-            {"rows": 6, "created": 3, "updated": 2, "duplicates": 3, "errors": []},
+            {"rows": 6, "created": 3, "updated": 2, "duplicates": 3, "errors": [], "header_row": 1},
         )
         orgs = Organisation.objects.for_network(self.network_a)
         self.assertEqual(orgs.count(), 2 + 3 + 1)  # existing two, three new, Cecilia's
@@ -205,7 +205,7 @@ class MessyFileTests(ImportSetup, TestCase):
         result = self.do_import("medlemmar.csv", messy_csv(fixed=True))
         self.assertEqual(
             result.as_dict(),
-            {"rows": 6, "created": 0, "updated": 0, "duplicates": 6, "errors": []},
+            {"rows": 6, "created": 0, "updated": 0, "duplicates": 6, "errors": [], "header_row": 1},
         )
         self.assertEqual(self.counts(), before)
 
@@ -213,7 +213,7 @@ class MessyFileTests(ImportSetup, TestCase):
         result = self.do_import("medlemmar.csv", messy_csv(fixed=True), on_duplicate=SKIP)
         self.assertEqual(
             result.as_dict(),
-            {"rows": 6, "created": 3, "updated": 0, "duplicates": 3, "errors": []},
+            {"rows": 6, "created": 3, "updated": 0, "duplicates": 3, "errors": [], "header_row": 1},
         )
         self.assertEqual(result.skipped, 3)
         self.asbro.refresh_from_db()
@@ -233,7 +233,7 @@ class MessyFileTests(ImportSetup, TestCase):
         result = self.do_import("medlemmar.csv", messy_csv(fixed=True), dry_run=True)
         self.assertEqual(
             result.as_dict(),
-            {"rows": 6, "created": 3, "updated": 2, "duplicates": 3, "errors": []},
+            {"rows": 6, "created": 3, "updated": 2, "duplicates": 3, "errors": [], "header_row": 1},
         )
         self.assertFalse(result.saved)
         self.assertEqual(self.counts(), before)
@@ -397,7 +397,17 @@ class CommandTests(ImportSetup, TestCase):
         summary, code = self.call(messy_csv(fixed=True), ".csv", "--dry-run")
         self.assertEqual(
             (summary, code),
-            ({"rows": 6, "created": 3, "updated": 2, "duplicates": 3, "errors": []}, 0),
+            (
+                {
+                    "rows": 6,
+                    "created": 3,
+                    "updated": 2,
+                    "duplicates": 3,
+                    "errors": [],
+                    "header_row": 1,
+                },
+                0,
+            ),
         )
         self.assertFalse(Organisation.objects.filter(org_number=VASTRA).exists())
         summary, code = self.call(messy_xlsx(fixed=True), ".xlsx")

@@ -29,7 +29,12 @@ from bygdebas.members.importer import (
     run_import,
     storage,
 )
-from bygdebas.members.importer.forms import DUPLICATE_CHOICES, MappingForm, UploadForm
+from bygdebas.members.importer.forms import (
+    DUPLICATE_CHOICES,
+    MappingForm,
+    UploadForm,
+    chosen_header_row,
+)
 from bygdebas.members.models import Engagement, Membership, Organisation
 
 PREVIEW_ROWS = 20
@@ -70,9 +75,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _table(stored: storage.StoredUpload) -> Table:
+def _table(stored: storage.StoredUpload, request: HttpRequest) -> Table:
     try:
-        return read_table(stored.filename, stored.data)
+        return read_table(stored.filename, stored.data, header_row=chosen_header_row(request.POST))
     except ImportFileError:  # it was readable when uploaded
         raise Http404("The stored file cannot be read.") from None
 
@@ -86,7 +91,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     """
     network = current_network(request)
     stored = storage.load(network=network, token=token)
-    table = _table(stored)
+    table = _table(stored, request)
     form = MappingForm(table, request.POST or None)
     return _render_preview(request, stored, table, form)
 
@@ -197,7 +202,7 @@ def import_save(request: HttpRequest, token: str) -> HttpResponse:
     """Step 3: import with the chosen mapping and duplicate choices, all or nothing."""
     network = current_network(request)
     stored = storage.load(network=network, token=token)
-    table = _table(stored)
+    table = _table(stored, request)
     form = MappingForm(table, request.POST)
     if not form.is_valid():
         return _render_preview(request, stored, table, form, status=400)

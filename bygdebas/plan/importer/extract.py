@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from bygdebas.core.archives import DOCUMENT_LIMITS, ArchiveError, check_zip
+from bygdebas.core.sizes import binary_size
 from bygdebas.plan.importer.parser import PlanImportError, normalise_text
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".docx", ".pdf")
@@ -19,6 +22,7 @@ BULLET = "• "
 # Control characters that never occur in a text file but always in binary ones.
 # (0x1A is the old DOS end-of-file mark, harmless.)
 _BINARY_CHARACTERS = frozenset(map(chr, [*range(0x09), *range(0x0E, 0x20), 0x7F])) - {"\x1a"}
+_BINARY_CHARACTER_RE = re.compile("[" + re.escape("".join(sorted(_BINARY_CHARACTERS))) + "]")
 
 
 def extract_text(*, filename: str, data: bytes) -> str:
@@ -70,7 +74,7 @@ def _text_from_plain(data: bytes) -> str:
                 text = data.decode("cp1252")
             except UnicodeDecodeError as exc:
                 raise not_text from exc
-    if any(character in _BINARY_CHARACTERS for character in text):
+    if _BINARY_CHARACTER_RE.search(text):
         raise not_text
     return text
 
@@ -78,6 +82,13 @@ def _text_from_plain(data: bytes) -> str:
 def _text_from_docx(data: bytes) -> str:
     import docx
 
+    try:
+        # python-docx inflates every part into memory: refuse a bomb before it does.
+        check_zip(data, DOCUMENT_LIMITS)
+    except ArchiveError as error:
+        raise PlanImportError(
+            _("The file could not be read as a Word document: %(error)s") % {"error": error}
+        ) from None
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_docx_lines(document))
@@ -123,22 +134,20 @@ def _is_list_paragraph(paragraph: Any) -> bool:
 
 
 def _text_from_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+    from bygdebas.plan.importer.pdf import typeset_lines
+
+    _check_pdf(data)
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise PlanImportError(
-                _("The PDF is protected by a password. Upload a copy without a password.")
-            )
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except PlanImportError:
-        raise
-    except Exception as exc:  # pypdf raises many error types for broken files
+        lines = typeset_lines(data)
+    except PDFPasswordIncorrect:
+        raise PlanImportError(_password_message()) from None
+    except Exception as exc:  # pdfminer raises many error types for broken files
         raise PlanImportError(
             _("The file could not be read as a PDF: %(error)s") % {"error": exc}
         ) from exc
-    text = "\n".join(pages)
+    text = "\n".join(lines)
     if not text.strip():
         raise PlanImportError(
             _(
@@ -147,3 +156,87 @@ def _text_from_pdf(data: bytes) -> str:
             )
         )
     return text
+
+
+def _password_message() -> str:
+    return _("The PDF is protected by a password. Upload a copy without a password.")
+
+
+# What the text of a plan needs at most: its pages, and the decoded content streams, fonts and
+# other non-image streams together (a 100-page plan has a few MB). Beyond these the file is
+# refused before its text is read, so that a small PDF that inflates to gigabytes (a
+# decompression bomb) costs neither the memory nor the time.
+MAX_PDF_PAGES = 300
+MAX_PDF_STREAM_BYTES = 32 * 1024 * 1024
+MAX_PDF_DECODED_BYTES = 96 * 1024 * 1024
+
+
+def _is_not_read(stream: Any) -> bool:
+    """Images, attachments and metadata: streams the text extraction never inflates."""
+    return stream.get("/Subtype") == "/Image" or stream.get("/Type") in {
+        "/EmbeddedFile",
+        "/Metadata",
+    }
+
+
+def _check_pdf(data: bytes) -> None:
+    """Refuse a PDF with a password, too many pages or streams that inflate too far.
+
+    pdfminer.six, which reads the text, inflates every stream it needs without a limit; pypdf
+    inflates with limits, so it decodes every stream but the images (which the text does not
+    need) first, one at a time, counting.
+    """
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError
+    from pypdf.generic import StreamObject
+
+    too_large = PlanImportError(
+        _(
+            "The PDF holds more data than a plan does (it inflates to over %(size)s); it may be "
+            "damaged or made to exhaust the server. Export the plan to PDF again."
+        )
+        % {"size": binary_size(MAX_PDF_DECODED_BYTES)}
+    )
+    limits = apply_configuration(
+        zlib_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        lzw_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        run_length_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        array_based_stream_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        maximum_declared_stream_length=MAX_PDF_STREAM_BYTES,
+    )
+    try:
+        with limits:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise PlanImportError(_password_message())
+            pages = len(reader.pages)
+            if pages > MAX_PDF_PAGES:
+                raise PlanImportError(
+                    _(
+                        "The PDF has %(pages)s pages; a plan can have at most %(max)s. Upload "
+                        "the plan without its appendices."
+                    )
+                    % {"pages": pages, "max": MAX_PDF_PAGES}
+                )
+            numbers = [number for table in reader.xref.values() for number in table]
+            decoded = 0
+            for number in sorted({*numbers, *reader.xref_objStm}):
+                try:
+                    stream = reader.get_object(number)
+                    if not isinstance(stream, StreamObject) or _is_not_read(stream):
+                        continue
+                    decoded += len(stream.get_data())
+                except LimitReachedError:
+                    raise
+                except Exception:  # a broken object the text may not need
+                    continue
+                if decoded > MAX_PDF_DECODED_BYTES:
+                    raise too_large
+    except PlanImportError:
+        raise
+    except LimitReachedError:
+        raise too_large from None
+    except Exception as exc:  # pypdf raises many error types for broken files
+        raise PlanImportError(
+            _("The file could not be read as a PDF: %(error)s") % {"error": exc}
+        ) from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +98,14 @@ _REPLACED_CHARACTERS = {
     ord("\ufb03"): "ffi",
     ord("\ufb04"): "ffl",
 }
+# str.translate with a dict goes through Python for every character (about 0.3 s a MiB); a
+# regular expression finds the few characters to change in C and leaves the rest alone.
+_ODD_CHARACTERS = {**_REMOVED_CHARACTERS, **_REPLACED_CHARACTERS}
+_ODD_CHARACTER_RE = re.compile("[" + "".join(map(chr, _ODD_CHARACTERS)) + "]")
+
+
+def _replace_odd(match: re.Match[str]) -> str:
+    return _ODD_CHARACTERS[ord(match.group())] or ""
 
 
 def normalise_text(text: str) -> str:
@@ -106,8 +115,10 @@ def normalise_text(text: str) -> str:
     text = text.replace("\n\f", "\n").replace("\f\n", "\n").replace("\f", "\n")
     text = text.replace("\v", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     # A soft hyphen where a line wraps is a real hyphenation; elsewhere it is invisible.
-    text = text.replace("\u00ad\n", "-\n").translate(_REMOVED_CHARACTERS)
-    return unicodedata.normalize("NFC", text.translate(_REPLACED_CHARACTERS))
+    text = _ODD_CHARACTER_RE.sub(_replace_odd, text.replace("\u00ad\n", "-\n"))
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 # --- Lines -----------------------------------------------------------------------------------
@@ -129,17 +140,25 @@ _DEBRIS_RE = re.compile(
 )
 
 
+def is_page_debris(text: str) -> bool:
+    """A page number ("3", "Sida 3 av 12", "- 3 -") or a separator line."""
+    return bool(_DEBRIS_RE.match(" ".join(text.split())))
+
+
 def _content_lines(text: str) -> list[_Line]:
     lines = []
     for number, raw in enumerate(normalise_text(text).split("\n"), start=1):
         line = " ".join(raw.split())
-        if line and not _DEBRIS_RE.match(line):
+        # Page numbers are short and separator lines all dashes: other lines need no look.
+        if line and ((len(line) > 24 and line[0] not in "-*_=") or not _DEBRIS_RE.match(line)):
             lines.append(_Line(number, line))
     return lines
 
 
+# Bullet characters of word processors, including Symbol's and Wingdings' private-use ones.
+BULLET_GLYPHS = frozenset("•·▪▫◦‣\u2043●○■□►▶➢➤✓✔\uf0a7\uf0b7\uf076\uf0d8\uf0fc")
 _GLYPH_BULLET_RE = re.compile(
-    r"^(?:[•·▪▫◦‣\u2043●○■□►▶➢➤✓✔\uf0a7\uf0b7\uf076\uf0d8\uf0fc]\s*"
+    r"^(?:[" + "".join(sorted(BULLET_GLYPHS)) + r"]\s*"
     r"|[-\u2013\u2014*+]\s+(?:\[[ xX]\]\s+)?)"
     r"(?P<text>\S.*)$"
 )
@@ -160,6 +179,8 @@ def _bullet(text: str) -> tuple[str, str] | None:
 
 
 def _markdown_heading(text: str) -> str | None:
+    if not text.startswith("#"):
+        return None
     match = _MARKDOWN_HEADING_RE.match(text)
     return _strip_emphasis(match["text"]) if match else None
 
@@ -220,8 +241,20 @@ class _Heading:
     rest: str = ""
 
 
+# Markdown, emphasis or numbering that _heading_name strips from a heading.
+_HEADING_DECORATION_RE = re.compile(r"^\s*(?:[#*_0-9]|[IVX]{1,4}\.)|[#*_]\s*$")
+# No heading name is longer; a longer line is a heading only as "Syfte: text".
+_LONGEST_HEADING = 2 * max(map(len, _HEADINGS)) + 20
+
+
 def _heading(text: str) -> _Heading | None:
     """The section a line heads, also for "Syfte: text" written on one line."""
+    if len(text) > _LONGEST_HEADING and ":" not in text[:42]:
+        return None
+    if ":" not in text and not _HEADING_DECORATION_RE.search(text):
+        # Nothing to strip (the usual line): look the line up as it is.
+        key = _HEADINGS.get(" ".join(text.casefold().split()))
+        return _Heading(key, text.strip()) if key else None
     title = _heading_name(text)
     if key := _HEADINGS.get(" ".join(title.casefold().split())):
         return _Heading(key, title)
@@ -251,33 +284,112 @@ def _ends_sentence(text: str, *, colon: bool = False) -> bool:
     return stripped[-1] in (".!?:" if colon else ".!?")
 
 
-def _join(left: str, right: str) -> str:
-    """Join a wrapped line to the text before it, mending words hyphenated at the wrap."""
+_WORD_RE = re.compile(r"\w+(?:-\w+)*")
+_LAST_WORD_RE = re.compile(r"(\w+)-$")
+_FIRST_WORD_RE = re.compile(r"^\w+")
+# The hyphen a typesetter adds where it breaks a word (WeasyPrint's U+2010, a soft hyphen).
+TYPESET_HYPHENS = ("\u2010", "\u00ad")
+SPACE, GLUE, UNHYPHENATE = " ", "", "-"
+
+
+def word_set(texts: Iterable[str]) -> set[str]:
+    """The words of a document (compounds with their hyphens), to tell hyphenations apart."""
+    return set(_WORD_RE.findall("\n".join(texts).casefold()))
+
+
+def _seam(left: str, right: str, words: set[str] | None, *, marked: bool = False) -> str:
+    """How a wrapped line joins the text before it: a space, glued, or glued without the hyphen.
+
+    A hyphen at the wrap is a hyphenation to undo when the typesetter drew it (U+2010, a soft
+    hyphen), or when the document writes the word unbroken elsewhere; it is a real hyphen when
+    the typesetter marks its own hyphens (``marked``: then an ordinary one was in the text), or
+    when the document writes the compound with it elsewhere. Otherwise the letters decide: "ROS-" +
+    "gruppen" and "Örebro-" + "Stockholm" keep it, "medlems-" + "organisationer" loses it, and
+    "bygde-" + "och" is a suspended hyphen ("bygde- och landsbygdsfrågor").
+    """
+    if len(left) < 2 or not left[-2].isalnum():
+        return SPACE
+    if left.endswith(TYPESET_HYPHENS):
+        return UNHYPHENATE
+    if not left.endswith("-"):
+        return SPACE
+    if marked:
+        return GLUE
+    if words and (stem := _LAST_WORD_RE.search(left)) and (first := _FIRST_WORD_RE.match(right)):
+        if f"{stem[1]}-{first[0]}".casefold() in words:
+            return GLUE
+        if f"{stem[1]}{first[0]}".casefold() in words:
+            return UNHYPHENATE
+    if left[-2].isupper() or left[-2].isdigit():
+        return GLUE
+    first_word = right.split(" ", 1)[0].casefold()
+    if right[:1].islower() and first_word not in _SUSPENDED_HYPHEN_NEXT:
+        return UNHYPHENATE
+    if right[:1].islower():
+        return SPACE
+    return GLUE
+
+
+def join_wrapped(
+    left: str, right: str, words: set[str] | None = None, *, marked: bool = False
+) -> str:
+    """Join a wrapped line to the text before it, mending words hyphenated at the wrap.
+
+    ``words`` are the document's words (``word_set``); ``marked`` says that the typesetter
+    drew its own hyphens as U+2010 or soft hyphens, so that an ordinary one is a real hyphen.
+    """
     if not left:
         return right
-    if left.endswith("-") and len(left) > 1 and left[-2].isalnum():
-        if left[-2].isupper() or left[-2].isdigit():
-            return left + right  # "ROS-" + "gruppen"
-        first_word = right.split(" ", 1)[0].casefold()
-        if right[:1].islower() and first_word not in _SUSPENDED_HYPHEN_NEXT:
-            return left[:-1] + right  # "medlems-" + "organisationer"
-        if right[:1].islower():
-            return f"{left} {right}"  # "bygde- och landsbygdsfrågor"
-        return left + right  # "Örebro-" + "Stockholm"
-    return f"{left} {right}"
+    seam = _seam(left, right, words, marked=marked)
+    return (left[:-1] if seam == UNHYPHENATE else left) + (SPACE if seam == SPACE else "") + right
 
 
-def _paragraphs(lines: list[_Line]) -> str:
+class WrappedText:
+    """Text joined from wrapped lines, in time linear in its length (not copied for each line)."""
+
+    __slots__ = ("marked", "parts", "words")
+
+    def __init__(
+        self, first: str = "", words: set[str] | None = None, *, marked: bool = False
+    ) -> None:
+        self.parts = [first] if first else []
+        self.words = words
+        self.marked = marked
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    @property
+    def tail(self) -> str:
+        """The last line added: enough to tell whether the text ends a sentence."""
+        return self.parts[-1] if self.parts else ""
+
+    def add(self, right: str) -> None:
+        if not self.parts:
+            self.parts.append(right)
+            return
+        seam = _seam(self.parts[-1], right, self.words, marked=self.marked)
+        if seam == UNHYPHENATE:
+            self.parts[-1] = self.parts[-1][:-1]
+        elif seam == SPACE:
+            self.parts.append(SPACE)
+        self.parts.append(right)
+
+    def __str__(self) -> str:
+        return "".join(self.parts)
+
+
+def _paragraphs(lines: list[_Line], words: set[str] | None) -> str:
     paragraphs: list[str] = []
-    current = ""
+    current = WrappedText(words=words)
     for line in lines:
-        if current and (_bullet(line.text) or _ends_sentence(current, colon=True)):
-            paragraphs.append(current)
-            current = line.text
+        if current and (_bullet(line.text) or _ends_sentence(current.tail, colon=True)):
+            paragraphs.append(str(current))
+            current = WrappedText(line.text, words)
         else:
-            current = _join(current, line.text)
+            current.add(line.text)
     if current:
-        paragraphs.append(current)
+        paragraphs.append(str(current))
     return "\n\n".join(paragraphs)
 
 
@@ -333,7 +445,7 @@ def _title(preamble: list[_Line]) -> str:
         # A long title wraps; its continuation starts in lower case or with the year.
         if not (line.text[:1].islower() or line.text[:1].isdigit()) or len(title) > 150:
             break
-        title = _join(title, line.text)
+        title = join_wrapped(title, line.text)
     return title.rstrip(":").strip()
 
 
@@ -348,9 +460,10 @@ def _area_title(text: str) -> str:
     return _strip_emphasis(_markdown_heading(text) or text).rstrip(":").strip()
 
 
-def _parse_activities(section: _Section) -> list[ParsedArea]:
+def _parse_activities(section: _Section, words: set[str] | None) -> list[ParsedArea]:
     lines = section.lines
-    if not any(_bullet(line.text) for line in lines):
+    bullets = [_bullet(line.text) for line in lines]
+    if not any(bullets):
         raise PlanImportError(
             _(
                 "The section “%(heading)s” contains no activities: list each activity as a bullet "
@@ -361,31 +474,31 @@ def _parse_activities(section: _Section) -> list[ParsedArea]:
         )
 
     areas: list[ParsedArea] = []
-    item: list[str] = []  # [text] of the activity being read, or [] between activities
+    item = WrappedText(words=words)  # the activity being read; empty between activities
     item_line = 0
 
     def finish_activity() -> None:
+        nonlocal item
         if item:
+            text = str(item)
             areas[-1].activities.append(
-                ParsedActivity(text=item[0], targets=suggest_targets(item[0]), line=item_line)
+                ParsedActivity(text=text, targets=suggest_targets(text), line=item_line)
             )
-            item.clear()
+            item = WrappedText(words=words)
 
     def start_area(text: str, line: _Line) -> None:
         finish_activity()
         areas.append(ParsedArea(title=_area_title(text), activities=[], line=line.number))
 
     def next_is_glyph_bullet(index: int) -> bool:
-        if index + 1 >= len(lines):
-            return False
-        following = _bullet(lines[index + 1].text)
+        following = bullets[index + 1] if index + 1 < len(lines) else None
         return following is not None and following[0] == "glyph"
 
     def next_is_bullet(index: int) -> bool:
-        return index + 1 < len(lines) and _bullet(lines[index + 1].text) is not None
+        return index + 1 < len(lines) and bullets[index + 1] is not None
 
     for index, line in enumerate(lines):
-        bullet = _bullet(line.text)
+        bullet = bullets[index]
         if _markdown_heading(line.text) is not None:
             start_area(line.text, line)
         elif bullet is not None:
@@ -397,7 +510,7 @@ def _parse_activities(section: _Section) -> list[ParsedArea]:
             finish_activity()
             if not areas:
                 areas.append(ParsedArea(title=section.title, activities=[], line=section.line))
-            item[:] = [text]
+            item.add(text)
             item_line = line.number
         elif not item:
             area = areas[-1] if areas else None
@@ -408,13 +521,14 @@ def _parse_activities(section: _Section) -> list[ParsedArea]:
                 and _looks_like_area(area.title)
                 and area.line != section.line
             ):
-                area.title = _area_title(_join(area.title, line.text))  # a wrapped area heading
+                # A wrapped area heading.
+                area.title = _area_title(join_wrapped(area.title, line.text, words))
             else:
                 start_area(line.text, line)
-        elif _ends_sentence(item[0]) and _looks_like_area(line.text) and next_is_bullet(index):
+        elif _ends_sentence(item.tail) and _looks_like_area(line.text) and next_is_bullet(index):
             start_area(line.text, line)
         else:
-            item[0] = _join(item[0], line.text)
+            item.add(line.text)
     finish_activity()
 
     for area in areas:
@@ -448,13 +562,19 @@ def parse_plan_text(text: str) -> ParsedPlan:
                 "activities as bullets below it."
             )
         )
-    areas = _parse_activities(activities)
+    # The words of the document tell a hyphenation from a compound at a wrapped line's end.
+    words = (
+        word_set(line.text for line in lines)
+        if any(line.text.endswith("-") for line in lines)
+        else None
+    )
+    areas = _parse_activities(activities, words)
     title = _title(preamble)
     year = _YEAR_RE.search(title)
 
     def text_of(key: str) -> str:
         section = sections.get(key)
-        return _paragraphs(section.lines) if section else ""
+        return _paragraphs(section.lines, words) if section else ""
 
     return ParsedPlan(
         title=title,

@@ -72,9 +72,14 @@ NUMBER_WORDS: dict[str, int] = {
     "twenty": 20,
 }
 
+# Digits of any script count ("３" is a three; "³" is not a digit); a number too long to be a
+# count is read, then dropped by _number, so that its digits do not count as a shorter number.
 _NUMBER = (
     r"(?:\d{1,3}(?: \d{3})+|\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 )
+# Targets are stored as positive integers (at most 2,147,483,647) and multiplied by up to 52
+# periods a year: a count above this is not a target anyone sets.
+MAX_COUNT = 10_000_000
 # "en"/"ett" only count after a quantifier or before "gång", where they cannot be articles.
 _AT_LEAST = r"(?:minst|åtminstone|inte mindre än|at least|no fewer than|not less than|a minimum of)"
 _MORE_THAN = r"(?:fler än|mer än|över|more than|over)"
@@ -162,10 +167,16 @@ _YOUTH_RE = re.compile(r"\b(?:unga|ungdomar\w*|young people|youths?)\b", re.IGNO
 
 
 def _number(text: str) -> int:
+    """The value of a number in words or digits; 0 (no target) for one beyond ``MAX_COUNT``."""
     word = text.casefold()
     if word in NUMBER_WORDS:
         return NUMBER_WORDS[word]
-    return int(word.replace(" ", ""))
+    digits = word.replace(" ", "")
+    # int() refuses numbers of more than 4,300 digits: check the length first.
+    if len(digits) > len(str(MAX_COUNT)):
+        return 0
+    value = int(digits)
+    return value if value <= MAX_COUNT else 0
 
 
 def _is_more_than(quantifier: str) -> bool:
@@ -228,8 +239,21 @@ def _of_which_target(rest: str, metric: str) -> ParsedTarget | None:
     return None
 
 
+# Every phrase above contains one of these; most activities contain none, and one search for
+# them costs less than the dozen searches for the phrases.
+# (Matched against the lower-cased text: ten times faster than re.IGNORECASE.)
+_ANY_PHRASE_RE = re.compile(
+    r"minst|åtminstone|mindre än|at least|no fewer than|not less than|a minimum of|fler än|"
+    r"mer än|över|more than|over|gång|ggr|tillfälle|times|occasions|once|twice|varje|varenda|"
+    r"every|veckovis|weekly|varannan|månadsvis|monthly|kvartalsvis|quarterly|halvårsvis|"
+    r"årligen|annually|yearly"
+)
+
+
 def suggest_targets(text: str) -> list[ParsedTarget]:
     """Suggest yearly targets from explicit countable phrases in an activity's text."""
+    if not _ANY_PHRASE_RE.search(text.lower()):
+        return []
     of_which = _OF_WHICH_RE.search(text)
     main_text = text[: of_which.start()] + text[of_which.end() :] if of_which else text
     main = _main_target(main_text)

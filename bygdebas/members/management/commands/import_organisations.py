@@ -1,11 +1,12 @@
 """python manage.py import_organisations PATH [--network SLUG] [--dry-run] [--json]
-[--on-duplicate merge|skip]
+[--on-duplicate merge|skip] [--header-row N]
 
-Imports organisations (with a contact person and a membership per row) from .xlsx or .csv, all
-or nothing. With ``--json`` it prints
+Imports organisations (with a contact person and a membership per row) from .xlsx, .xls, .ods
+or .csv, all or nothing. The row of column headings is found by its content (title and note
+rows above it are skipped) unless ``--header-row`` gives it. With ``--json`` it prints
 ``{"rows": n, "created": n, "updated": n, "duplicates": n, "errors": [{"row", "field",
-"message"}]}``; it exits with 1 when any row has an error (nothing is then saved) and 2 when the
-file cannot be read.
+"message"}], "header_row": n}`` (rows counted from 1 as the spreadsheet shows them); it exits
+with 1 when any row has an error (nothing is then saved) and 2 when the file cannot be read.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from bygdebas.members.importer import MERGE, SKIP, ImportFileError, read_table, 
 
 
 class Command(BaseCommand):
-    help = "Import organisations, contact people and memberships from an .xlsx or .csv file."
+    help = "Import organisations, contact people and memberships from .xlsx, .xls, .ods or .csv."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -36,6 +37,11 @@ class Command(BaseCommand):
             default=MERGE,
             help="What to do with a row that is an organisation already there (default: merge).",
         )
+        parser.add_argument(
+            "--header-row",
+            type=int,
+            help="The row holding the column headings, counted from 1 (default: found by content).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
@@ -45,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}", returncode=2) from error
         network = self._network(options["network"])
         try:
-            table = read_table(path.name, data)
+            table = read_table(path.name, data, header_row=options["header_row"])
         except ImportFileError as error:
             raise CommandError(f"{path}: {error}", returncode=2) from error
         result = run_import(
@@ -66,6 +72,7 @@ class Command(BaseCommand):
                 if result.errors
                 else ("Dry run, nothing saved" if result.dry_run else f"Saved in {network}")
             )
+            self.stdout.write(f"Column headings read from row {result.header_row}.")
             self.stdout.write(
                 f"{state}: {result.rows} rows, {result.created} organisations created, "
                 f"{result.updated} updated, {result.duplicates} duplicates"
