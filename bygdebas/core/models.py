@@ -11,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.tenancy import NetworkQuerySet, network_q
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -101,6 +103,10 @@ class UserManager(BaseUserManager["User"]):
         extra.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **extra)
 
+    def with_role_in(self, network: Network | int, roles: Iterable[str]) -> models.QuerySet[User]:
+        """The users who hold one of ``roles`` in ``network``."""
+        return self.filter(network_q(Role, network, via="roles"), roles__kind__in=roles)
+
 
 class User(AbstractUser):
     """A person who logs in, by e-mail address and password."""
@@ -128,7 +134,8 @@ class User(AbstractUser):
         cache: dict[int, str | None] = self.__dict__.setdefault("_role_cache", {})
         if network.pk not in cache:
             cache[network.pk] = (
-                Role.objects.filter(user=self, network=network)
+                Role.objects.for_network(network)
+                .filter(user=self)
                 .values_list("kind", flat=True)
                 .first()
             )
@@ -155,6 +162,8 @@ class Role(models.Model):
     )
     kind = models.CharField(_("role"), max_length=16, choices=Kind.choices)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role")
@@ -251,11 +260,6 @@ class Town(models.Model):
         return self.name
 
 
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def for_network(self, network: Network) -> AuditEntryQuerySet:
-        return self.filter(network=network)
-
-
 class AuditEntry(models.Model):
     """Who changed what, when, and through which door (form, import, admin)."""
 
@@ -288,7 +292,7 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=200)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
-    objects = AuditEntryQuerySet.as_manager()
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")

@@ -64,8 +64,8 @@ def invite_user(
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    role, _created = Role.objects.update_or_create(
-        user=user, network=network, defaults={"kind": kind}
+    role, _created = Role.objects.for_network(network).update_or_create(
+        user=user, defaults={"kind": kind}, create_defaults={"network": network, "kind": kind}
     )
     record_audit(
         network=network,

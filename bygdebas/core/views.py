@@ -16,6 +16,7 @@ from bygdebas.core import services
 from bygdebas.core.access import ADMIN_ROLES, current_network, get_role_for_user, role_required
 from bygdebas.core.forms import InviteForm, LoginForm, ResetForm, RoleForm
 from bygdebas.core.geo import municipalities_geojson
+from bygdebas.core.http import NetworkRequest
 from bygdebas.core.models import AuditEntry, Role
 from bygdebas.core.ratelimit import is_rate_limited
 
@@ -64,9 +65,9 @@ def municipalities_geo(request: HttpRequest) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_GET
-def role_list(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
-    roles = Role.objects.filter(network=network).select_related("user").order_by("user__email")
+def role_list(request: NetworkRequest) -> HttpResponse:
+    network = request.network
+    roles = Role.objects.for_network(network).select_related("user").order_by("user__email")
     entries = AuditEntry.objects.for_network(network).select_related("actor")[:50]
     return render(
         request, "core/role_list.html", {"roles": roles, "entries": entries, "form": InviteForm()}
@@ -75,13 +76,12 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
-def role_invite(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def role_invite(request: NetworkRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invite_user(
-            network=network,
-            invited_by=request.user,  # type: ignore[arg-type]
+            network=request.network,
+            invited_by=request.user,
             base_url=request.build_absolute_uri("/"),
             **form.cleaned_data,
         )
@@ -92,15 +92,14 @@ def role_invite(request: HttpRequest) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
-def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    network = current_network(request)
-    role = get_role_for_user(request.user, network, pk, write=True)
+def role_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    role = get_role_for_user(request.user, request.network, pk, write=True)
     form = RoleForm(request.POST or None, initial={"kind": role.kind})
     if request.method == "POST" and form.is_valid():
         if role.user_id == request.user.pk and form.cleaned_data["kind"] != Role.Kind.ADMIN:
             form.add_error("kind", _("You cannot take away your own administrator role."))
         else:
-            services.change_role(role=role, kind=form.cleaned_data["kind"], changed_by=request.user)  # type: ignore[arg-type]
+            services.change_role(role=role, kind=form.cleaned_data["kind"], changed_by=request.user)
             messages.success(request, _("The role was changed."))
             return redirect("core:role-list")
     return render(request, "core/role_form.html", {"form": form, "role": role})
@@ -108,14 +107,13 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_POST
-def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    network = current_network(request)
-    role = get_role_for_user(request.user, network, pk, write=True)
+def role_revoke(request: NetworkRequest, pk: int) -> HttpResponse:
+    role = get_role_for_user(request.user, request.network, pk, write=True)
     if role.user_id == request.user.pk:
         messages.error(request, _("You cannot remove your own access."))
         return redirect("core:role-list")
     try:
-        services.revoke_role(role=role, revoked_by=request.user)  # type: ignore[arg-type]
+        services.revoke_role(role=role, revoked_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
