@@ -196,7 +196,7 @@ class EventForm(forms.ModelForm):
         self.year = self._year()
         self.plan = Plan.objects.for_network(network).filter(year=self.year).first()
         self.fields["activities"].queryset = (  # type: ignore[attr-defined]
-            Activity.objects.filter(area__plan__network=network)
+            Activity.objects.for_network(network)
             .select_related("area__plan")
             .order_by("area__order", "area_id", "order", "pk")
         )
