@@ -229,7 +229,7 @@ class OrganisationFilterForm(forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
-        self.fields["tag"].queryset = Tag.objects.filter(network=network)  # type: ignore[attr-defined]
+        self.fields["tag"].queryset = Tag.objects.for_network(network)  # type: ignore[attr-defined]
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or ""

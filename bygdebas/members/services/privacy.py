@@ -126,7 +126,9 @@ def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
 def extract_data(person: Person) -> dict[str, Any]:
     """Everything stored about one person (GDPR article 15), as plain data."""
     user = person.user
-    roles = Role.objects.filter(user=user, network=person.network) if user else Role.objects.none()
+    roles = (
+        Role.objects.for_network(person.network).filter(user=user) if user else Role.objects.none()
+    )
     return {
         "generated_at": timezone.now().isoformat(),
         "network": person.network.name,
@@ -226,7 +228,7 @@ def render_extract_pdf(person: Person, *, base_url: str | None = None) -> bytes:
 
 def _anonymise_user(user: User, network: Network) -> None:
     """Take the login's contact role here; deactivate and blank it if nothing else uses it."""
-    Role.objects.filter(user=user, network=network, kind=Role.Kind.CONTACT).delete()
+    Role.objects.for_network(network).filter(user=user, kind=Role.Kind.CONTACT).delete()
     still_used = (
         Role.objects.filter(user=user).exists()
         or Person.objects.filter(user=user).exists()
@@ -245,7 +247,7 @@ def _anonymise_user(user: User, network: Network) -> None:
 
 def _scrub_audit_entries(person: Person, roles: Iterable[Role], placeholder: str) -> None:
     """Remove the old values (names, addresses) from the log, keeping what was done and when."""
-    entries = AuditEntry.objects.filter(network=person.network).filter(
+    entries = AuditEntry.objects.for_network(person.network).filter(
         Q(content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk))
         | Q(
             content_type=ContentType.objects.get_for_model(Role),
@@ -273,7 +275,7 @@ def erase_person(*, person: Person, actor: User) -> Person:
     placeholder = erased_name()
     email = person.email
     user = person.user
-    user_roles = list(Role.objects.filter(user=user, network=network)) if user else []
+    user_roles = list(Role.objects.for_network(network).filter(user=user)) if user else []
 
     if email:
         for registration in Registration.objects.filter(
@@ -328,11 +330,11 @@ def retention_candidates(
     years = retention_years() if years is None else years
     first_kept_year = timezone.localtime(now).year - years + 1
     cutoff = years_before(now, years)
-    recent_members = Membership.objects.filter(
-        organisation__network=network,
-        status=Membership.Status.ACTIVE,
-        year__gte=first_kept_year,
-    ).values("organisation")
+    recent_members = (
+        Membership.objects.for_network(network)
+        .filter(status=Membership.Status.ACTIVE, year__gte=first_kept_year)
+        .values("organisation")
+    )
     kept = Engagement.objects.filter(organisation__in=recent_members).values("person")
     return (
         Person.objects.for_network(network)

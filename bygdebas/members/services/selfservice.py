@@ -139,8 +139,8 @@ def log_in_by_link(*, network: Network, token: str) -> User:
         person.user = user
         person.save(update_fields=["user", "updated_at"])
     # A contact person needs the CONTACT role; an existing staff role is never downgraded.
-    role, created = Role.objects.get_or_create(
-        user=user, network=network, defaults={"kind": Role.Kind.CONTACT}
+    role, created = Role.objects.for_network(network).get_or_create(
+        user=user, defaults={"network": network, "kind": Role.Kind.CONTACT}
     )
     if created:
         record_audit(
