@@ -178,9 +178,7 @@ def load_demo(network: Network, *, year: int) -> str:
     if Prospect.objects.for_network(network).exists():
         return "Recruitment: the demo prospects are already loaded."
     today = timezone.localdate()
-    staff = list(
-        User.objects.filter(roles__network=network, roles__kind__in=WRITE_ROLES).order_by("pk")
-    )
+    staff = list(User.objects.with_role_in(network, WRITE_ROLES).order_by("pk"))
     municipalities = {m.code: m for m in Municipality.objects.filter(county=network.county)}
     activities = services.find_recruitment_activities(network, year)
     contacts = actions = 0

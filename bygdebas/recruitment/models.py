@@ -8,7 +8,7 @@ recruitment activity. The contact name, e-mail and phone are personal data.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -18,9 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bygdebas.core.models import municipality_field
-
-if TYPE_CHECKING:
-    from bygdebas.core.models import Network
+from bygdebas.core.tenancy import NetworkQuerySet
 
 
 class Status(models.TextChoices):
@@ -36,10 +34,7 @@ PIPELINE = [Status.FOUND, Status.CONTACTED, Status.MEETING, Status.MEMBER]
 OPEN_STATUSES = (Status.FOUND, Status.CONTACTED, Status.MEETING)
 
 
-class ProspectQuerySet(models.QuerySet["Prospect"]):
-    def for_network(self, network: Network) -> ProspectQuerySet:
-        return self.filter(network=network)
-
+class ProspectQuerySet(NetworkQuerySet["Prospect"]):
     def open(self) -> ProspectQuerySet:
         """Prospects still in the pipeline: neither members nor declined."""
         return self.filter(status__in=OPEN_STATUSES)
@@ -189,6 +184,9 @@ class ProspectContact(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+
+    network_path = "prospect__network"
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact with a prospect")
