@@ -250,7 +250,7 @@ class CompareForm(forms.Form):
     def __init__(self, *args: Any, analysis: Analysis, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["jamfor"].queryset = (  # type: ignore[attr-defined]
-            Analysis.objects.filter(network_id=analysis.network_id)
+            Analysis.objects.for_network(analysis.network_id)
             .done()
             .exclude(pk=analysis.pk)
             .select_related("feed")
