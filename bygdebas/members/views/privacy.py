@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bygdebas.core.access import ADMIN_ROLES, WRITE_ROLES, role_required
 from bygdebas.core.http import NetworkRequest
 from bygdebas.core.models import AuditEntry, Role
+from bygdebas.core.personal_data import retention_provider
 from bygdebas.members.access import get_consent_for_user, get_person_for_user
 from bygdebas.members.forms_selfservice import AuditFilterForm, ConsentForm, LegalBasisForm
 from bygdebas.members.models import Person
-from bygdebas.members.personal_data import retention_provider
 from bygdebas.members.services import privacy as services
 
 PAGE_SIZE = 50
@@ -156,7 +156,7 @@ def person_erase(request: NetworkRequest, pk: int) -> HttpResponse:
         "members/privacy/person_erase.html",
         {
             "person": person,
-            "registrations": len(services.registrations_of(person)),
+            "erasure_notes": services.erasure_notes(person),
             "engagements": person.engagements.select_related("organisation"),
         },
     )
