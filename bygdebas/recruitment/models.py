@@ -8,7 +8,7 @@ recruitment activity. The contact name, e-mail and phone are personal data.
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +19,9 @@ from django.utils.translation import pgettext_lazy
 
 from bygdebas.core.models import municipality_field
 from bygdebas.core.tenancy import NetworkQuerySet
+
+if TYPE_CHECKING:
+    from bygdebas.members.models import Organisation
 
 
 class Status(models.TextChoices):
@@ -35,6 +38,10 @@ OPEN_STATUSES = (Status.FOUND, Status.CONTACTED, Status.MEETING)
 
 
 class ProspectQuerySet(NetworkQuerySet["Prospect"]):
+    def recruited_as(self, organisation: Organisation) -> ProspectQuerySet:
+        """The prospects that became ``organisation`` (in its network)."""
+        return self.for_network(organisation.network_id).filter(organisation=organisation)
+
     def open(self) -> ProspectQuerySet:
         """Prospects still in the pipeline: neither members nor declined."""
         return self.filter(status__in=OPEN_STATUSES)

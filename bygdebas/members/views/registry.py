@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bygdebas.core.access import READ_ROLES, WRITE_ROLES, role_required
 from bygdebas.core.forms import add_service_errors
 from bygdebas.core.http import NetworkRequest
-from bygdebas.core.models import AuditEntry, Network
+from bygdebas.core.models import AuditEntry
 from bygdebas.members import exports
 from bygdebas.members.access import (
     get_engagement_for_user,
@@ -60,8 +58,8 @@ from bygdebas.members.models import (
     Organisation,
     current_year,
 )
+from bygdebas.members.organisation_sources import organisation_actions
 from bygdebas.members.services import registry as services
-from bygdebas.plan.models import Action
 
 PAGE_SIZE = 50
 SOURCE = AuditEntry.Source.FORM
@@ -242,31 +240,6 @@ def organisation_edit(request: NetworkRequest, pk: int) -> HttpResponse:
     return _organisation_form_page(request, organisation=organisation)
 
 
-def _organisation_actions(network: Network, organisation: Organisation) -> Any:
-    """Plan actions logged about this organisation, or about the prospect it was recruited as."""
-    condition = Q(
-        source_type=ContentType.objects.get_for_model(Organisation),
-        source_id=str(organisation.pk),
-    )
-    try:
-        prospect_model = apps.get_model("recruitment", "Prospect")
-    except LookupError:
-        prospect_model = None
-    if prospect_model is not None:
-        prospects = [
-            str(pk)
-            for pk in prospect_model.objects.filter(
-                network=network, organisation=organisation
-            ).values_list("pk", flat=True)
-        ]
-        if prospects:
-            condition |= Q(
-                source_type=ContentType.objects.get_for_model(prospect_model),
-                source_id__in=prospects,
-            )
-    return Action.objects.for_network(network).filter(condition).order_by("-performed_on", "-pk")
-
-
 @role_required(READ_ROLES)
 @require_GET
 def organisation_detail(request: NetworkRequest, pk: int) -> HttpResponse:
@@ -285,7 +258,7 @@ def organisation_detail(request: NetworkRequest, pk: int) -> HttpResponse:
             "engagements": engagements,
             "tags": organisation.tags.order_by("name"),
             "memberships": organisation.memberships.order_by("-year"),
-            "actions": _organisation_actions(network, organisation)[:50],
+            "actions": organisation_actions(network, organisation)[:50],
             "engagement_form": EngagementForm(network=network),
             "year": current_year(),
         },
