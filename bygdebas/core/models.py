@@ -78,9 +78,16 @@ class Network(models.Model):
         return settings.BYGDEBAS_BASE_URL
 
     def municipalities(self) -> models.QuerySet[Municipality]:
+        """The network's municipalities, by name: those of its county (none without a county).
+
+        What every form offers for a row's municipality, and what the services accept.
+        """
         if self.county_id is None:
             return Municipality.objects.none()
-        return Municipality.objects.filter(county_id=self.county_id)
+        # The boundaries are big GeoJSON; menus and lists never need them.
+        return (
+            Municipality.objects.filter(county_id=self.county_id).defer("boundary").order_by("name")
+        )
 
 
 class UserManager(BaseUserManager["User"]):

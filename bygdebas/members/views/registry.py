@@ -50,7 +50,6 @@ from bygdebas.members.forms_registry import (
     PersonEngagementForm,
     PersonFilterForm,
     PersonForm,
-    network_municipalities,
 )
 from bygdebas.members.models import (
     Engagement,
@@ -317,7 +316,7 @@ def organisation_map(request: NetworkRequest) -> HttpResponse:
     year = _year(form)
     organisations = filter_organisations(network, _values(form), year=year)
     counts = dict(organisations.order_by().values_list("municipality_id").annotate(n=Count("pk")))
-    rows = [(m, counts.pop(m.pk, 0)) for m in network_municipalities(network)]
+    rows = [(m, counts.pop(m.pk, 0)) for m in network.municipalities()]
     query = _query(request)
     return render(
         request,
