@@ -1,7 +1,7 @@
 """Demo prospects for the Örebro county network: the pipeline at every stage, with contacts logged.
 
-``load_demo`` is called by ``python manage.py load_demo`` after the plans are in place. The people
-and groups are made up; the municipalities are the county's own.
+``load`` is called by ``python manage.py load_demo`` (``bygdebas.demo``) after the plans are in
+place. The people and groups are made up; the municipalities are the county's own.
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def _email(name: str) -> str:
 
 
 @transaction.atomic
-def load_demo(network: Network, *, year: int) -> str:
+def load(network: Network, *, year: int) -> str:
     """Create the demo prospects in ``network`` with contacts logged against ``year``'s plan."""
     if Prospect.objects.for_network(network).exists():
         return "Recruitment: the demo prospects are already loaded."
