@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 
-from bygdebas.connectivity import services
+from bygdebas.connectivity import runner, services
 from bygdebas.connectivity.models import Analysis, Feed
 from bygdebas.core.demo import STAFF_EMAIL
 from bygdebas.core.models import Network, User
@@ -47,7 +47,7 @@ def load(network: Network, *, year: int | None = None) -> str:
             places=places,
             created_by=user,
         )
-        analysis = services.run_analysis(analysis_id=analysis.pk) or analysis
+        analysis = runner.run_analysis(analysis_id=analysis.pk) or analysis
     return (
         f"Connectivity: feed {feed.name} ({feed.valid_from} – {feed.valid_until}), "
         f"analysis of {analysis.date} with {len(analysis.places)} places: {analysis.status}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bygdebas.connectivity import services
+from bygdebas.connectivity import runner, services
 from bygdebas.connectivity.models import Analysis, Feed
 from bygdebas.core.models import Network
 from bygdebas.plan.models import Activity
@@ -214,7 +214,7 @@ class AnalysisForm(forms.Form):
                 self.initial.setdefault("feed", feed.pk)
                 self.initial.setdefault("date", feed.suggested_on or feed.valid_from)
             self.initial.setdefault("places", format_places(services.default_places(network)))
-            matching = services.plan_activities(network, year)
+            matching = runner.plan_activities(network, year)
             if matching:
                 self.initial.setdefault("activity", matching[0].pk)
 
