@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from bygdebas.connectivity import runner, services
 from bygdebas.connectivity.models import Analysis, Feed
+from bygdebas.core.forms import model_choice_field
 from bygdebas.core.models import Network
 from bygdebas.plan.models import Activity
 
@@ -198,16 +199,16 @@ class AnalysisForm(forms.Form):
     def __init__(self, *args: Any, network: Network, feed: Feed | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.network = network
-        feeds = Feed.objects.for_network(network).ready()
-        self.fields["feed"].queryset = feeds  # type: ignore[attr-defined]
-        self.fields["compared_with"].queryset = (  # type: ignore[attr-defined]
+        self.feeds = feeds = Feed.objects.for_network(network).ready()
+        model_choice_field(self, "feed").queryset = feeds
+        model_choice_field(self, "compared_with").queryset = (
             Analysis.objects.for_network(network).done().select_related("feed")
         )
         year = timezone.localdate().year
         activities = (
             Activity.objects.for_network(network).for_year(year).select_related("area__plan")
         )
-        self.fields["activity"].queryset = activities  # type: ignore[attr-defined]
+        model_choice_field(self, "activity").queryset = activities
         if not self.is_bound:
             feed = feed or feeds.first()
             if feed is not None:
@@ -249,7 +250,7 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args: Any, analysis: Analysis, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["jamfor"].queryset = (  # type: ignore[attr-defined]
+        model_choice_field(self, "jamfor").queryset = (
             Analysis.objects.for_network(analysis.network_id)
             .done()
             .exclude(pk=analysis.pk)

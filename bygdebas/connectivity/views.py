@@ -131,7 +131,7 @@ def analysis_create(request: NetworkRequest) -> HttpResponse:
     return render(
         request,
         "connectivity/analysis_form.html",
-        {"form": form, "has_feeds": form.fields["feed"].queryset.exists()},  # type: ignore[attr-defined]
+        {"form": form, "has_feeds": form.feeds.exists()},
         status=400 if request.method == "POST" else 200,
     )
 

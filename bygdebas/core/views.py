@@ -1,6 +1,9 @@
+"""The core pages: logging in, the password reset, the roles of a network and its map data."""
+
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -11,6 +14,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic.edit import ProcessFormView
 
 from bygdebas.core import services
 from bygdebas.core.access import ADMIN_ROLES, current_network, get_role_for_user, role_required
@@ -20,14 +24,22 @@ from bygdebas.core.http import NetworkRequest
 from bygdebas.core.models import AuditEntry, Role
 from bygdebas.core.ratelimit import is_rate_limited
 
+if TYPE_CHECKING:
+    # What the mixin is mixed into: a view with a form, whose post() it wraps.
+    _FormView = ProcessFormView
+else:
+    _FormView = object
 
-class RateLimitedMixin:
+
+class RateLimitedMixin(_FormView):
+    """Answers 429 to a POST once the visitor has used up ``scope``'s rate limit."""
+
     scope = "form"
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if is_rate_limited(request, self.scope):
             return render(request, "429.html", status=429)
-        return super().post(request, *args, **kwargs)  # type: ignore[misc]
+        return super().post(request, *args, **kwargs)
 
 
 class LoginView(RateLimitedMixin, auth_views.LoginView):

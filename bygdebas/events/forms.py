@@ -34,9 +34,10 @@ class CalendarFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, municipalities: Iterable[Municipality]) -> None:
         super().__init__(data)
+        self.municipalities = list(municipalities)
         choice_field(self, "municipality").choices = [
             ("", _("All municipalities")),
-            *((m.code, m.name) for m in municipalities),
+            *((m.code, m.name) for m in self.municipalities),
         ]
 
     def filter(self, events: EventQuerySet) -> EventQuerySet:

@@ -8,7 +8,7 @@ municipalities a form offers in ``Network.municipalities()``, the activity check
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -143,8 +143,11 @@ class BasePreviewActivityFormSet(forms.BaseFormSet):
         return {"area_choices": self.area_choices}
 
 
-PreviewActivityFormSet = forms.formset_factory(
-    PreviewActivityForm, formset=BasePreviewActivityFormSet, extra=2, can_delete=True
+PreviewActivityFormSet = cast(
+    type[BasePreviewActivityFormSet],
+    forms.formset_factory(
+        PreviewActivityForm, formset=BasePreviewActivityFormSet, extra=2, can_delete=True
+    ),
 )
 AreaTitleFormSet = forms.formset_factory(AreaTitleForm, extra=1, can_delete=True)
 

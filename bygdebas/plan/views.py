@@ -79,7 +79,7 @@ def _preview_forms(
         data,
         initial=initial.get("activities"),
         prefix="activities",
-        area_choices=choices,  # type: ignore[call-arg]
+        area_choices=choices,
     )
     return plan_form, areas, activities
 

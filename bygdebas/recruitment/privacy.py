@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 
 from bygdebas.core.personal_data import DataSubject, RetentionRow
+from bygdebas.core.rows import annotated
 from bygdebas.recruitment import services
 from bygdebas.recruitment.models import Prospect
 
@@ -63,7 +64,7 @@ def retention_rows(*, network: Network, now: datetime.datetime, years: int) -> l
                 prospect.contact_name or prospect.contact_email or prospect.contact_phone,
                 str(prospect.get_status_display()),
             ),
-            last_activity_at=prospect.last_activity_at,  # type: ignore[attr-defined]
+            last_activity_at=annotated(prospect, "last_activity_at"),
             url=reverse("recruitment:prospect-detail", args=[prospect.pk]),
         )
         for prospect in prospects

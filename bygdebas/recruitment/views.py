@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bygdebas.core.access import READ_ROLES, WRITE_ROLES, role_required
 from bygdebas.core.forms import add_service_errors
 from bygdebas.core.http import NetworkRequest
+from bygdebas.core.rows import attach
 from bygdebas.recruitment import services
 from bygdebas.recruitment.access import get_contact_for_user, get_prospect_for_user
 from bygdebas.recruitment.forms import (
@@ -42,9 +43,10 @@ def _prospects(request: NetworkRequest) -> Any:
 def _with_moves(prospects: list[Prospect]) -> list[Prospect]:
     labels = dict(Status.choices)
     for prospect in prospects:
-        prospect.moves = [  # type: ignore[attr-defined]
-            (status, labels[status]) for status in services.allowed_moves(prospect)
-        ]
+        attach(
+            prospect,
+            moves=[(status, labels[status]) for status in services.allowed_moves(prospect)],
+        )
     return prospects
 
 

@@ -281,7 +281,7 @@ class PersonalDataRegistryTests(CastMixin, TestCase):
             extract=lambda subject: [{"note": f"Om {subject.email}"}],
             erase=erase,
             describe_erasure=lambda subject: "1 anteckning raderas.",
-            **options,  # type: ignore[arg-type]
+            **options,
         )
         return erased
 
@@ -365,9 +365,7 @@ class RetentionTests(CastMixin, TestCase):
     def candidates(self, **kwargs: object) -> set[str]:
         kwargs.setdefault("now", self.NOW)
         return set(
-            privacy.retention_candidates(self.network_a, **kwargs).values_list(  # type: ignore[arg-type]
-                "name", flat=True
-            )
+            privacy.retention_candidates(self.network_a, **kwargs).values_list("name", flat=True)
         )
 
     def test_the_boundary_of_three_years(self) -> None:

@@ -27,6 +27,7 @@ from bygdebas.core.access import READ_ROLES, WRITE_ROLES, role_required
 from bygdebas.core.forms import add_service_errors
 from bygdebas.core.http import NetworkRequest
 from bygdebas.core.models import AuditEntry
+from bygdebas.core.rows import annotated, attach
 from bygdebas.members import exports
 from bygdebas.members.access import (
     get_engagement_for_user,
@@ -154,11 +155,14 @@ def organisation_list(request: NetworkRequest) -> HttpResponse:
     kinds = {key: str(label) for key, label in Organisation.Kind.choices}
     detail = _url_prefix("members:organisation-detail")
     for organisation in page:
-        organisation.kind_label = kinds.get(organisation.kind, organisation.kind)  # type: ignore[attr-defined]
-        organisation.status_label = statuses.get(organisation.year_status, "")  # type: ignore[attr-defined]
-        organisation.url = f"{detail}{organisation.pk}/"  # type: ignore[attr-defined]
-        organisation.updated = _day(organisation.updated_at)  # type: ignore[attr-defined]
-        organisation.tag_names = ", ".join(tag_names(organisation.tag_names_joined))  # type: ignore[attr-defined]
+        attach(
+            organisation,
+            kind_label=kinds.get(organisation.kind, organisation.kind),
+            status_label=statuses.get(annotated(organisation, "year_status"), ""),
+            url=f"{detail}{organisation.pk}/",
+            updated=_day(organisation.updated_at),
+            tag_names=", ".join(tag_names(annotated(organisation, "tag_names_joined"))),
+        )
     context = {
         "form": form,
         "page": page,
@@ -389,9 +393,12 @@ def person_list(request: NetworkRequest) -> HttpResponse:
         )
     person_url = _url_prefix("members:person-detail")
     for person in page:
-        person.url = f"{person_url}{person.pk}/"  # type: ignore[attr-defined]
-        person.updated = _day(person.updated_at)  # type: ignore[attr-defined]
-        person.roles = roles.get(person.pk, [])  # type: ignore[attr-defined]
+        attach(
+            person,
+            url=f"{person_url}{person.pk}/",
+            updated=_day(person.updated_at),
+            roles=roles.get(person.pk, []),
+        )
     context = {
         "form": form,
         "page": page,

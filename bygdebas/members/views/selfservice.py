@@ -25,6 +25,7 @@ from bygdebas.core.access import current_network
 from bygdebas.core.forms import add_service_errors
 from bygdebas.core.http import NetworkRequest
 from bygdebas.core.ratelimit import is_rate_limited
+from bygdebas.core.rows import attach
 from bygdebas.members.access import (
     check_contact,
     contact_login_required,
@@ -103,7 +104,7 @@ def home(request: NetworkRequest) -> HttpResponse:
         organisations_for_contact(request.user, network).prefetch_related("memberships")
     )
     for organisation in organisations:
-        organisation.latest_membership = next(iter(organisation.memberships.all()), None)  # type: ignore[attr-defined]
+        attach(organisation, latest_membership=next(iter(organisation.memberships.all()), None))
     return render(request, "members/selfservice/home.html", {"organisations": organisations})
 
 

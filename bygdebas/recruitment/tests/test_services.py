@@ -24,7 +24,7 @@ from bygdebas.testing import (
 )
 
 
-def make_prospect(network, **overrides) -> Prospect:  # type: ignore[no-untyped-def]
+def make_prospect(network, **overrides) -> Prospect:
     defaults = {"name": "Ungdomsgruppen i Ås"}
     defaults.update(overrides)
     return Prospect.objects.create(network=network, **defaults)
