@@ -19,7 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -408,10 +408,7 @@ def feed(request: HttpRequest) -> HttpResponse:
 @require_GET
 def feed_municipality(request: HttpRequest, code: str) -> HttpResponse:
     network = current_network(request)
-    try:
-        municipality = Municipality.objects.get(code=code)
-    except Municipality.DoesNotExist:
-        raise Http404 from None
+    municipality = get_object_or_404(Municipality, code=code)  # geography is shared
     content = ical.calendar_ics(
         _feed_events(network).filter(municipality=municipality),
         name=f"{network.name} – {municipality.name}",
