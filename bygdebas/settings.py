@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "bygdebas.recruitment",
     "bygdebas.connectivity",
     "bygdebas.public",
+    "bygdebas.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -23,11 +23,10 @@ import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from types import TracebackType
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.contrib.messages import get_messages
-from django.http import HttpResponse
-from django.test import Client, override_settings
+from django.test import Client, SimpleTestCase, TestCase, override_settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
@@ -224,7 +223,17 @@ def client_for(network: Network, user: User | None = None) -> Client:
     return client
 
 
-class CastMixin:
+if TYPE_CHECKING:
+    # What the mixins below are mixed into, so that their super() calls are checked.
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
+    _TestCase = TestCase
+    _SimpleTestCase = SimpleTestCase
+else:
+    _TestCase = _SimpleTestCase = object
+
+
+class CastMixin(_TestCase):
     """``setUpTestData`` for the cast; tests then use ``self.as_anna()`` and friends."""
 
     network_a: Network
@@ -239,7 +248,7 @@ class CastMixin:
 
     @classmethod
     def setUpTestData(cls) -> None:
-        super().setUpTestData()  # type: ignore[misc]
+        super().setUpTestData()
         county = make_county()
         cls.network_a = make_network(name="Nätverk A", slug="a", domain="a.test", county=county)
         cls.network_b = make_network(name="Nätverk B", slug="b", domain="b.test", county=county)
@@ -295,9 +304,9 @@ def sv_plural(singular: str, plural: str, number: int, **params: Any) -> str:
     return text % params if params else text
 
 
-def messages_of(response: HttpResponse) -> list[str]:
+def messages_of(response: _MonkeyPatchedWSGIResponse) -> list[str]:
     """The flash messages the request behind ``response`` left for the next page."""
-    return [str(message) for message in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
+    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def free_port() -> int:
@@ -388,7 +397,7 @@ def parse_envelope(envelope: Any) -> EmailMessage:
     return message_from_bytes(envelope.original_content, policy=policy.default)
 
 
-class SmtpServerMixin:
+class SmtpServerMixin(_SimpleTestCase):
     """A real SMTP server per test class that all the class's mail goes to, emptied before each test.
 
     A test's own ``override_settings(MAILERS=...)`` still wins, e.g. to send to a closed port.
@@ -399,10 +408,10 @@ class SmtpServerMixin:
     @classmethod
     def setUpClass(cls) -> None:
         cls.smtp = SmtpServer()
-        cls.enterClassContext(cls.smtp)  # type: ignore[attr-defined]
-        cls.enterClassContext(override_settings(MAILERS=cls.smtp.mailers))  # type: ignore[attr-defined]
-        super().setUpClass()  # type: ignore[misc]
+        cls.enterClassContext(cls.smtp)
+        cls.enterClassContext(override_settings(MAILERS=cls.smtp.mailers))
+        super().setUpClass()
 
     def setUp(self) -> None:
-        super().setUp()  # type: ignore[misc]
+        super().setUp()
         self.smtp.clear()

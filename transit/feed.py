@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 from transit import kernels
 from transit.errors import FeedError
 from transit.geo import haversine_m
+from transit.transfers import TransferRule
 
 if TYPE_CHECKING:
     from transit.timetable import Timetable
@@ -36,12 +37,6 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 ARROW_MIN_BYTES = 1 << 18
 REQUIRED_FILES = ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
 
-# transfers.txt transfer_type values.
-TRANSFER_RECOMMENDED = 0
-TRANSFER_TIMED = 1
-TRANSFER_MIN_TIME = 2
-TRANSFER_FORBIDDEN = 3
-
 
 @dataclass(frozen=True)
 class Frequency:
@@ -52,28 +47,6 @@ class Frequency:
     end_s: int
     headway_s: int
     exact_times: bool
-
-
-@dataclass(frozen=True)
-class TransferRule:
-    """One row of transfers.txt with ids resolved to indices (-1 = not given)."""
-
-    from_stop: int
-    to_stop: int
-    transfer_type: int
-    min_transfer_s: int | None
-    from_trip: int = -1
-    to_trip: int = -1
-    from_route: int = -1
-    to_route: int = -1
-    line: int = 0
-
-    @property
-    def specificity(self) -> int:
-        """Rank among rules for the same stops: trips count more than routes (GTFS order)."""
-        trips = (self.from_trip >= 0) + (self.to_trip >= 0)
-        routes = (self.from_route >= 0) + (self.to_route >= 0)
-        return 3 * trips + routes
 
 
 @dataclass(frozen=True)

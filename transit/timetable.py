@@ -9,20 +9,22 @@ import threading
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from transit import kernels
-from transit.feed import (
+from transit.geo import haversine_m
+from transit.transfers import (
     TRANSFER_FORBIDDEN,
     TRANSFER_MIN_TIME,
     TRANSFER_TIMED,
-    Feed,
     TransferRule,
 )
-from transit.geo import haversine_m
+
+if TYPE_CHECKING:
+    from transit.feed import Feed
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bygdebas.connectivity import services
+from bygdebas.connectivity import runner, services
 from bygdebas.connectivity.models import Analysis, Feed
+from bygdebas.core.forms import model_choice_field
 from bygdebas.core.models import Network
 from bygdebas.core.numbers import parse_decimal, parse_int
 from bygdebas.core.sizes import binary_size
@@ -198,23 +199,23 @@ class AnalysisForm(forms.Form):
     def __init__(self, *args: Any, network: Network, feed: Feed | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.network = network
-        feeds = Feed.objects.for_network(network).ready()
-        self.fields["feed"].queryset = feeds  # type: ignore[attr-defined]
-        self.fields["compared_with"].queryset = (  # type: ignore[attr-defined]
+        self.feeds = feeds = Feed.objects.for_network(network).ready()
+        model_choice_field(self, "feed").queryset = feeds
+        model_choice_field(self, "compared_with").queryset = (
             Analysis.objects.for_network(network).done().select_related("feed")
         )
         year = timezone.localdate().year
         activities = (
             Activity.objects.for_network(network).for_year(year).select_related("area__plan")
         )
-        self.fields["activity"].queryset = activities  # type: ignore[attr-defined]
+        model_choice_field(self, "activity").queryset = activities
         if not self.is_bound:
             feed = feed or feeds.first()
             if feed is not None:
                 self.initial.setdefault("feed", feed.pk)
                 self.initial.setdefault("date", feed.suggested_on or feed.valid_from)
             self.initial.setdefault("places", format_places(services.default_places(network)))
-            matching = services.plan_activities(network, year)
+            matching = runner.plan_activities(network, year)
             if matching:
                 self.initial.setdefault("activity", matching[0].pk)
 
@@ -249,8 +250,8 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args: Any, analysis: Analysis, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["jamfor"].queryset = (  # type: ignore[attr-defined]
-            Analysis.objects.filter(network_id=analysis.network_id)
+        model_choice_field(self, "jamfor").queryset = (
+            Analysis.objects.for_network(analysis.network_id)
             .done()
             .exclude(pk=analysis.pk)
             .select_related("feed")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -12,14 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from bygdebas.core.models import Network
+from bygdebas.core.tenancy import NetworkQuerySet
 
 
-class FeedQuerySet(models.QuerySet["Feed"]):
-    def for_network(self, network: Network) -> FeedQuerySet:
-        return self.filter(network=network)
-
+class FeedQuerySet(NetworkQuerySet["Feed"]):
     def ready(self) -> FeedQuerySet:
         return self.filter(status=Feed.Status.READY)
 
@@ -85,10 +81,7 @@ class Feed(models.Model):
         return list((self.summary or {}).get("agency_names", []))
 
 
-class AnalysisQuerySet(models.QuerySet["Analysis"]):
-    def for_network(self, network: Network) -> AnalysisQuerySet:
-        return self.filter(network=network)
-
+class AnalysisQuerySet(NetworkQuerySet["Analysis"]):
     def done(self) -> AnalysisQuerySet:
         return self.filter(status=Analysis.Status.DONE)
 

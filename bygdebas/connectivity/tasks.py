@@ -6,7 +6,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import translation
 
-from bygdebas.connectivity import services
+from bygdebas.connectivity import runner
 
 
 @task()
@@ -17,7 +17,7 @@ def run_analysis_task(analysis_id: int, attempt: int | None = None) -> str:
     """
     # The logged action's title and notes are written in the site's language, not a visitor's.
     with translation.override(settings.LANGUAGE_CODE):
-        analysis = services.run_analysis(analysis_id=analysis_id, attempt=attempt)
+        analysis = runner.run_analysis(analysis_id=analysis_id, attempt=attempt)
     if analysis is None:
         return "deleted"
     if attempt is not None and analysis.attempt != attempt:

@@ -15,8 +15,9 @@ from bygdebas.connectivity.access import get_analysis_for_user, get_feed_for_use
 from bygdebas.connectivity.dates import holiday_name
 from bygdebas.connectivity.forms import AnalysisForm, CompareForm, FeedUploadForm
 from bygdebas.connectivity.models import Analysis, Feed
-from bygdebas.core.access import READ_ROLES, WRITE_ROLES, current_network, role_required
+from bygdebas.core.access import READ_ROLES, WRITE_ROLES, role_required
 from bygdebas.core.forms import add_service_errors
+from bygdebas.core.http import NetworkRequest
 
 PAGE_SIZE = 50
 MODES = {"resor": results.JOURNEYS, "snabbast": results.FASTEST}
@@ -24,8 +25,8 @@ MODES = {"resor": results.JOURNEYS, "snabbast": results.FASTEST}
 
 @role_required(READ_ROLES)
 @require_GET
-def analysis_list(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def analysis_list(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     # Analyses a dead worker left "running" show as failed here too, without waiting for cron.
     services.sweep_stalled_analyses(analyses=Analysis.objects.for_network(network))
     analyses = (
@@ -43,16 +44,16 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def feed_list(request: HttpRequest) -> HttpResponse:
-    feeds = Feed.objects.for_network(current_network(request)).select_related("uploaded_by")
+def feed_list(request: NetworkRequest) -> HttpResponse:
+    feeds = Feed.objects.for_network(request.network).select_related("uploaded_by")
     page = Paginator(feeds, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "connectivity/feed_list.html", {"page": page})
 
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def feed_upload(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def feed_upload(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     form = FeedUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,7 +62,7 @@ def feed_upload(request: HttpRequest) -> HttpResponse:
                 upload=form.cleaned_data["file"],
                 name=form.cleaned_data["name"],
                 credit=form.cleaned_data["credit"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -78,8 +79,8 @@ def feed_upload(request: HttpRequest) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def feed_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    feed = get_feed_for_user(request.user, current_network(request), pk)
+def feed_detail(request: NetworkRequest, pk: int) -> HttpResponse:
+    feed = get_feed_for_user(request.user, request.network, pk)
     analyses = feed.analyses.select_related("created_by").defer("result", "places")
     return render(
         request, "connectivity/feed_detail.html", {"feed": feed, "analyses": analyses[:PAGE_SIZE]}
@@ -88,8 +89,8 @@ def feed_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def feed_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    feed = get_feed_for_user(request.user, current_network(request), pk, write=True)
+def feed_delete(request: NetworkRequest, pk: int) -> HttpResponse:
+    feed = get_feed_for_user(request.user, request.network, pk, write=True)
     try:
         services.delete_feed(feed=feed)
     except ValidationError as error:
@@ -101,8 +102,8 @@ def feed_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def analysis_create(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def analysis_create(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     feed = None
     if request.method == "GET" and request.GET.get("feed", "").isdigit():
         feed = get_feed_for_user(request.user, network, int(request.GET["feed"]))
@@ -120,7 +121,7 @@ def analysis_create(request: HttpRequest) -> HttpResponse:
                 walk_m=data["walk_m"],
                 compared_with=data["compared_with"],
                 activity=data["activity"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -130,7 +131,7 @@ def analysis_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "connectivity/analysis_form.html",
-        {"form": form, "has_feeds": form.fields["feed"].queryset.exists()},  # type: ignore[attr-defined]
+        {"form": form, "has_feeds": form.feeds.exists()},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -155,8 +156,8 @@ def _comparison(
 
 @role_required(READ_ROLES)
 @require_GET
-def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    analysis = get_analysis_for_user(request.user, current_network(request), pk)
+def analysis_detail(request: NetworkRequest, pk: int) -> HttpResponse:
+    analysis = get_analysis_for_user(request.user, request.network, pk)
     # Without cron, the page itself notices a dead worker, stops polling and offers to run again.
     services.sweep_if_stalled(analysis=analysis)
     context: dict = {"analysis": analysis, "holiday": holiday_name(analysis.date)}
@@ -184,9 +185,9 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def analysis_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def analysis_progress(request: NetworkRequest, pk: int) -> HttpResponse:
     """The progress fragment the result page polls; once finished, htmx reloads the page."""
-    analysis = get_analysis_for_user(request.user, current_network(request), pk)
+    analysis = get_analysis_for_user(request.user, request.network, pk)
     if not request.headers.get("HX-Request"):
         return redirect("connectivity:analysis-detail", pk=analysis.pk)
     services.sweep_if_stalled(analysis=analysis)
@@ -202,8 +203,8 @@ def analysis_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def analysis_map(request: HttpRequest, pk: int) -> JsonResponse:
-    analysis = get_analysis_for_user(request.user, current_network(request), pk)
+def analysis_map(request: NetworkRequest, pk: int) -> JsonResponse:
+    analysis = get_analysis_for_user(request.user, request.network, pk)
     if not analysis.is_done:
         raise Http404
     return JsonResponse(
@@ -213,8 +214,8 @@ def analysis_map(request: HttpRequest, pk: int) -> JsonResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def analysis_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    analysis = get_analysis_for_user(request.user, current_network(request), pk)
+def analysis_export(request: NetworkRequest, pk: int, fmt: str) -> HttpResponse:
+    analysis = get_analysis_for_user(request.user, request.network, pk)
     if fmt not in exports.FORMATS or not analysis.is_done:
         raise Http404
     if fmt == "csv":
@@ -231,8 +232,8 @@ def analysis_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def analysis_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    analysis = get_analysis_for_user(request.user, current_network(request), pk, write=True)
+def analysis_delete(request: NetworkRequest, pk: int) -> HttpResponse:
+    analysis = get_analysis_for_user(request.user, request.network, pk, write=True)
     services.delete_analysis(analysis=analysis)
     messages.success(request, _("The analysis was deleted."))
     return redirect("connectivity:analysis-list")
@@ -240,9 +241,9 @@ def analysis_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def analysis_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+def analysis_rerun(request: NetworkRequest, pk: int) -> HttpResponse:
     """Queue a failed analysis again with the same parameters."""
-    analysis = get_analysis_for_user(request.user, current_network(request), pk, write=True)
+    analysis = get_analysis_for_user(request.user, request.network, pk, write=True)
     try:
         services.rerun_analysis(analysis=analysis)
     except ValidationError as error:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,12 +20,14 @@ class CoreConfig(AppConfig):
         post_delete.connect(images.remove_files_after_delete, sender=Image)
 
 
-def unicode_case_functions_for_sqlite(sender: object, connection: object, **kwargs: object) -> None:
+def unicode_case_functions_for_sqlite(
+    sender: object, connection: BaseDatabaseWrapper, **kwargs: object
+) -> None:
     """SQLite's lower() and upper() know only ASCII; give them Python's, so that searches
     ignore the case of å, ä and ö as they do on PostgreSQL."""
-    if getattr(connection, "vendor", "") != "sqlite":
+    if connection.vendor != "sqlite":
         return
-    raw = connection.connection  # type: ignore[attr-defined]
+    raw = connection.connection
     raw.create_function("lower", 1, _lower, deterministic=True)
     raw.create_function("upper", 1, _upper, deterministic=True)
 

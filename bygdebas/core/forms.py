@@ -1,3 +1,5 @@
+"""Forms of the core pages, and helpers every app's forms use."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,6 +11,25 @@ from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.mail import send_templated_mail
 from bygdebas.core.models import Role
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """``form``'s field ``name`` as the model choice it is, to narrow its rows::
+
+    model_choice_field(self, "municipality").queryset = network.municipalities()
+    """
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a ModelChoiceField")
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form``'s field ``name`` as the choice field it is, to set its choices."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a ChoiceField")
+    return field
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

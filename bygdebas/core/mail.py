@@ -1,9 +1,9 @@
 """The one place that builds and sends e-mail.
 
 Messages are rendered here (subject, plain text and HTML from ``<template>_subject.txt``,
-``<template>.txt`` and ``<template>.html``), then handed to the tasks API for delivery so a slow or
-failing SMTP server never holds up a web request. Delivery is retried with back-off where the
-task backend can defer work.
+``<template>.txt`` and ``<template>.html``), then handed to the tasks API for delivery
+(``core.tasks.deliver_mail``) so a slow or failing SMTP server never holds up a web request.
+Delivery is retried with back-off where the task backend can defer work.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.mail import EmailMultiAlternatives
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from bygdebas.core.models import Network
+from bygdebas.core.tasks import deliver_mail
 
 
 def render_mail(
@@ -45,12 +46,8 @@ def send_templated_mail(
 
     ``attachments`` are text files as (filename, content, mimetype), e.g. an .ics invitation.
     """
-    from bygdebas.core.tasks import deliver_mail
-
     with translation.override(language or translation.get_language()):
         subject, text, html = render_mail(network=network, template=template, context=context)
-    from django.conf import settings
-
     payload = {
         "subject": subject,
         "text": text,
@@ -62,19 +59,3 @@ def send_templated_mail(
         "attachments": [list(a) for a in attachments or []],
     }
     transaction.on_commit(lambda: deliver_mail.enqueue(payload))
-
-
-def deliver(payload: Mapping[str, Any]) -> None:
-    """Send one rendered message over the configured mail backend."""
-    message = EmailMultiAlternatives(
-        subject=payload["subject"],
-        body=payload["text"],
-        from_email=payload["from_email"],
-        to=payload["to"],
-        reply_to=payload.get("reply_to") or None,
-        headers=payload.get("headers") or None,
-    )
-    message.attach_alternative(payload["html"], "text/html")
-    for filename, content, mimetype in payload.get("attachments") or []:
-        message.attach(filename, content, mimetype)
-    message.send(fail_silently=False)

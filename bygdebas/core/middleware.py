@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from bygdebas.core.http import PublicRequest
 from bygdebas.core.models import Network
 
 
@@ -32,8 +33,8 @@ class NetworkMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.network = resolve_network(request.get_host())  # type: ignore[attr-defined]
+    def __call__(self, request: PublicRequest) -> HttpResponse:
+        request.network = resolve_network(request.get_host())
         return self.get_response(request)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 # The shared pieces' models live in modules of their own; importing them here registers them.
 from bygdebas.core.models_images import Image as Image
 from bygdebas.core.models_search import SearchDocument as SearchDocument
+from bygdebas.core.tenancy import NetworkQuerySet, network_q
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -80,9 +81,16 @@ class Network(models.Model):
         return settings.BYGDEBAS_BASE_URL
 
     def municipalities(self) -> models.QuerySet[Municipality]:
+        """The network's municipalities, by name: those of its county (none without a county).
+
+        What every form offers for a row's municipality, and what the services accept.
+        """
         if self.county_id is None:
             return Municipality.objects.none()
-        return Municipality.objects.filter(county_id=self.county_id)
+        # The boundaries are big GeoJSON; menus and lists never need them.
+        return (
+            Municipality.objects.filter(county_id=self.county_id).defer("boundary").order_by("name")
+        )
 
 
 class UserManager(BaseUserManager["User"]):
@@ -104,6 +112,10 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **extra)
+
+    def with_role_in(self, network: Network | int, roles: Iterable[str]) -> models.QuerySet[User]:
+        """The users who hold one of ``roles`` in ``network``."""
+        return self.filter(network_q(Role, network, via="roles"), roles__kind__in=roles)
 
 
 class User(AbstractUser):
@@ -132,7 +144,8 @@ class User(AbstractUser):
         cache: dict[int, str | None] = self.__dict__.setdefault("_role_cache", {})
         if network.pk not in cache:
             cache[network.pk] = (
-                Role.objects.filter(user=self, network=network)
+                Role.objects.for_network(network)
+                .filter(user=self)
                 .values_list("kind", flat=True)
                 .first()
             )
@@ -159,6 +172,8 @@ class Role(models.Model):
     )
     kind = models.CharField(_("role"), max_length=16, choices=Kind.choices)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role")
@@ -255,11 +270,6 @@ class Town(models.Model):
         return self.name
 
 
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def for_network(self, network: Network) -> AuditEntryQuerySet:
-        return self.filter(network=network)
-
-
 class AuditEntry(models.Model):
     """Who changed what, when, and through which door (form, import, admin)."""
 
@@ -292,7 +302,7 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=200)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
-    objects = AuditEntryQuerySet.as_manager()
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")

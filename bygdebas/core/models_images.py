@@ -14,13 +14,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.tenancy import NetworkQuerySet
+
 if TYPE_CHECKING:
-    from bygdebas.core.models import Network
+    pass
 
 
-class ImageQuerySet(models.QuerySet["Image"]):
-    def for_network(self, network: Network) -> ImageQuerySet:
-        return self.filter(network=network)
+class ImageQuerySet(NetworkQuerySet["Image"]):
+    pass
 
 
 class Image(models.Model):

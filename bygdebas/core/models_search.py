@@ -16,6 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.tenancy import NetworkQuerySet
+
 
 class SearchDocument(models.Model):
     """What one app object contributes to search: its title, text, address and who may see it."""
@@ -44,6 +46,8 @@ class SearchDocument(models.Model):
     )
     published_at = models.DateTimeField(_("date"), null=True, blank=True)
     updated_at = models.DateTimeField(_("indexed"), auto_now=True)
+
+    objects = NetworkQuerySet["SearchDocument"].as_manager()
 
     class Meta:
         verbose_name = _("search document")

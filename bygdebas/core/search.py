@@ -29,7 +29,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import snowballstemmer
 from django.conf import settings
@@ -42,6 +42,7 @@ from bygdebas.core.access import READ_ROLES
 from bygdebas.core.models import Network
 from bygdebas.core.models_search import SearchDocument
 from bygdebas.core.search_stopwords import SWEDISH_STOP_WORDS
+from bygdebas.core.tenancy import NetworkQuerySet, is_network_owned, network_path
 
 Visibility = SearchDocument.Visibility
 
@@ -150,8 +151,7 @@ class Searchable:
     kind: str
     label: Any
     document: Callable[[Any], SearchDocumentData | None]
-    network: str
-    queryset: Callable[[], models.QuerySet[Any]] | None
+    queryset: Callable[[], NetworkQuerySet[Any]] | None
 
 
 _registry: dict[str, Searchable] = {}
@@ -163,18 +163,20 @@ def register_searchable(
     kind: str,
     label: Any,
     document: Callable[[Any], SearchDocumentData | None],
-    network: str = "network",
-    queryset: Callable[[], models.QuerySet[Any]] | None = None,
+    queryset: Callable[[], NetworkQuerySet[Any]] | None = None,
 ) -> None:
     """Index ``model``'s objects as ``kind``: ``document(obj)`` says what (None: not at all).
 
-    ``network`` is the path to the object's network (``"organisation__network"``);
-    ``queryset`` gives the rows ``reindex`` walks (with the select_related ``document`` needs).
+    ``model`` is network-owned (its manager is a ``NetworkQuerySet``; its declared
+    ``network_path`` says where its network is); ``queryset`` gives the rows ``reindex`` walks
+    (with the select_related ``document`` needs).
     """
+    if not is_network_owned(model):
+        raise TypeError(f"{model.__name__} is not network-owned (no NetworkQuerySet manager).")
     existing = _registry.get(kind)
     if existing is not None and existing.model is not model:
         raise ValueError(f"The search kind {kind!r} is already registered for {existing.model}.")
-    _registry[kind] = Searchable(model, kind, label, document, network, queryset)
+    _registry[kind] = Searchable(model, kind, label, document, queryset)
     # A deleted row (also by cascade) leaves search with it.
     post_delete.connect(_remove_deleted, sender=model, dispatch_uid=f"search:{kind}")
 
@@ -202,8 +204,8 @@ def _entry_for(obj: models.Model) -> Searchable:
     raise LookupError(f"{type(obj).__name__} is not registered with register_searchable.")
 
 
-def _network_id(obj: models.Model, path: str) -> int:
-    *parents, last = path.split("__")
+def _network_id(obj: models.Model) -> int:
+    *parents, last = network_path(type(obj)).split("__")
     target: Any = obj
     for name in parents:
         target = getattr(target, name)
@@ -212,7 +214,7 @@ def _network_id(obj: models.Model, path: str) -> int:
 
 def _row(entry: Searchable, obj: models.Model, data: SearchDocumentData) -> dict[str, Any]:
     return {
-        "network_id": _network_id(obj, entry.network),
+        "network_id": _network_id(obj),
         "kind": entry.kind,
         "title": _clean_text(data.title)[:500],
         "body": _clean_text(data.body)[:MAX_BODY_CHARS],
@@ -313,10 +315,15 @@ def reindex(*, network: Network | None = None, kinds: Iterable[str] | None = Non
 def _reindex_kind(entry: Searchable, network: Network | None) -> int:
     content_type = ContentType.objects.get_for_model(entry.model)
     existing = SearchDocument.objects.filter(content_type=content_type)
-    objects = entry.queryset() if entry.queryset else entry.model._default_manager.all()
+    # Registered models are network-owned (checked by register_searchable).
+    objects = (
+        entry.queryset()
+        if entry.queryset
+        else cast("NetworkQuerySet[Any]", entry.model._default_manager.all())
+    )
     if network is not None:
-        existing = existing.filter(network=network)
-        objects = objects.filter(**{entry.network: network})
+        existing = existing.for_network(network)
+        objects = objects.for_network(network)
     if _is_sqlite():
         _fts_delete(existing.values_list("pk", flat=True))
     existing.delete()

@@ -70,8 +70,8 @@ def invite_user(
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    role, _created = Role.objects.update_or_create(
-        user=user, network=network, defaults={"kind": kind}
+    role, _created = Role.objects.for_network(network).update_or_create(
+        user=user, defaults={"kind": kind}, create_defaults={"network": network, "kind": kind}
     )
     record_audit(
         network=network,
@@ -222,7 +222,7 @@ def set_up_network(
     is_user_new = user is None
     if user is None:
         user = User.objects.create_user(email=email)  # no password: an unusable one
-    role = Role.objects.filter(user=user, network=network).first()
+    role = Role.objects.for_network(network).filter(user=user).first()
     role_before = role.kind if role else None
     if role is None:
         role = Role.objects.create(user=user, network=network, kind=Role.Kind.ADMIN)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from django.core.mail import EmailMultiAlternatives
 from django.tasks import default_task_backend, task
 from django.utils import timezone
-
-from bygdebas.core import mail
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ MAX_ATTEMPTS = 5
 def deliver_mail(payload: dict[str, Any], attempt: int = 1) -> None:
     """Deliver a rendered message; on failure, try again later with back-off."""
     try:
-        mail.deliver(payload)
+        deliver(payload)
     except OSError:
         if attempt >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
             logger.exception("Giving up delivering mail to %s", payload.get("to"))
@@ -30,3 +30,19 @@ def deliver_mail(payload: dict[str, Any], attempt: int = 1) -> None:
         deliver_mail.using(run_after=timezone.now() + delay).enqueue(payload, attempt + 1)
         # The retry is queued; this attempt is still a failure, recorded with its traceback.
         raise
+
+
+def deliver(payload: Mapping[str, Any]) -> None:
+    """Send one message rendered by ``core.mail`` over the configured mail backend."""
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["text"],
+        from_email=payload["from_email"],
+        to=payload["to"],
+        reply_to=payload.get("reply_to") or None,
+        headers=payload.get("headers") or None,
+    )
+    message.attach_alternative(payload["html"], "text/html")
+    for filename, content, mimetype in payload.get("attachments") or []:
+        message.attach(filename, content, mimetype)
+    message.send(fail_silently=False)

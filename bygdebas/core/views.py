@@ -1,7 +1,10 @@
+"""The core pages: logging in, the password reset, the roles of a network and its map data."""
+
 from __future__ import annotations
 
 import json
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -14,22 +17,32 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic.edit import ProcessFormView
 
 from bygdebas.core import services
 from bygdebas.core.access import ADMIN_ROLES, current_network, get_role_for_user, role_required
 from bygdebas.core.forms import InviteForm, LoginForm, ResetForm, RoleForm
 from bygdebas.core.geo import municipalities_geojson
+from bygdebas.core.http import NetworkRequest
 from bygdebas.core.models import AuditEntry, Image, Role
 from bygdebas.core.ratelimit import is_rate_limited
 
+if TYPE_CHECKING:
+    # What the mixin is mixed into: a view with a form, whose post() it wraps.
+    _FormView = ProcessFormView
+else:
+    _FormView = object
 
-class RateLimitedMixin:
+
+class RateLimitedMixin(_FormView):
+    """Answers 429 to a POST once the visitor has used up ``scope``'s rate limit."""
+
     scope = "form"
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if is_rate_limited(request, self.scope):
             return render(request, "429.html", status=429)
-        return super().post(request, *args, **kwargs)  # type: ignore[misc]
+        return super().post(request, *args, **kwargs)
 
 
 class LoginView(RateLimitedMixin, auth_views.LoginView):
@@ -67,9 +80,9 @@ def municipalities_geo(request: HttpRequest) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_GET
-def role_list(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
-    roles = Role.objects.filter(network=network).select_related("user").order_by("user__email")
+def role_list(request: NetworkRequest) -> HttpResponse:
+    network = request.network
+    roles = Role.objects.for_network(network).select_related("user").order_by("user__email")
     entries = AuditEntry.objects.for_network(network).select_related("actor")[:50]
     return render(
         request, "core/role_list.html", {"roles": roles, "entries": entries, "form": InviteForm()}
@@ -78,13 +91,12 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
-def role_invite(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def role_invite(request: NetworkRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invite_user(
-            network=network,
-            invited_by=request.user,  # type: ignore[arg-type]
+            network=request.network,
+            invited_by=request.user,
             base_url=request.build_absolute_uri("/"),
             **form.cleaned_data,
         )
@@ -95,15 +107,14 @@ def role_invite(request: HttpRequest) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
-def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    network = current_network(request)
-    role = get_role_for_user(request.user, network, pk, write=True)
+def role_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    role = get_role_for_user(request.user, request.network, pk, write=True)
     form = RoleForm(request.POST or None, initial={"kind": role.kind})
     if request.method == "POST" and form.is_valid():
         if role.user_id == request.user.pk and form.cleaned_data["kind"] != Role.Kind.ADMIN:
             form.add_error("kind", _("You cannot take away your own administrator role."))
         else:
-            services.change_role(role=role, kind=form.cleaned_data["kind"], changed_by=request.user)  # type: ignore[arg-type]
+            services.change_role(role=role, kind=form.cleaned_data["kind"], changed_by=request.user)
             messages.success(request, _("The role was changed."))
             return redirect("core:role-list")
     return render(request, "core/role_form.html", {"form": form, "role": role})
@@ -111,14 +122,13 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_POST
-def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    network = current_network(request)
-    role = get_role_for_user(request.user, network, pk, write=True)
+def role_revoke(request: NetworkRequest, pk: int) -> HttpResponse:
+    role = get_role_for_user(request.user, request.network, pk, write=True)
     if role.user_id == request.user.pk:
         messages.error(request, _("You cannot remove your own access."))
         return redirect("core:role-list")
     try:
-        services.revoke_role(role=role, revoked_by=request.user)  # type: ignore[arg-type]
+        services.revoke_role(role=role, revoked_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

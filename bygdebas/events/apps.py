@@ -11,3 +11,16 @@ class EventsConfig(AppConfig):
         from bygdebas.events.metrics import register_event_metrics
 
         register_event_metrics()
+
+        from bygdebas.core.personal_data import register_personal_data
+        from bygdebas.events import privacy
+
+        register_personal_data(
+            "events.registrations",
+            label=_("Event registrations"),
+            extract=privacy.extract,
+            erase=privacy.erase,
+            section="event_registrations",
+            extract_template="events/privacy/extract_registrations.html",
+            describe_erasure=privacy.describe_erasure,
+        )

@@ -69,7 +69,7 @@ def participant_list(event: Event) -> ParticipantList:
     """The event's registrations by status, each with its answers (two queries)."""
     questions = list(event.questions.all())
     result = ParticipantList(questions=questions)
-    groups = {
+    groups: dict[str, list[Participant]] = {
         Registration.Status.CONFIRMED: result.confirmed,
         Registration.Status.OFFERED: result.offered,
         Registration.Status.WAITING: result.waiting,
@@ -78,7 +78,7 @@ def participant_list(event: Event) -> ParticipantList:
     }
     for registration in event.registrations.order_by("created_at", "pk"):
         answers = [_answer(registration, question) for question in questions]
-        groups[registration.status].append(Participant(registration, answers))  # type: ignore[index]
+        groups[registration.status].append(Participant(registration, answers))
     return result
 
 

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.forms import choice_field, model_choice_field
 from bygdebas.core.models import Municipality, Network
+from bygdebas.core.uploads import ATTACHMENT_EXTENSIONS, check_upload
 from bygdebas.events.models import SDG_CHOICES, Event, EventQuerySet, Question, Registration
-from bygdebas.plan.forms import ATTACHMENT_EXTENSIONS, check_upload, network_municipalities
+from bygdebas.plan.fields import ActivityChoiceField, activities_by_area
 from bygdebas.plan.models import Activity, Area, Plan
 
 # Public forms
@@ -32,9 +34,10 @@ class CalendarFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, municipalities: Iterable[Municipality]) -> None:
         super().__init__(data)
-        self.fields["municipality"].choices = [  # type: ignore[attr-defined]
+        self.municipalities = list(municipalities)
+        choice_field(self, "municipality").choices = [
             ("", _("All municipalities")),
-            *((m.code, m.name) for m in municipalities),
+            *((m.code, m.name) for m in self.municipalities),
         ]
 
     def filter(self, events: EventQuerySet) -> EventQuerySet:
@@ -122,13 +125,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class StaffActivityField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, obj: Activity) -> str:
-        return obj.text
-
-
 class EventForm(forms.ModelForm):
     """The event's facts, with its plan activities from the plan of the event's year."""
 
@@ -139,7 +135,7 @@ class EventForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    activities = StaffActivityField(
+    activities = ActivityChoiceField(
         label=_("Plan activities it serves"), queryset=Activity.objects.none(), required=False
     )
 
@@ -183,20 +179,19 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.network = network
-        status = self.fields["status"]
         if self.instance.status != Event.Status.CANCELLED:
             # Cancelling is its own page, because everyone registered is told.
-            status.choices = [  # type: ignore[attr-defined]
+            choice_field(self, "status").choices = [
                 (Event.Status.DRAFT, Event.Status.DRAFT.label),
                 (Event.Status.PUBLISHED, Event.Status.PUBLISHED.label),
             ]
-        self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
+        model_choice_field(self, "municipality").queryset = network.municipalities()
         self.fields["lat"].widget.attrs["step"] = "any"
         self.fields["lon"].widget.attrs["step"] = "any"
         self.year = self._year()
         self.plan = Plan.objects.for_network(network).filter(year=self.year).first()
-        self.fields["activities"].queryset = (  # type: ignore[attr-defined]
-            Activity.objects.filter(area__plan__network=network)
+        model_choice_field(self, "activities").queryset = (
+            Activity.objects.for_network(network)
             .select_related("area__plan")
             .order_by("area__order", "area_id", "order", "pk")
         )
@@ -232,13 +227,7 @@ class EventForm(forms.ModelForm):
 
     def grouped_activities(self) -> list[tuple[Area, list[Any]]]:
         """The checkboxes of the year's activities, grouped under their area."""
-        groups: dict[int, tuple[Area, list[Any]]] = {}
-        activities = {a.pk: a for a in self.fields["activities"].queryset}  # type: ignore[attr-defined]
-        for checkbox in self["activities"]:
-            activity = activities[int(checkbox.data["value"].value)]
-            if activity.area.plan.year == self.year:
-                groups.setdefault(activity.area_id, (activity.area, []))[1].append(checkbox)
-        return list(groups.values())
+        return activities_by_area(self, keep=lambda activity: activity.area.plan.year == self.year)
 
     def event_data(self) -> dict[str, Any]:
         """The cleaned fields for ``save_event`` (activities go separately)."""
@@ -275,9 +264,7 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED)
-        self.fields["attended"].choices = [  # type: ignore[attr-defined]
-            (pk, name) for pk, name in confirmed.values_list("pk", "name")
-        ]
+        choice_field(self, "attended").choices = list(confirmed.values_list("pk", "name"))
 
 
 class CancelEventForm(forms.Form):

@@ -9,9 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.forms import model_choice_field
 from bygdebas.core.models import Network
 from bygdebas.events.models import BodyMeeting, PartnershipBody
-from bygdebas.plan.forms import ActivityChoiceField, network_municipalities
+from bygdebas.plan.fields import ActivityChoiceField, activities_by_area, plan_activities
 from bygdebas.plan.models import Activity, Area, Plan
 
 # Words that mark the plan activity for taking part in partnerships, the default for a new body.
@@ -26,7 +27,7 @@ class BodyForm(forms.ModelForm):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
+        model_choice_field(self, "municipality").queryset = network.municipalities()
 
 
 class YearForm(forms.Form):
@@ -89,12 +90,8 @@ class MeetingForm(forms.ModelForm):
             year = self._submitted_year() or year
         self.year = year
         self.plan = Plan.objects.for_network(body.network).filter(year=year).first()
-        choices = (
-            Activity.objects.filter(area__plan=self.plan)
-            .select_related("area")
-            .order_by("area__order", "area_id", "order", "pk")
-        )
-        self.fields["activities"].queryset = choices  # type: ignore[attr-defined]
+        choices = plan_activities(self.plan)
+        model_choice_field(self, "activities").queryset = choices
         if not self.is_bound and self.plan is not None:
             self.initial["activities"] = self._initial_activities(list(choices))
 
@@ -139,9 +136,4 @@ class MeetingForm(forms.ModelForm):
 
     def grouped_activities(self) -> list[tuple[Area, list[Any]]]:
         """The activity checkboxes grouped under their area, for the template."""
-        groups: dict[int, tuple[Area, list[Any]]] = {}
-        activities = {a.pk: a for a in self.fields["activities"].queryset}  # type: ignore[attr-defined]
-        for checkbox in self["activities"]:
-            activity = activities[int(checkbox.data["value"].value)]
-            groups.setdefault(activity.area_id, (activity.area, []))[1].append(checkbox)
-        return list(groups.values())
+        return activities_by_area(self)

@@ -8,16 +8,17 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.tenancy import network_q
+from bygdebas.events.models import BodyMeeting, Event
 from bygdebas.plan.metrics import register_metric
+from bygdebas.plan.models import Activity
 
 if TYPE_CHECKING:
     from bygdebas.core.models import Network
-    from bygdebas.plan.models import Activity
 
 
 def _held(network: Network, year: int, kind: str | None = None) -> Q:
-    condition = Q(
-        events__network=network,
+    condition = network_q(Event, network, via="events") & Q(
         events__starts_at__year=year,
         events__status="published",
         events__held_action__isnull=False,
@@ -28,8 +29,6 @@ def _held(network: Network, year: int, kind: str | None = None) -> Q:
 
 
 def _count(condition: Q, activities: Sequence[Activity]) -> dict[int, int]:
-    from bygdebas.plan.models import Activity
-
     rows = (
         Activity.objects.filter(pk__in=[a.pk for a in activities])
         .annotate(n=Count("events", filter=condition, distinct=True))
@@ -53,8 +52,6 @@ def count_seminars_held(
 def count_event_participants(
     network: Network, year: int, activities: Sequence[Activity]
 ) -> dict[int, int]:
-    from bygdebas.plan.models import Activity
-
     rows = (
         Activity.objects.filter(pk__in=[a.pk for a in activities])
         .annotate(n=Sum("events__participant_count", filter=_held(network, year)))
@@ -67,12 +64,11 @@ def count_body_meetings(
     network: Network, year: int, activities: Sequence[Activity]
 ) -> dict[int, int]:
     """Partnership-body meetings attended, through the actions they logged."""
-    from bygdebas.events.models import BodyMeeting
-    from bygdebas.plan.models import Activity
-
-    meeting_actions = BodyMeeting.objects.filter(
-        body__network=network, held_on__year=year, is_attended=True
-    ).values("action_id")
+    meeting_actions = (
+        BodyMeeting.objects.for_network(network)
+        .filter(held_on__year=year, is_attended=True)
+        .values("action_id")
+    )
     rows = (
         Activity.objects.filter(pk__in=[a.pk for a in activities])
         .annotate(n=Count("actions", filter=Q(actions__in=meeting_actions), distinct=True))

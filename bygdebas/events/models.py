@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,9 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bygdebas.core.models import municipality_field
-
-if TYPE_CHECKING:
-    from bygdebas.core.models import Network
+from bygdebas.core.tenancy import NetworkQuerySet
 
 # The 17 UN Sustainable Development Goals (Agenda 2030), in Swedish official short form.
 SDG_CHOICES = [
@@ -47,10 +45,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class EventQuerySet(models.QuerySet["Event"]):
-    def for_network(self, network: Network) -> EventQuerySet:
-        return self.filter(network=network)
-
+class EventQuerySet(NetworkQuerySet["Event"]):
     def published(self) -> EventQuerySet:
         return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
 
@@ -234,6 +229,9 @@ class Question(models.Model):
     is_required = models.BooleanField(_("required"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    network_path = "event__network"
+    objects = NetworkQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
@@ -268,6 +266,9 @@ class EventAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
+    network_path = "event__network"
+    objects = NetworkQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("event attachment")
         verbose_name_plural = _("event attachments")
@@ -281,7 +282,7 @@ class EventAttachment(models.Model):
         return (self.file.name or "").rsplit("/", 1)[-1]
 
 
-class RegistrationQuerySet(models.QuerySet["Registration"]):
+class RegistrationQuerySet(NetworkQuerySet["Registration"]):
     def active(self) -> RegistrationQuerySet:
         return self.exclude(status__in=Registration.INACTIVE)
 
@@ -322,6 +323,7 @@ class Registration(models.Model):
         pgettext_lazy("registration", "cancelled"), null=True, blank=True
     )
 
+    network_path = "event__network"
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
@@ -347,11 +349,6 @@ class Registration(models.Model):
         return self.status not in self.INACTIVE
 
 
-class PartnershipBodyQuerySet(models.QuerySet["PartnershipBody"]):
-    def for_network(self, network: Network) -> PartnershipBodyQuerySet:
-        return self.filter(network=network)
-
-
 class PartnershipBody(models.Model):
     """A partnership or consultation body the network takes part in (rural council, LEADER…)."""
 
@@ -371,7 +368,7 @@ class PartnershipBody(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = PartnershipBodyQuerySet.as_manager()
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partnership body")
@@ -402,6 +399,9 @@ class BodyMeeting(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    network_path = "body__network"
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting")

@@ -4,7 +4,8 @@ Village associations and local development groups with real village names, place
 municipality's seat, with valid (made-up) organisation numbers, a contact person and a chair
 each, and memberships from 2023 to the demo year that grow year by year; a few municipalities,
 study associations, companies and authorities that are in the registry without being members.
-Seeded, so every load gives the same registry. Called by ``manage.py load_demo``.
+Seeded, so every load gives the same registry. Called by ``manage.py load_demo``
+(``bygdebas.demo``).
 """
 
 from __future__ import annotations
@@ -202,7 +203,7 @@ def _person(rng: random.Random, network: Network, used: set[str], **fields: Any)
 
 
 @transaction.atomic
-def load_demo(network: Network, *, year: int) -> str:
+def load(network: Network, *, year: int) -> str:
     """Create the demo registry in ``network`` with memberships up to ``year``; a summary line."""
     if Organisation.objects.for_network(network).filter(name=OTHERS[0][0]).exists():
         return "The demo registry is already loaded."

@@ -21,6 +21,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from bygdebas.core.rows import annotated
 from bygdebas.members.filters import with_membership_status
 from bygdebas.members.models import Engagement, Membership, Tag
 
@@ -99,7 +100,7 @@ def organisation_rows(organisations: OrganisationQuerySet, year: int) -> Iterato
             org.founded_year,
             _yes_no(org.is_youth_led),
             ", ".join(tag.name for tag in org.tags.all()),
-            str(statuses.get(org.year_status, "")) if org.year_status else "",  # type: ignore[attr-defined]
+            str(statuses.get(status, "")) if (status := annotated(org, "year_status")) else "",
             org.latitude,
             org.longitude,
         ]

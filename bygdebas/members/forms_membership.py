@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.forms import choice_field, model_choice_field
 from bygdebas.core.models import Municipality, Network
 from bygdebas.members.models import Membership, Organisation, Person
 from bygdebas.members.normalise import normalise_org_number, normalise_phone
 from bygdebas.members.services.membership import next_statuses
-from bygdebas.plan.forms import network_municipalities
 
 
 class DateInput(forms.DateInput):
@@ -115,8 +115,8 @@ class JoinForm(_CleanContactFields, forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.network = network
-        municipalities = network_municipalities(network)
-        self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
+        municipalities = network.municipalities()
+        model_choice_field(self, "municipality").queryset = municipalities
         self.fields["municipality"].required = municipalities.exists()
         self.fields["consent"].label = consent_text(network)
         self.fields["consent"].error_messages["required"] = _(
@@ -224,7 +224,7 @@ class MembershipForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         labels = dict(Membership.Status.choices)
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "status").choices = [
             (status, labels[status]) for status in next_statuses(membership)
         ]
 
@@ -249,9 +249,9 @@ class RegisterMembershipForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
-            Organisation.objects.for_network(network).order_by("name", "pk")
-        )
+        model_choice_field(self, "organisation").queryset = Organisation.objects.for_network(
+            network
+        ).order_by("name", "pk")
 
 
 class DeclineForm(forms.Form):

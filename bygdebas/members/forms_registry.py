@@ -17,6 +17,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.forms import model_choice_field
 from bygdebas.core.models import Municipality
 from bygdebas.members.filters import NO_MEMBERSHIP, ORGANISATION_SORTS, PERSON_SORTS
 from bygdebas.members.models import Engagement, Membership, Organisation, Person, Tag
@@ -26,18 +27,7 @@ from bygdebas.members.services.registry import ORGANISATION_FIELDS, PERSON_FIELD
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from django.db.models import QuerySet
-
     from bygdebas.core.models import Network
-
-
-def network_municipalities(network: Network) -> QuerySet[Municipality]:
-    """The municipalities of the network's county (all of them when it has no county)."""
-    municipalities = (
-        Municipality.objects.all() if network.county_id is None else network.municipalities()
-    )
-    # The boundaries are big GeoJSON; lists and menus never need them.
-    return municipalities.defer("boundary").order_by("name")
 
 
 # --- Quick rendering of the registry's forms ------------------------------------------------------
@@ -170,9 +160,11 @@ class ShortModelChoiceField(forms.ModelChoiceField):
             return None
         self.validate_no_null_characters(value)
         key = self.to_field_name or "pk"
-        if isinstance(value, self.queryset.model):  # type: ignore[union-attr]
+        rows = self.queryset
+        assert rows is not None, "the form sets the rows"
+        if isinstance(value, rows.model):
             value = getattr(value, key)
-        for obj in self.queryset:  # type: ignore[union-attr]
+        for obj in rows:
             if str(getattr(obj, key)) == str(value):
                 return obj
         raise ValidationError(
@@ -228,8 +220,8 @@ class OrganisationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
-        self.fields["tag"].queryset = Tag.objects.filter(network=network)  # type: ignore[attr-defined]
+        model_choice_field(self, "municipality").queryset = network.municipalities()
+        model_choice_field(self, "tag").queryset = Tag.objects.for_network(network)
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or ""
@@ -253,7 +245,7 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
+        model_choice_field(self, "municipality").queryset = network.municipalities()
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or ""
@@ -283,7 +275,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
+        model_choice_field(self, "municipality").queryset = network.municipalities()
 
     def clean_org_number(self) -> str:
         return normalise_org_number(self.cleaned_data.get("org_number") or "")
@@ -431,7 +423,7 @@ class PersonEngagementForm(forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A menu of every organisation: only what an option needs, ordered by name.
-        self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
+        model_choice_field(self, "organisation").queryset = (
             Organisation.objects.for_network(network).only("pk", "name").order_by("name", "pk")
         )
 

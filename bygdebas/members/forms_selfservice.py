@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.forms import model_choice_field
 from bygdebas.core.models import AuditEntry, Network
 from bygdebas.members.models import Engagement, Organisation, Person
 
@@ -51,7 +52,7 @@ class OrganisationSelfServiceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = network.municipalities().order_by("name")  # type: ignore[attr-defined]
+        model_choice_field(self, "municipality").queryset = network.municipalities()
 
     def _post_clean(self) -> None:
         # The service validates the normalised values (org number, phone); not the raw ones here.

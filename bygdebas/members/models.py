@@ -6,7 +6,7 @@ records every change in the core audit log.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,10 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.models import municipality_field
+from bygdebas.core.tenancy import NetworkQuerySet
 from bygdebas.members.normalise import name_key
-
-if TYPE_CHECKING:
-    from bygdebas.core.models import Network
 
 
 class Tag(models.Model):
@@ -27,6 +25,8 @@ class Tag(models.Model):
         "core.Network", verbose_name=_("network"), on_delete=models.CASCADE, related_name="+"
     )
     name = models.CharField(_("name"), max_length=60)
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tag")
@@ -40,10 +40,7 @@ class Tag(models.Model):
         return self.name
 
 
-class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def for_network(self, network: Network) -> OrganisationQuerySet:
-        return self.filter(network=network)
-
+class OrganisationQuerySet(NetworkQuerySet["Organisation"]):
     def members_in(self, year: int) -> OrganisationQuerySet:
         """Organisations with an active membership in ``year``."""
         return self.filter(
@@ -135,15 +132,12 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
-class PersonQuerySet(models.QuerySet["Person"]):
-    def for_network(self, network: Network) -> PersonQuerySet:
-        return self.filter(network=network)
-
+class PersonQuerySet(NetworkQuerySet["Person"]):
     def not_erased(self) -> PersonQuerySet:
         return self.filter(erased_at__isnull=True)
 
@@ -222,9 +216,9 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = (self.email or "").strip().lower()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 class Engagement(models.Model):
@@ -250,6 +244,10 @@ class Engagement(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CONTACT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    # The person and the organisation are always of the same network.
+    network_path = "organisation__network"
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role in organisation")
@@ -285,6 +283,9 @@ class Consent(models.Model):
     given_at = models.DateTimeField(_("given"))
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
+    network_path = "person__network"
+    objects = NetworkQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
@@ -294,10 +295,7 @@ class Consent(models.Model):
         return f"{self.purpose} ({self.given_at:%Y-%m-%d})"
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
-    def for_network(self, network: Network) -> MembershipQuerySet:
-        return self.filter(organisation__network=network)
-
+class MembershipQuerySet(NetworkQuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
         return self.filter(status=Membership.Status.ACTIVE)
 
@@ -349,6 +347,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    network_path = "organisation__network"
     objects = MembershipQuerySet.as_manager()
 
     class Meta:

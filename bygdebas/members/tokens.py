@@ -1,8 +1,8 @@
 """Signed links for the yearly renewal: the link in the mail is the credential, no password.
 
-A token names the network, the membership and (when the mail went to a person) the contact
-person it was sent to. It is signed with the site's secret and dated, so a changed token is
-refused and an old one expires (``BYGDEBAS_MEMBERSHIP_TOKEN_MAX_AGE_DAYS``, 60 days by default).
+A token (``core.signed_links``) names the network, the membership and (when the mail went to a
+person) the contact person it was sent to. A changed token is refused and an old one expires
+(``BYGDEBAS_MEMBERSHIP_TOKEN_MAX_AGE_DAYS``, 60 days by default).
 """
 
 from __future__ import annotations
@@ -11,18 +11,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
+
+from bygdebas.core.models import Network
+from bygdebas.core.signed_links import LinkExpiredError, LinkInvalidError, make_token, read_token
 
 SALT = "bygdebas.members.renewal"
 DEFAULT_MAX_AGE_DAYS = 60
 
-
-class TokenExpiredError(Exception):
-    """The link was genuine but is too old."""
-
-
-class TokenInvalidError(Exception):
-    """The link was changed, cut short or made up."""
+# The names the renewal view catches.
+TokenExpiredError = LinkExpiredError
+TokenInvalidError = LinkInvalidError
 
 
 @dataclass(frozen=True)
@@ -39,22 +37,17 @@ def max_age() -> datetime.timedelta:
 
 def make_renewal_token(*, network_id: int, membership_id: int, person_id: int | None) -> str:
     """The token for one recipient's personal renewal link."""
-    payload = {"n": network_id, "m": membership_id, "p": person_id}
-    return signing.dumps(payload, salt=SALT, compress=True)
+    return make_token(purpose=SALT, network_id=network_id, m=membership_id, p=person_id)
 
 
-def read_renewal_token(token: str) -> RenewalToken:
-    """What a token names; TokenExpiredError or TokenInvalidError when it cannot be trusted."""
-    try:
-        payload = signing.loads(token, salt=SALT, max_age=max_age())
-    except signing.SignatureExpired:
-        raise TokenExpiredError from None
-    except signing.BadSignature:
-        raise TokenInvalidError from None
+def read_renewal_token(token: str, *, network: Network) -> RenewalToken:
+    """What a token names; TokenExpiredError or TokenInvalidError when it cannot be trusted
+    (including a token for another network)."""
+    payload = read_token(token, purpose=SALT, network=network, max_age=max_age())
     try:
         person = payload["p"]
         return RenewalToken(
-            network_id=int(payload["n"]),
+            network_id=network.pk,
             membership_id=int(payload["m"]),
             person_id=int(person) if person is not None else None,
         )

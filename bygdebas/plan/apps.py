@@ -8,6 +8,6 @@ class PlanConfig(AppConfig):
     verbose_name = _("Activity plan")
 
     def ready(self) -> None:
-        from bygdebas.plan.metrics import register_plan_metrics
+        from bygdebas.plan.counts import register_plan_metrics
 
         register_plan_metrics()

@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.models import Network
+from bygdebas.core.rows import annotated
 from bygdebas.plan.metrics import metric_label, registry
 from bygdebas.plan.models import Action, Activity, Area, Plan, Target
 
@@ -147,8 +148,8 @@ def build_follow_up(
         row = ActivityRow(
             activity=activity,
             number=f"{area_numbers[activity.area_id]}.{row_number}",
-            action_count=activity.action_count,  # type: ignore[attr-defined]
-            last_action_on=activity.last_action_on,  # type: ignore[attr-defined]
+            action_count=annotated(activity, "action_count"),
+            last_action_on=annotated(activity, "last_action_on"),
             targets=[
                 TargetOutcome(
                     target=target,

@@ -1,49 +1,27 @@
+"""The plan's own forms: importing and editing the plan, logging actions, the follow-up's filters.
+
+Pieces other apps' forms share live elsewhere: upload checks in ``core.uploads``, the
+municipalities a form offers in ``Network.municipalities()``, the activity checkboxes in
+``plan.fields``.
+"""
+
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.forms import choice_field, model_choice_field
 from bygdebas.core.models import Municipality, Network
-from bygdebas.core.sizes import binary_size
+from bygdebas.core.uploads import ATTACHMENT_EXTENSIONS, check_upload
+from bygdebas.plan.fields import ActivityChoiceField, activities_by_area, plan_activities
 from bygdebas.plan.importer import SUPPORTED_EXTENSIONS
 from bygdebas.plan.metrics import DEFAULT_METRIC, registry
 from bygdebas.plan.models import Action, Activity, Area, Plan
-
-ATTACHMENT_EXTENSIONS = (
-    ".pdf", ".docx", ".doc", ".odt", ".xlsx", ".ods", ".pptx", ".txt", ".md", ".csv",
-    ".png", ".jpg", ".jpeg", ".webp",
-)  # fmt: skip
-
-
-def this_year() -> int:
-    return timezone.localdate().year
-
-
-def check_upload(upload: Any, extensions: tuple[str, ...]) -> Any:
-    """Refuse a file of the wrong type or size, saying which."""
-    suffix = Path(upload.name or "").suffix.lower()
-    if suffix not in extensions:
-        raise ValidationError(
-            _("Files of type “%(suffix)s” are not accepted. Use one of: %(allowed)s.")
-            % {"suffix": suffix or _("(none)"), "allowed": ", ".join(extensions)}
-        )
-    if upload.size > settings.BYGDEBAS_MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s; the largest accepted is %(max)s.")
-            % {
-                "size": binary_size(upload.size),
-                "max": binary_size(settings.BYGDEBAS_MAX_UPLOAD_BYTES),
-            }
-        )
-    return upload
 
 
 class YearField(forms.IntegerField):
@@ -99,7 +77,7 @@ class TargetFields(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["metric"].choices = metric_choices()  # type: ignore[attr-defined]
+        choice_field(self, "metric").choices = metric_choices()
         self.fields["metric"].initial = DEFAULT_METRIC
 
     def clean(self) -> dict[str, Any]:
@@ -136,9 +114,9 @@ class PreviewActivityForm(forms.Form):
 
     def __init__(self, *args: Any, area_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices  # type: ignore[attr-defined]
-        self.fields["metric_1"].choices = metric_choices()  # type: ignore[attr-defined]
-        self.fields["metric_2"].choices = metric_choices()  # type: ignore[attr-defined]
+        choice_field(self, "area").choices = area_choices
+        choice_field(self, "metric_1").choices = metric_choices()
+        choice_field(self, "metric_2").choices = metric_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -165,8 +143,11 @@ class BasePreviewActivityFormSet(forms.BaseFormSet):
         return {"area_choices": self.area_choices}
 
 
-PreviewActivityFormSet = forms.formset_factory(
-    PreviewActivityForm, formset=BasePreviewActivityFormSet, extra=2, can_delete=True
+PreviewActivityFormSet = cast(
+    type[BasePreviewActivityFormSet],
+    forms.formset_factory(
+        PreviewActivityForm, formset=BasePreviewActivityFormSet, extra=2, can_delete=True
+    ),
 )
 AreaTitleFormSet = forms.formset_factory(AreaTitleForm, extra=1, can_delete=True)
 
@@ -181,7 +162,7 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = plan.areas.order_by("order", "pk")  # type: ignore[attr-defined]
+        model_choice_field(self, "area").queryset = plan.areas.order_by("order", "pk")
 
 
 class CopyPlanForm(forms.Form):
@@ -194,19 +175,6 @@ class ApprovePlanForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
     )
-
-
-class ActivityChoiceField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, obj: Activity) -> str:
-        return obj.text
-
-
-def network_municipalities(network: Network) -> QuerySet[Municipality]:
-    if network.county_id is None:
-        return Municipality.objects.none()
-    return Municipality.objects.filter(county_id=network.county_id).order_by("name")
 
 
 class ActionForm(forms.ModelForm):
@@ -236,12 +204,8 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args: Any, network: Network, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["activities"].queryset = (  # type: ignore[attr-defined]
-            Activity.objects.filter(area__plan=plan)
-            .select_related("area")
-            .order_by("area__order", "area_id", "order", "pk")
-        )
-        self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
+        model_choice_field(self, "activities").queryset = plan_activities(plan)
+        model_choice_field(self, "municipality").queryset = network.municipalities()
         self.fields["municipality"].required = False
         if not self.instance.pk:
             self.fields.pop("remove_attachment")
@@ -270,12 +234,7 @@ class ActionForm(forms.ModelForm):
 
     def grouped_activities(self) -> list[tuple[Area, list[Any]]]:
         """The activity checkboxes grouped under their area, for the template."""
-        groups: dict[int, tuple[Area, list[Any]]] = {}
-        activities = {a.pk: a for a in self.fields["activities"].queryset}  # type: ignore[attr-defined]
-        for checkbox in self["activities"]:
-            activity = activities[int(checkbox.data["value"].value)]
-            groups.setdefault(activity.area_id, (activity.area, []))[1].append(checkbox)
-        return list(groups.values())
+        return activities_by_area(self)
 
 
 class ActionFilterForm(forms.Form):
@@ -296,10 +255,10 @@ class ActionFilterForm(forms.Form):
     def __init__(self, *args: Any, network: Network, plan: Plan | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if plan is not None:
-            self.fields["activity"].queryset = Activity.objects.filter(area__plan=plan).order_by(  # type: ignore[attr-defined]
-                "area__order", "order", "pk"
-            )
-        self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
+            model_choice_field(self, "activity").queryset = Activity.objects.filter(
+                area__plan=plan
+            ).order_by("area__order", "order", "pk")
+        model_choice_field(self, "municipality").queryset = network.municipalities()
 
 
 class FollowUpFilterForm(forms.Form):
@@ -313,5 +272,5 @@ class FollowUpFilterForm(forms.Form):
         from bygdebas.plan.followup import Status
 
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = plan.areas.order_by("order")  # type: ignore[attr-defined]
-        self.fields["status"].choices = [("", _("All")), *Status.choices]  # type: ignore[attr-defined]
+        model_choice_field(self, "area").queryset = plan.areas.order_by("order")
+        choice_field(self, "status").choices = [("", _("All")), *Status.choices]

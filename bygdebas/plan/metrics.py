@@ -16,9 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, Sum
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from bygdebas.core.models import Network
@@ -78,61 +76,3 @@ def register_metric(
 
 def metric_label(key: str) -> str:
     return str(registry[key].label) if key in registry else key
-
-
-# --- The plan app's own metrics -------------------------------------------------------------
-
-
-def _actions_in_year(network: Network, year: int) -> Q:
-    return Q(actions__network=network, actions__performed_on__year=year)
-
-
-def count_actions(network: Network, year: int, activities: Sequence[Activity]) -> dict[int, int]:
-    from bygdebas.plan.models import Activity
-
-    rows = (
-        Activity.objects.filter(pk__in=[a.pk for a in activities])
-        .annotate(n=Count("actions", filter=_actions_in_year(network, year), distinct=True))
-        .values_list("pk", "n")
-    )
-    return dict(rows)
-
-
-def count_participants(
-    network: Network, year: int, activities: Sequence[Activity]
-) -> dict[int, int]:
-    from bygdebas.plan.models import Activity
-
-    rows = (
-        Activity.objects.filter(pk__in=[a.pk for a in activities])
-        .annotate(n=Sum("actions__participants", filter=_actions_in_year(network, year)))
-        .values_list("pk", "n")
-    )
-    return {pk: n or 0 for pk, n in rows}
-
-
-def count_municipalities(
-    network: Network, year: int, activities: Sequence[Activity]
-) -> dict[int, int]:
-    from bygdebas.plan.models import Activity
-
-    rows = (
-        Activity.objects.filter(pk__in=[a.pk for a in activities])
-        .annotate(
-            n=Count("actions__municipality", filter=_actions_in_year(network, year), distinct=True)
-        )
-        .values_list("pk", "n")
-    )
-    return dict(rows)
-
-
-def register_plan_metrics() -> None:
-    register_metric(DEFAULT_METRIC, label=_("Actions logged"), count=count_actions)
-    register_metric(
-        "plan.participants", label=_("Participants in actions"), count=count_participants
-    )
-    register_metric(
-        "plan.municipalities",
-        label=_("Municipalities reached by actions"),
-        count=count_municipalities,
-    )

@@ -15,14 +15,11 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.models import municipality_field
+from bygdebas.core.tenancy import NetworkQuerySet, network_q
+from bygdebas.plan.metrics import metric_label, registry
 
 if TYPE_CHECKING:
     from bygdebas.core.models import Network
-
-
-class PlanQuerySet(models.QuerySet["Plan"]):
-    def for_network(self, network: Network) -> PlanQuerySet:
-        return self.filter(network=network)
 
 
 class Plan(models.Model):
@@ -53,7 +50,7 @@ class Plan(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = PlanQuerySet.as_manager()
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
@@ -80,6 +77,9 @@ class Area(models.Model):
     title = models.CharField(_("title"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    network_path = "plan__network"
+    objects = NetworkQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("area")
         verbose_name_plural = _("areas")
@@ -89,10 +89,7 @@ class Area(models.Model):
         return self.title
 
 
-class ActivityQuerySet(models.QuerySet["Activity"]):
-    def for_network(self, network: Network) -> ActivityQuerySet:
-        return self.filter(area__plan__network=network)
-
+class ActivityQuerySet(NetworkQuerySet["Activity"]):
     def for_year(self, year: int) -> ActivityQuerySet:
         return self.filter(area__plan__year=year)
 
@@ -102,7 +99,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         """Annotate the number of actions and the date of the latest one, of that network/year."""
         condition = Q()
         if network is not None:
-            condition &= Q(actions__network=network)
+            condition &= network_q(Action, network, via="actions")
         if year is not None:
             condition &= Q(actions__performed_on__year=year)
         only = condition or None
@@ -121,6 +118,7 @@ class Activity(models.Model):
     text = models.TextField(_("activity"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    network_path = "area__plan__network"
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
@@ -156,27 +154,23 @@ class Target(models.Model):
         _("note"), max_length=200, blank=True, help_text=_('E.g. "of which youth-led".')
     )
 
+    network_path = "activity__area__plan__network"
+    objects = NetworkQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         ordering = ["activity", "pk"]
 
     def __str__(self) -> str:
-        from bygdebas.plan.metrics import metric_label
-
         return f"{metric_label(self.metric)} ≥ {self.value}"
 
     def clean(self) -> None:
-        from bygdebas.plan.metrics import registry
-
         if self.metric and self.metric not in registry:
             raise ValidationError({"metric": _("Unknown metric: %(key)s") % {"key": self.metric}})
 
 
-class ActionQuerySet(models.QuerySet["Action"]):
-    def for_network(self, network: Network) -> ActionQuerySet:
-        return self.filter(network=network)
-
+class ActionQuerySet(NetworkQuerySet["Action"]):
     def for_year(self, year: int) -> ActionQuerySet:
         return self.filter(performed_on__year=year)
 

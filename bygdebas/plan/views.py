@@ -18,10 +18,11 @@ from bygdebas.core.access import (
     APPROVE_ROLES,
     READ_ROLES,
     WRITE_ROLES,
-    current_network,
     role_required,
 )
 from bygdebas.core.forms import add_service_errors
+from bygdebas.core.http import NetworkRequest
+from bygdebas.core.models import Network
 from bygdebas.plan import forms, reports, services
 from bygdebas.plan.access import (
     get_action_for_user,
@@ -34,7 +35,7 @@ from bygdebas.plan.importer import PlanImportError, parse_plan_document
 from bygdebas.plan.models import Action, Plan
 
 
-def _current_plan(network: Any) -> Plan | None:
+def _current_plan(network: Network) -> Plan | None:
     plans = Plan.objects.for_network(network)
     year = timezone.localdate().year
     return plans.filter(year__lte=year).order_by("-year").first() or plans.order_by("year").first()
@@ -42,8 +43,8 @@ def _current_plan(network: Any) -> Plan | None:
 
 @role_required(READ_ROLES)
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    plan = _current_plan(current_network(request))
+def home(request: NetworkRequest) -> HttpResponse:
+    plan = _current_plan(request.network)
     if plan is None:
         return redirect("plan:plan-list")
     return redirect("plan:follow-up", year=plan.year)
@@ -51,8 +52,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.for_network(current_network(request)).order_by("-year")
+def plan_list(request: NetworkRequest) -> HttpResponse:
+    plans = Plan.objects.for_network(request.network).order_by("-year")
     return render(request, "plan/plan_list.html", {"plans": plans})
 
 
@@ -78,14 +79,14 @@ def _preview_forms(
         data,
         initial=initial.get("activities"),
         prefix="activities",
-        area_choices=choices,  # type: ignore[call-arg]
+        area_choices=choices,
     )
     return plan_form, areas, activities
 
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def plan_import(request: HttpRequest) -> HttpResponse:
+def plan_import(request: NetworkRequest) -> HttpResponse:
     """Step 1: upload a document. A readable one goes on to the preview, nothing is saved yet."""
     form = forms.PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -142,9 +143,9 @@ def plan_import(request: HttpRequest) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def plan_import_save(request: HttpRequest) -> HttpResponse:
+def plan_import_save(request: NetworkRequest) -> HttpResponse:
     """Step 2: save the reviewed preview as the plan, all or nothing."""
-    network = current_network(request)
+    network = request.network
     plan_form, areas, activities = _preview_forms(request.POST)
     if plan_form.is_valid() and areas.is_valid() and activities.is_valid():
         titles = {
@@ -199,10 +200,10 @@ def plan_import_save(request: HttpRequest) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, current_network(request), year)
+def plan_detail(request: NetworkRequest, year: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, request.network, year)
     areas = plan.areas.order_by("order", "pk").prefetch_related("activities__targets")
-    role = request.user.role_in(plan.network)  # type: ignore[union-attr]
+    role = request.user.role_in(plan.network)
     return render(
         request,
         "plan/plan_detail.html",
@@ -219,8 +220,8 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, year: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, current_network(request), year, write=True)
+def plan_edit(request: NetworkRequest, year: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, request.network, year, write=True)
     form = forms.PlanTextsForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         services.update_plan(plan=plan, data=form.cleaned_data)
@@ -231,8 +232,8 @@ def plan_edit(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def plan_copy(request: HttpRequest, year: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, current_network(request), year, write=True)
+def plan_copy(request: NetworkRequest, year: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, request.network, year, write=True)
     form = forms.CopyPlanForm(request.POST or None, initial={"year": plan.year + 1})
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,13 +248,13 @@ def plan_copy(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(APPROVE_ROLES)
 @require_POST
-def plan_approve(request: HttpRequest, year: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, current_network(request), year)
+def plan_approve(request: NetworkRequest, year: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, request.network, year)
     form = forms.ApprovePlanForm(request.POST)
     if form.is_valid():
         services.approve_plan(
             plan=plan,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             approved_on=form.cleaned_data["approved_on"],
         )
         messages.success(request, _("The plan is recorded as adopted by the board."))
@@ -264,8 +265,8 @@ def plan_approve(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def plan_delete(request: HttpRequest, year: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, current_network(request), year, write=True)
+def plan_delete(request: NetworkRequest, year: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, request.network, year, write=True)
     if request.method == "POST":
         services.delete_plan(plan=plan)
         messages.success(request, _("The plan for %(year)s was deleted.") % {"year": year})
@@ -278,8 +279,8 @@ def plan_delete(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def area_add(request: HttpRequest, year: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, current_network(request), year, write=True)
+def area_add(request: NetworkRequest, year: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, request.network, year, write=True)
     form = forms.AreaForm(request.POST)
     if form.is_valid():
         services.add_area(plan=plan, title=form.cleaned_data["title"])
@@ -291,8 +292,8 @@ def area_add(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    area = get_area_for_user(request.user, current_network(request), pk, write=True)
+def area_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    area = get_area_for_user(request.user, request.network, pk, write=True)
     form = forms.AreaForm(request.POST or None, initial={"title": area.title})
     if request.method == "POST" and form.is_valid():
         services.update_area(area=area, title=form.cleaned_data["title"])
@@ -302,8 +303,8 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def area_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    area = get_area_for_user(request.user, current_network(request), pk, write=True)
+def area_delete(request: NetworkRequest, pk: int) -> HttpResponse:
+    area = get_area_for_user(request.user, request.network, pk, write=True)
     try:
         services.delete_area(area=area)
     except ValidationError as error:
@@ -319,8 +320,8 @@ def _direction(request: HttpRequest) -> int:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def area_move(request: HttpRequest, pk: int) -> HttpResponse:
-    area = get_area_for_user(request.user, current_network(request), pk, write=True)
+def area_move(request: NetworkRequest, pk: int) -> HttpResponse:
+    area = get_area_for_user(request.user, request.network, pk, write=True)
     services.move(obj=area, direction=_direction(request))
     return redirect(
         reverse("plan:plan-detail", kwargs={"year": area.plan.year}) + f"#area-{area.pk}"
@@ -363,22 +364,22 @@ def _activity_form_page(request: HttpRequest, *, plan: Plan, activity: Any = Non
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def activity_add(request: HttpRequest, year: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, current_network(request), year, write=True)
+def activity_add(request: NetworkRequest, year: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, request.network, year, write=True)
     return _activity_form_page(request, plan=plan)
 
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_activity_for_user(request.user, current_network(request), pk, write=True)
+def activity_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, request.network, pk, write=True)
     return _activity_form_page(request, plan=activity.area.plan, activity=activity)
 
 
 @role_required(READ_ROLES)
 @require_GET
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    network = current_network(request)
+def activity_detail(request: NetworkRequest, pk: int) -> HttpResponse:
+    network = request.network
     activity = get_activity_for_user(request.user, network, pk)
     plan = activity.area.plan
     follow_up = build_follow_up(network=network, plan=plan)
@@ -394,8 +395,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_activity_for_user(request.user, current_network(request), pk, write=True)
+def activity_delete(request: NetworkRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, request.network, pk, write=True)
     year = activity.area.plan.year
     try:
         services.delete_activity(activity=activity)
@@ -408,8 +409,8 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_activity_for_user(request.user, current_network(request), pk, write=True)
+def activity_move(request: NetworkRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, request.network, pk, write=True)
     services.move(obj=activity, direction=_direction(request))
     url = reverse("plan:plan-detail", kwargs={"year": activity.area.plan.year})
     return redirect(f"{url}#activity-{activity.pk}")
@@ -418,7 +419,7 @@ def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Actions ------------------------------------------------------------------------------------
 
 
-def _plan_for_year(request: HttpRequest, network: Any) -> Plan | None:
+def _plan_for_year(request: HttpRequest, network: Network) -> Plan | None:
     year = request.GET.get("year")
     if year and year.isdigit():
         return Plan.objects.for_network(network).filter(year=int(year)).first()
@@ -427,8 +428,8 @@ def _plan_for_year(request: HttpRequest, network: Any) -> Plan | None:
 
 @role_required(READ_ROLES)
 @require_GET
-def action_list(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def action_list(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     plan = _plan_for_year(request, network)
     filters = forms.ActionFilterForm(request.GET or None, network=network, plan=plan)
     actions = Action.objects.for_network(network).select_related("municipality")
@@ -459,8 +460,8 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def action_create(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def action_create(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     plan = _plan_for_year(request, network)
     if plan is None:
         messages.info(
@@ -488,7 +489,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
                 participants=data["participants"],
                 link=data["link"],
                 attachment=data["attachment"] or None,
-                created_by=request.user,  # type: ignore[arg-type]
+                created_by=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -505,16 +506,16 @@ def action_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_action_for_user(request.user, current_network(request), pk)
+def action_detail(request: NetworkRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, request.network, pk)
     activities = action.activities.select_related("area__plan")
     return render(request, "plan/action_detail.html", {"action": action, "activities": activities})
 
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    network = current_network(request)
+def action_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    network = request.network
     action = get_action_for_user(request.user, network, pk, write=True)
     plan = Plan.objects.for_network(network).filter(year=action.performed_on.year).first()
     if plan is None:
@@ -556,8 +557,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_action_for_user(request.user, current_network(request), pk, write=True)
+def action_delete(request: NetworkRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, request.network, pk, write=True)
     if request.method == "POST":
         services.delete_action(action=action)
         messages.success(request, _("The action was deleted."))
@@ -567,8 +568,8 @@ def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def action_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    action = get_action_for_user(request.user, current_network(request), pk)
+def action_attachment(request: NetworkRequest, pk: int) -> FileResponse:
+    action = get_action_for_user(request.user, request.network, pk)
     if not action.attachment:
         raise Http404
     return FileResponse(
@@ -583,8 +584,8 @@ def action_attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def follow_up(request: HttpRequest, year: int) -> HttpResponse:
-    network = current_network(request)
+def follow_up(request: NetworkRequest, year: int) -> HttpResponse:
+    network = request.network
     plan = get_plan_for_user(request.user, network, year)
     filters = forms.FollowUpFilterForm(request.GET or None, plan=plan)
     kwargs: dict[str, Any] = {}
@@ -613,8 +614,8 @@ def follow_up(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
-    network = current_network(request)
+def report_pdf(request: NetworkRequest, year: int) -> HttpResponse:
+    network = request.network
     plan = get_plan_for_user(request.user, network, year)
     content = reports.render_pdf(
         network=network, plan=plan, base_url=request.build_absolute_uri("/")
@@ -626,8 +627,8 @@ def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def report_docx(request: HttpRequest, year: int) -> HttpResponse:
-    network = current_network(request)
+def report_docx(request: NetworkRequest, year: int) -> HttpResponse:
+    network = request.network
     plan = get_plan_for_user(request.user, network, year)
     content = reports.render_docx(network=network, plan=plan)
     response = HttpResponse(content, content_type=reports.DOCX_CONTENT_TYPE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,11 +19,9 @@ from bygdebas.public.forms import ContactForm
 from bygdebas.public.services import NoContactAddressError, send_contact_message
 
 
-def _public_plan(network: object) -> Plan | None:
+def _public_plan(network: Network) -> Plan | None:
     """The plan the public sees: the latest one that has started."""
-    from django.utils import timezone
-
-    plans = Plan.objects.for_network(network).prefetch_related("areas")  # type: ignore[arg-type]
+    plans = Plan.objects.for_network(network).prefetch_related("areas")
     return (
         plans.filter(year__lte=timezone.localdate().year).order_by("-year").first()
         or plans.order_by("year").first()

@@ -8,13 +8,17 @@ class RecruitmentConfig(AppConfig):
     verbose_name = _("Recruitment")
 
     def ready(self) -> None:
+        from bygdebas.core.personal_data import register_personal_data, register_retention
+        from bygdebas.members.organisation_sources import register_organisation_sources
+        from bygdebas.recruitment import privacy
         from bygdebas.recruitment.metrics import register_recruitment_metrics
+        from bygdebas.recruitment.models import Prospect
 
         register_recruitment_metrics()
-
-        from bygdebas.members.personal_data import register_personal_data, register_retention
-        from bygdebas.recruitment import privacy
-
+        # A member organisation's page also lists the actions about the prospect it was.
+        register_organisation_sources(
+            "recruitment.prospects", sources=Prospect.objects.recruited_as
+        )
         register_personal_data(
             "recruitment.prospects",
             label=_("Prospective member groups naming the person as contact"),

@@ -1,7 +1,7 @@
 """Demo prospects for the Örebro county network: the pipeline at every stage, with contacts logged.
 
-``load_demo`` is called by ``python manage.py load_demo`` after the plans are in place. The people
-and groups are made up; the municipalities are the county's own.
+``load`` is called by ``python manage.py load_demo`` (``bygdebas.demo``) after the plans are in
+place. The people and groups are made up; the municipalities are the county's own.
 """
 
 from __future__ import annotations
@@ -173,14 +173,12 @@ def _email(name: str) -> str:
 
 
 @transaction.atomic
-def load_demo(network: Network, *, year: int) -> str:
+def load(network: Network, *, year: int) -> str:
     """Create the demo prospects in ``network`` with contacts logged against ``year``'s plan."""
     if Prospect.objects.for_network(network).exists():
         return "Recruitment: the demo prospects are already loaded."
     today = timezone.localdate()
-    staff = list(
-        User.objects.filter(roles__network=network, roles__kind__in=WRITE_ROLES).order_by("pk")
-    )
+    staff = list(User.objects.with_role_in(network, WRITE_ROLES).order_by("pk"))
     municipalities = {m.code: m for m in Municipality.objects.filter(county=network.county)}
     activities = services.find_recruitment_activities(network, year)
     contacts = actions = 0

@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.forms import choice_field, model_choice_field
 from bygdebas.core.models import Municipality, Network, User
 from bygdebas.core.phone import normalise_phone
 from bygdebas.members.models import Membership, Organisation
 from bygdebas.members.normalise import name_key
-from bygdebas.plan.forms import ActivityChoiceField, network_municipalities
+from bygdebas.plan.fields import ActivityChoiceField, activities_by_area
 from bygdebas.plan.models import Activity, Area, Plan
 from bygdebas.recruitment.models import Prospect, ProspectContact, Status
 from bygdebas.recruitment.services import (
@@ -56,8 +57,8 @@ class ProspectForm(forms.ModelForm):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
-        self.fields["responsible"].queryset = responsible_choices(network)  # type: ignore[attr-defined]
+        model_choice_field(self, "municipality").queryset = network.municipalities()
+        model_choice_field(self, "responsible").queryset = responsible_choices(network)
 
     def clean_contact_phone(self) -> str:
         return normalise_phone(self.cleaned_data.get("contact_phone") or "")
@@ -87,9 +88,9 @@ class ProspectFilterForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, with_status: bool = True, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All")), *Status.choices]  # type: ignore[attr-defined]
-        self.fields["responsible"].queryset = responsible_choices(network)  # type: ignore[attr-defined]
-        self.fields["municipality"].queryset = network_municipalities(network)  # type: ignore[attr-defined]
+        choice_field(self, "status").choices = [("", _("All")), *Status.choices]
+        model_choice_field(self, "responsible").queryset = responsible_choices(network)
+        model_choice_field(self, "municipality").queryset = network.municipalities()
         if not with_status:
             del self.fields["status"]
 
@@ -128,7 +129,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args: Any, prospect: Prospect, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Status.choices)
-        self.fields["status"].choices = [(s, labels[s]) for s in allowed_moves(prospect)]  # type: ignore[attr-defined]
+        choice_field(self, "status").choices = [(s, labels[s]) for s in allowed_moves(prospect)]
         self.fields["status"].widget.attrs["id"] = f"id_status_{prospect.pk}"
         self.fields["reason"].widget.attrs["id"] = f"id_reason_{prospect.pk}"
 
@@ -157,7 +158,7 @@ class PlanActivitiesForm(forms.Form):
             year = self._submitted_year() or year
         self.year = year
         self.plan = Plan.objects.for_network(network).filter(year=year).first()
-        self.fields["activities"].queryset = (  # type: ignore[attr-defined]
+        model_choice_field(self, "activities").queryset = (
             Activity.objects.filter(area__plan=self.plan)
             .select_related("area")
             .order_by("area__order", "area_id", "order", "pk")
@@ -194,12 +195,7 @@ class PlanActivitiesForm(forms.Form):
 
     def grouped_activities(self) -> list[tuple[Area, list[Any]]]:
         """The activity checkboxes grouped under their area, for the template."""
-        groups: dict[int, tuple[Area, list[Any]]] = {}
-        activities = {a.pk: a for a in self.fields["activities"].queryset}  # type: ignore[attr-defined]
-        for checkbox in self["activities"]:
-            activity = activities[int(checkbox.data["value"].value)]
-            groups.setdefault(activity.area_id, (activity.area, []))[1].append(checkbox)
-        return list(groups.values())
+        return activities_by_area(self)
 
 
 class ContactForm(PlanActivitiesForm):
@@ -302,7 +298,7 @@ class ConvertForm(PlanActivitiesForm):
         alike = Q(name_key=name_key(prospect.name))
         if prospect.municipality_id is not None:
             alike |= Q(municipality_id=prospect.municipality_id)
-        self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
+        model_choice_field(self, "organisation").queryset = (
             Organisation.objects.for_network(network).filter(alike).order_by("name", "pk")
         )
         today = timezone.localdate()

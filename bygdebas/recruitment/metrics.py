@@ -12,15 +12,14 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bygdebas.plan.metrics import register_metric
+from bygdebas.plan.models import Activity
+from bygdebas.recruitment.models import Prospect, ProspectContact
 
 if TYPE_CHECKING:
     from bygdebas.core.models import Network
-    from bygdebas.plan.models import Activity
 
 
 def _count_actions(actions: QuerySet, activities: Sequence[Activity]) -> dict[int, int]:
-    from bygdebas.plan.models import Activity
-
     rows = (
         Activity.objects.filter(pk__in=[a.pk for a in activities])
         .annotate(n=Count("actions", filter=Q(actions__in=actions), distinct=True))
@@ -29,16 +28,16 @@ def _count_actions(actions: QuerySet, activities: Sequence[Activity]) -> dict[in
     return dict(rows)
 
 
-def _contact_actions(network: Network, year: int, **extra: object) -> QuerySet:
-    from bygdebas.recruitment.models import ProspectContact
-
-    return ProspectContact.objects.filter(
-        prospect__network=network,
-        happened_on__year=year,
-        kind__in=[ProspectContact.Kind.CONTACT, ProspectContact.Kind.MEETING],
-        action__isnull=False,
-        **extra,
-    ).values("action_id")
+def _contact_actions(network: Network, year: int) -> QuerySet:
+    return (
+        ProspectContact.objects.for_network(network)
+        .filter(
+            happened_on__year=year,
+            kind__in=[ProspectContact.Kind.CONTACT, ProspectContact.Kind.MEETING],
+            action__isnull=False,
+        )
+        .values("action_id")
+    )
 
 
 def count_contacts(network: Network, year: int, activities: Sequence[Activity]) -> dict[int, int]:
@@ -50,11 +49,11 @@ def count_new_members(
     network: Network, year: int, activities: Sequence[Activity]
 ) -> dict[int, int]:
     """Prospects that became member organisations."""
-    from bygdebas.recruitment.models import Prospect
-
-    converted = Prospect.objects.filter(
-        network=network, converted_on__year=year, member_action__isnull=False
-    ).values("member_action_id")
+    converted = (
+        Prospect.objects.for_network(network)
+        .filter(converted_on__year=year, member_action__isnull=False)
+        .values("member_action_id")
+    )
     return _count_actions(converted, activities)
 
 
@@ -62,10 +61,7 @@ def count_youth_prospects(
     network: Network, year: int, activities: Sequence[Activity]
 ) -> dict[int, int]:
     """Youth-focused prospective groups contacted or met (each group once per activity)."""
-    from bygdebas.recruitment.models import ProspectContact
-
-    contacts = ProspectContact.objects.filter(
-        prospect__network=network,
+    contacts = ProspectContact.objects.for_network(network).filter(
         prospect__is_youth_focus=True,
         happened_on__year=year,
         action__isnull=False,

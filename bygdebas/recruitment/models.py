@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bygdebas.core.models import municipality_field
+from bygdebas.core.tenancy import NetworkQuerySet
 
 if TYPE_CHECKING:
-    from bygdebas.core.models import Network
+    from bygdebas.members.models import Organisation
 
 
 class Status(models.TextChoices):
@@ -36,9 +37,10 @@ PIPELINE = [Status.FOUND, Status.CONTACTED, Status.MEETING, Status.MEMBER]
 OPEN_STATUSES = (Status.FOUND, Status.CONTACTED, Status.MEETING)
 
 
-class ProspectQuerySet(models.QuerySet["Prospect"]):
-    def for_network(self, network: Network) -> ProspectQuerySet:
-        return self.filter(network=network)
+class ProspectQuerySet(NetworkQuerySet["Prospect"]):
+    def recruited_as(self, organisation: Organisation) -> ProspectQuerySet:
+        """The prospects that became ``organisation`` (in its network)."""
+        return self.for_network(organisation.network_id).filter(organisation=organisation)
 
     def open(self) -> ProspectQuerySet:
         """Prospects still in the pipeline: neither members nor declined."""
@@ -189,6 +191,9 @@ class ProspectContact(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+
+    network_path = "prospect__network"
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact with a prospect")

@@ -3,7 +3,7 @@ retention review.
 
 A prospect's contact is matched to a person of the member registry by e-mail address, in the same
 network. Contact persons who are no registry person are reviewed on the members app's retention
-page instead. Both are registered with ``members.personal_data`` in ``RecruitmentConfig.ready``.
+page instead. Both are registered with ``core.personal_data`` in ``RecruitmentConfig.ready``.
 """
 
 from __future__ import annotations
@@ -14,23 +14,23 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
-from bygdebas.members.personal_data import RetentionRow
+from bygdebas.core.personal_data import DataSubject, RetentionRow
+from bygdebas.core.rows import annotated
 from bygdebas.recruitment import services
 from bygdebas.recruitment.models import Prospect
 
 if TYPE_CHECKING:
     from bygdebas.core.models import Network, User
-    from bygdebas.members.models import Person
     from bygdebas.recruitment.models import ProspectQuerySet
 
 
-def prospects_of(person: Person) -> ProspectQuerySet:
+def prospects_of(person: DataSubject) -> ProspectQuerySet:
     if not person.email:
         return Prospect.objects.none()
     return Prospect.objects.for_network(person.network).filter(contact_email__iexact=person.email)
 
 
-def extract(person: Person) -> list[dict[str, Any]]:
+def extract(person: DataSubject) -> list[dict[str, Any]]:
     return [
         {
             "prospect": prospect.name,
@@ -44,7 +44,7 @@ def extract(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-def erase(person: Person) -> int:
+def erase(person: DataSubject) -> int:
     """Blank the contact person of every prospect that names this person; the groups stay."""
     return prospects_of(person).update(contact_name="", contact_email="", contact_phone="")
 
@@ -64,7 +64,7 @@ def retention_rows(*, network: Network, now: datetime.datetime, years: int) -> l
                 prospect.contact_name or prospect.contact_email or prospect.contact_phone,
                 str(prospect.get_status_display()),
             ),
-            last_activity_at=prospect.last_activity_at,  # type: ignore[attr-defined]
+            last_activity_at=annotated(prospect, "last_activity_at"),
             url=reverse("recruitment:prospect-detail", args=[prospect.pk]),
         )
         for prospect in prospects

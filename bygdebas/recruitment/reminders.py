@@ -45,7 +45,8 @@ def _send_digest(*, network_id: int, user_id: int, today: datetime.date) -> bool
     # Lock the rows so that a second run at the same moment waits, then finds them reminded.
     prospects = list(
         _due(today)
-        .filter(network_id=network_id, responsible_id=user_id)
+        .for_network(network_id)
+        .filter(responsible_id=user_id)
         .select_for_update(of=("self",))
         .select_related("municipality")
         .order_by("next_step_on", "name", "pk")
@@ -53,9 +54,11 @@ def _send_digest(*, network_id: int, user_id: int, today: datetime.date) -> bool
     if not prospects:
         return False
     # Someone who is no longer staff here gets no mail; the prospects wait for a new responsible.
-    if not Role.objects.filter(
-        network_id=network_id, user_id=user_id, kind__in=WRITE_ROLES, user__is_active=True
-    ).exists():
+    if (
+        not Role.objects.for_network(network_id)
+        .filter(user_id=user_id, kind__in=WRITE_ROLES, user__is_active=True)
+        .exists()
+    ):
         return False
     network = Network.objects.get(pk=network_id)
     user = User.objects.get(pk=user_id)

@@ -77,9 +77,11 @@ def find_recruitment_activities(network: Network, year: int) -> list[Activity]:
 
 def responsible_choices(network: Network) -> QuerySet[User]:
     """The people who may be responsible for a prospect: the network's staff and administrators."""
-    return User.objects.filter(
-        roles__network=network, roles__kind__in=WRITE_ROLES, is_active=True
-    ).order_by("first_name", "last_name", "email")
+    return (
+        User.objects.with_role_in(network, WRITE_ROLES)
+        .filter(is_active=True)
+        .order_by("first_name", "last_name", "email")
+    )
 
 
 def _check_fields(network: Network, fields: dict[str, Any]) -> dict[str, Any]:

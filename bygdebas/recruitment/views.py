@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bygdebas.core.access import READ_ROLES, WRITE_ROLES, current_network, role_required
+from bygdebas.core.access import READ_ROLES, WRITE_ROLES, role_required
 from bygdebas.core.forms import add_service_errors
+from bygdebas.core.http import NetworkRequest
+from bygdebas.core.rows import attach
 from bygdebas.recruitment import services
 from bygdebas.recruitment.access import get_contact_for_user, get_prospect_for_user
 from bygdebas.recruitment.forms import (
@@ -32,8 +34,8 @@ PAGE_SIZE = 50
 CLOSED_ON_BOARD = 20
 
 
-def _prospects(request: HttpRequest) -> Any:
-    return Prospect.objects.for_network(current_network(request)).select_related(
+def _prospects(request: NetworkRequest) -> Any:
+    return Prospect.objects.for_network(request.network).select_related(
         "municipality", "responsible"
     )
 
@@ -41,17 +43,18 @@ def _prospects(request: HttpRequest) -> Any:
 def _with_moves(prospects: list[Prospect]) -> list[Prospect]:
     labels = dict(Status.choices)
     for prospect in prospects:
-        prospect.moves = [  # type: ignore[attr-defined]
-            (status, labels[status]) for status in services.allowed_moves(prospect)
-        ]
+        attach(
+            prospect,
+            moves=[(status, labels[status]) for status in services.allowed_moves(prospect)],
+        )
     return prospects
 
 
 @role_required(READ_ROLES)
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: NetworkRequest) -> HttpResponse:
     """The pipeline by status: a section per status, a card per prospect."""
-    network = current_network(request)
+    network = request.network
     today = timezone.localdate()
     filters = ProspectFilterForm(request.GET or None, network=network, with_status=False)
     prospects = filters.filter(_prospects(request), today)
@@ -91,8 +94,8 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def prospect_list(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def prospect_list(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     today = timezone.localdate()
     filters = ProspectFilterForm(request.GET or None, network=network)
     prospects = filters.filter(_prospects(request), today).order_by("name", "pk")
@@ -106,14 +109,16 @@ def prospect_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _prospect_form_page(request: HttpRequest, *, prospect: Prospect | None = None) -> HttpResponse:
-    network = current_network(request)
+def _prospect_form_page(
+    request: NetworkRequest, *, prospect: Prospect | None = None
+) -> HttpResponse:
+    network = request.network
     form = ProspectForm(request.POST or None, network=network, instance=prospect)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_prospect(
                 network=network,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 prospect=prospect,
                 **{name: form.cleaned_data[name] for name in ProspectForm.Meta.fields},
             )
@@ -132,21 +137,21 @@ def _prospect_form_page(request: HttpRequest, *, prospect: Prospect | None = Non
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def prospect_create(request: HttpRequest) -> HttpResponse:
+def prospect_create(request: NetworkRequest) -> HttpResponse:
     return _prospect_form_page(request)
 
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def prospect_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    prospect = get_prospect_for_user(request.user, current_network(request), pk, write=True)
+def prospect_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    prospect = get_prospect_for_user(request.user, request.network, pk, write=True)
     return _prospect_form_page(request, prospect=prospect)
 
 
 @role_required(READ_ROLES)
 @require_GET
-def prospect_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    prospect = get_prospect_for_user(request.user, current_network(request), pk)
+def prospect_detail(request: NetworkRequest, pk: int) -> HttpResponse:
+    prospect = get_prospect_for_user(request.user, request.network, pk)
     contacts = prospect.contacts.select_related("action", "created_by")
     return render(
         request,
@@ -162,9 +167,9 @@ def prospect_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def prospect_move(request: HttpRequest, pk: int) -> HttpResponse:
+def prospect_move(request: NetworkRequest, pk: int) -> HttpResponse:
     """Move a prospect on the board; the page is where a reason is asked for, without script."""
-    prospect = get_prospect_for_user(request.user, current_network(request), pk, write=True)
+    prospect = get_prospect_for_user(request.user, request.network, pk, write=True)
     form = MoveForm(request.POST or None, prospect=prospect)
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,7 +177,7 @@ def prospect_move(request: HttpRequest, pk: int) -> HttpResponse:
                 prospect=prospect,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -195,10 +200,10 @@ def prospect_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def prospect_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    prospect = get_prospect_for_user(request.user, current_network(request), pk, write=True)
+def prospect_delete(request: NetworkRequest, pk: int) -> HttpResponse:
+    prospect = get_prospect_for_user(request.user, request.network, pk, write=True)
     if request.method == "POST":
-        services.delete_prospect(prospect=prospect, actor=request.user)  # type: ignore[arg-type]
+        services.delete_prospect(prospect=prospect, actor=request.user)
         messages.success(request, _("The prospect was deleted."))
         return redirect("recruitment:board")
     logged = prospect.contacts.filter(action__isnull=False).count() + (
@@ -212,7 +217,7 @@ def prospect_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _contact_form_page(
-    request: HttpRequest, *, prospect: Prospect, contact: ProspectContact | None = None
+    request: NetworkRequest, *, prospect: Prospect, contact: ProspectContact | None = None
 ) -> HttpResponse:
     form = ContactForm(request.POST or None, prospect=prospect, contact=contact)
     if request.method == "POST" and form.is_valid():
@@ -226,7 +231,7 @@ def _contact_form_page(
                 text=data["text"],
                 participants=data["participants"],
                 activities=list(data["activities"]),
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -243,15 +248,15 @@ def _contact_form_page(
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
-    prospect = get_prospect_for_user(request.user, current_network(request), pk, write=True)
+def contact_create(request: NetworkRequest, pk: int) -> HttpResponse:
+    prospect = get_prospect_for_user(request.user, request.network, pk, write=True)
     return _contact_form_page(request, prospect=prospect)
 
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_contact_for_user(request.user, current_network(request), pk, write=True)
+def contact_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for_user(request.user, request.network, pk, write=True)
     if contact.kind == ProspectContact.Kind.STATUS:
         messages.info(request, _("A status change is not edited; move the prospect instead."))
         return redirect("recruitment:prospect-detail", pk=contact.prospect_id)
@@ -260,8 +265,8 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_contact_for_user(request.user, current_network(request), pk, write=True)
+def contact_delete(request: NetworkRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for_user(request.user, request.network, pk, write=True)
     if request.method == "POST":
         services.delete_contact(contact=contact)
         messages.success(request, _("The entry was deleted from the contact log."))
@@ -271,9 +276,9 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def prospect_convert(request: HttpRequest, pk: int) -> HttpResponse:
+def prospect_convert(request: NetworkRequest, pk: int) -> HttpResponse:
     """Make the prospect a member organisation in the registry."""
-    prospect = get_prospect_for_user(request.user, current_network(request), pk, write=True)
+    prospect = get_prospect_for_user(request.user, request.network, pk, write=True)
     if prospect.status == Status.MEMBER:
         messages.info(request, _("%(name)s is already a member.") % {"name": prospect.name})
         return redirect("recruitment:prospect-detail", pk=prospect.pk)
@@ -283,7 +288,7 @@ def prospect_convert(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             organisation = services.convert_prospect(
                 prospect=prospect,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 activities=list(data["activities"]),
                 converted_on=data["converted_on"],
                 membership_status=data["membership_status"],

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from bygdebas.connectivity import services
+from bygdebas.connectivity import runner, services
 from bygdebas.connectivity.models import Analysis, Feed
 from bygdebas.core.models import Network, User
 
@@ -67,6 +67,6 @@ def finished_analysis(
     analysis = Analysis.objects.create(
         network=network, feed=feed, date=date, places=places or FEW_PLACES, **fields
     )
-    services.run_analysis(analysis_id=analysis.pk)
+    runner.run_analysis(analysis_id=analysis.pk)
     analysis.refresh_from_db()
     return analysis

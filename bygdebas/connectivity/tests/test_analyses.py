@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import transit
-from bygdebas.connectivity import results, services
+from bygdebas.connectivity import results, runner, services
 from bygdebas.connectivity.models import Analysis, Feed
 from bygdebas.connectivity.tests.helpers import (
     BOXING_DAY,
@@ -27,7 +27,7 @@ from bygdebas.testing import CastMixin, make_plan, sv
 
 
 def transit_directly(feed: Feed, date: datetime.date, places: list[dict]) -> transit.Analysis:
-    with services.local_copy(feed) as path:
+    with runner.local_copy(feed) as path:
         loaded = transit.load_feed(path)
     return transit.analyse(
         loaded, [transit.Place(**p) for p in places], date, radius_m=1000.0, min_transfer_s=120
@@ -155,18 +155,18 @@ class ProgressTests(AnalysisTestCase):
             network=self.network_a, feed=self.feed, date=REFERENCE_DATE, places=FEW_PLACES[:3]
         )
         seen: list[tuple[int, str]] = []
-        reporter = services.progress_reporter(analysis)
+        reporter = runner.progress_reporter(analysis)
 
         def progress(done: int, total: int) -> None:
             reporter(done, total)
             row = Analysis.objects.get(pk=analysis.pk)
             seen.append((row.progress, row.status))
 
-        services.analyse(analysis, progress)
+        runner.analyse(analysis, progress)
         percents = [p for p, _ in seen]
         self.assertEqual(percents, sorted(percents))
-        self.assertEqual(percents[0], services.SEARCH_FROM)
-        self.assertEqual(percents[-1], services.SEARCH_TO)
+        self.assertEqual(percents[0], runner.SEARCH_FROM)
+        self.assertEqual(percents[-1], runner.SEARCH_TO)
         self.assertGreater(len(set(percents)), 3)  # 3 places × 3 days: nine steps
 
     def test_the_page_polls_while_running_and_reloads_when_done(self) -> None:
@@ -189,7 +189,7 @@ class ProgressTests(AnalysisTestCase):
         self.assertContains(fragment, "42 %")
         self.assertNotIn("HX-Refresh", fragment)
         self.assertNotContains(fragment, "<html")
-        services.run_analysis(analysis_id=analysis.pk)
+        runner.run_analysis(analysis_id=analysis.pk)
         fragment = self.as_sara().get(progress_url, headers={"HX-Request": "true"})
         self.assertEqual(fragment["HX-Refresh"], "true")
         self.assertRedirects(self.as_sara().get(progress_url), detail)
@@ -201,7 +201,7 @@ class ProgressTests(AnalysisTestCase):
         analysis = Analysis.objects.create(
             network=self.network_a, feed=broken, date=REFERENCE_DATE, places=FEW_PLACES[:2]
         )
-        services.run_analysis(analysis_id=analysis.pk)
+        runner.run_analysis(analysis_id=analysis.pk)
         analysis.refresh_from_db()
         broken.refresh_from_db()
         self.assertEqual(analysis.status, Analysis.Status.FAILED)
@@ -220,7 +220,7 @@ class ResultPageTests(AnalysisTestCase):
 
         from transit.cli import main
 
-        with tempfile.TemporaryDirectory() as folder, services.local_copy(self.feed) as feed_path:
+        with tempfile.TemporaryDirectory() as folder, runner.local_copy(self.feed) as feed_path:
             places = Path(folder) / "places.csv"
             with places.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.DictWriter(handle, fieldnames=["name", "lat", "lon", "population"])

@@ -13,7 +13,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from bygdebas.connectivity import services
+from bygdebas.connectivity import runner, services
 from bygdebas.connectivity.models import Analysis, Feed
 from bygdebas.connectivity.tasks import run_analysis_task
 from bygdebas.connectivity.tests.helpers import (
@@ -96,7 +96,7 @@ class StalledDetectionTests(StalledTestCase):
         self.assertEqual(analysis.attempt, 1)
 
         running = self.pending(Analysis.Status.RUNNING, NOW - 20 * MINUTE)
-        report = services.progress_reporter(running)
+        report = runner.progress_reporter(running)
         report(1, 2)  # a new percentage: written, with a fresh heartbeat
         row = Analysis.objects.get(pk=running.pk)
         self.assertEqual(row.progress, 50)
@@ -107,7 +107,7 @@ class StalledDetectionTests(StalledTestCase):
         # A long stretch without a new percentage still writes a heartbeat once a minute.
         Analysis.objects.filter(pk=running.pk).update(heartbeat_at=NOW)
         running.heartbeat_at = timezone.now() - datetime.timedelta(
-            seconds=services.HEARTBEAT_EVERY_S + 1
+            seconds=runner.HEARTBEAT_EVERY_S + 1
         )
         with self.assertNumQueries(1):
             report(1, 2)
@@ -385,7 +385,7 @@ class ZombieTests(StalledTestCase):
 
     def interrupted(self, *, when: str, run_again: bool = True) -> mock._patch:
         """Run the real analysis, with the row taken over during the search or after it."""
-        real = services.analyse
+        real = runner.analyse
         taken: list[int] = []
 
         def analyse(analysis: Analysis, progress: Any = None) -> dict:
@@ -402,7 +402,7 @@ class ZombieTests(StalledTestCase):
 
             return real(analysis, progress_then_taken_over)
 
-        return mock.patch.object(services, "analyse", analyse)
+        return mock.patch.object(runner, "analyse", analyse)
 
     def test_a_late_worker_does_not_overwrite_the_new_run(self) -> None:
         analysis = self.pending(Analysis.Status.QUEUED, timezone.now())
@@ -424,7 +424,7 @@ class ZombieTests(StalledTestCase):
     def test_a_worker_taken_over_during_the_search_stops_at_its_next_progress(self) -> None:
         analysis = self.pending(Analysis.Status.QUEUED, timezone.now())
         reports: list[int] = []
-        real_reporter = services.progress_reporter
+        real_reporter = runner.progress_reporter
 
         def counting_reporter(row: Analysis) -> Any:
             report = real_reporter(row)
@@ -437,9 +437,9 @@ class ZombieTests(StalledTestCase):
 
         with (
             self.interrupted(when="during"),
-            mock.patch.object(services, "progress_reporter", counting_reporter),
+            mock.patch.object(runner, "progress_reporter", counting_reporter),
         ):
-            services.run_analysis(analysis_id=analysis.pk, attempt=1)
+            runner.run_analysis(analysis_id=analysis.pk, attempt=1)
         self.assertEqual(len(reports), 2)  # the search stopped at its first step
         self.assertGreater(reports[1], 0)
         analysis.refresh_from_db()
@@ -449,7 +449,7 @@ class ZombieTests(StalledTestCase):
     def test_a_swept_analysis_stays_failed_when_its_worker_finishes_late(self) -> None:
         analysis = self.pending(Analysis.Status.QUEUED, timezone.now())
         with self.interrupted(when="after", run_again=False):
-            services.run_analysis(analysis_id=analysis.pk, attempt=1)
+            runner.run_analysis(analysis_id=analysis.pk, attempt=1)
         analysis.refresh_from_db()
         self.assertEqual((analysis.status, analysis.error), (Analysis.Status.FAILED, STALLED))
         self.assertIsNone(analysis.result)

@@ -11,10 +11,17 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+if TYPE_CHECKING:
+    from bygdebas.testing import CastMixin
+
+    _Cast = CastMixin
+else:
+    _Cast = object
 
 OK, LOGIN = "ok", "login"
 CAST = ("anonymous", "anna", "bertil", "sara", "cecilia", "david_on_a", "david_on_b")
@@ -90,7 +97,7 @@ def all_matrices() -> dict[str, Entry]:
     return merged
 
 
-class MatrixMixin:
+class MatrixMixin(_Cast):
     """Runs a MATRIX for the cast; the test class provides ``kwargs_for`` and ``fingerprint``."""
 
     MATRIX: dict[str, Entry]
@@ -105,13 +112,13 @@ class MatrixMixin:
 
     def client_as(self, who: str) -> Any:
         return {
-            "anonymous": self.as_anonymous,  # type: ignore[attr-defined]
-            "anna": self.as_anna,  # type: ignore[attr-defined]
-            "bertil": self.as_bertil,  # type: ignore[attr-defined]
-            "sara": self.as_sara,  # type: ignore[attr-defined]
-            "cecilia": self.as_cecilia,  # type: ignore[attr-defined]
-            "david_on_a": lambda: self.as_user(self.david, self.network_a),  # type: ignore[attr-defined]
-            "david_on_b": self.as_david,  # type: ignore[attr-defined]
+            "anonymous": self.as_anonymous,
+            "anna": self.as_anna,
+            "bertil": self.as_bertil,
+            "sara": self.as_sara,
+            "cecilia": self.as_cecilia,
+            "david_on_a": lambda: self.as_user(self.david, self.network_a),
+            "david_on_b": self.as_david,
         }[who]()
 
     def check_each_url_answers_each_role_as_expected(self) -> None:

@@ -131,11 +131,11 @@ class ServerDatabase:
         import psycopg
 
         with psycopg.connect(dbname=self.pg_name, **self.pg_params) as connection:
-            return list(connection.execute(sql, params))  # type: ignore[arg-type]
+            return list(connection.execute(sql, params))
 
     def registrations(self, event_pk: int) -> list[tuple[str, str, str]]:
         """(email, status, token) of every registration row for the event."""
-        return self.query(  # type: ignore[return-value]
+        return self.query(
             "SELECT email, status, token FROM events_registration WHERE event_id = %s", event_pk
         )
 

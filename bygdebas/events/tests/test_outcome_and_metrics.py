@@ -138,7 +138,7 @@ class SeminarTargetTests(CastMixin, TestCase):
 
     def seminar(self, starts_at: datetime.datetime, **overrides: object) -> Event:
         overrides.setdefault("network", self.network_a)
-        event = make_event(kind=Event.Kind.SEMINAR, starts_at=starts_at, **overrides)  # type: ignore[arg-type]
+        event = make_event(kind=Event.Kind.SEMINAR, starts_at=starts_at, **overrides)
         event.activities.add(self.activity)
         return event
 

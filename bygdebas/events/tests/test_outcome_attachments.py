@@ -30,7 +30,7 @@ class BrokenUpload(SimpleUploadedFile):
 
 
 def downloaded(response: object) -> bytes:
-    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return b"".join(response.streaming_content)
 
 
 class OutcomeAttachmentTests(CastMixin, TestCase):

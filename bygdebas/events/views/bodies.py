@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bygdebas.core.access import READ_ROLES, WRITE_ROLES, current_network, role_required
+from bygdebas.core.access import READ_ROLES, WRITE_ROLES, role_required
 from bygdebas.core.forms import add_service_errors
+from bygdebas.core.http import NetworkRequest
 from bygdebas.events.access import get_body_for_user, get_meeting_for_user
 from bygdebas.events.forms_bodies import BodyForm, MeetingForm, YearForm
 from bygdebas.events.models import BodyMeeting, PartnershipBody
@@ -26,9 +27,9 @@ def _year(request: HttpRequest) -> int:
 
 @role_required(READ_ROLES)
 @require_GET
-def body_list(request: HttpRequest) -> HttpResponse:
+def body_list(request: NetworkRequest) -> HttpResponse:
     """The bodies with their meetings of the year, and every meeting attended that year."""
-    network = current_network(request)
+    network = request.network
     year = _year(request)
     attended = Q(meetings__is_attended=True)
     bodies = (
@@ -41,11 +42,12 @@ def body_list(request: HttpRequest) -> HttpResponse:
         .order_by("-is_active", "name", "pk")
     )
     meetings = (
-        BodyMeeting.objects.filter(body__network=network, held_on__year=year, is_attended=True)
+        BodyMeeting.objects.for_network(network)
+        .filter(held_on__year=year, is_attended=True)
         .select_related("body")
         .order_by("held_on", "body__name", "pk")
     )
-    met_years = BodyMeeting.objects.filter(body__network=network).dates("held_on", "year")
+    met_years = BodyMeeting.objects.for_network(network).dates("held_on", "year")
     years = sorted({d.year for d in met_years} | {timezone.localdate().year, year}, reverse=True)
     return render(
         request,
@@ -54,8 +56,10 @@ def body_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _body_form_page(request: HttpRequest, *, body: PartnershipBody | None = None) -> HttpResponse:
-    network = current_network(request)
+def _body_form_page(
+    request: NetworkRequest, *, body: PartnershipBody | None = None
+) -> HttpResponse:
+    network = request.network
     form = BodyForm(request.POST or None, network=network, instance=body)
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,27 +79,27 @@ def _body_form_page(request: HttpRequest, *, body: PartnershipBody | None = None
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def body_create(request: HttpRequest) -> HttpResponse:
+def body_create(request: NetworkRequest) -> HttpResponse:
     return _body_form_page(request)
 
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    body = get_body_for_user(request.user, current_network(request), pk, write=True)
+def body_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    body = get_body_for_user(request.user, request.network, pk, write=True)
     return _body_form_page(request, body=body)
 
 
 @role_required(READ_ROLES)
 @require_GET
-def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    body = get_body_for_user(request.user, current_network(request), pk)
+def body_detail(request: NetworkRequest, pk: int) -> HttpResponse:
+    body = get_body_for_user(request.user, request.network, pk)
     meetings = body.meetings.select_related("action").order_by("-held_on", "-pk")
     return render(request, "events/bodies/body_detail.html", {"body": body, "meetings": meetings})
 
 
 def _meeting_form_page(
-    request: HttpRequest, *, body: PartnershipBody, meeting: BodyMeeting | None = None
+    request: NetworkRequest, *, body: PartnershipBody, meeting: BodyMeeting | None = None
 ) -> HttpResponse:
     today = timezone.localdate()
     year = meeting.held_on.year if meeting else _year(request)
@@ -119,7 +123,7 @@ def _meeting_form_page(
                 attended_by=data["attended_by"],
                 notes=data["notes"],
                 raised=data["raised"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -136,22 +140,22 @@ def _meeting_form_page(
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    body = get_body_for_user(request.user, current_network(request), pk, write=True)
+def meeting_create(request: NetworkRequest, pk: int) -> HttpResponse:
+    body = get_body_for_user(request.user, request.network, pk, write=True)
     return _meeting_form_page(request, body=body)
 
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, current_network(request), pk, write=True)
+def meeting_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, request.network, pk, write=True)
     return _meeting_form_page(request, body=meeting.body, meeting=meeting)
 
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, current_network(request), pk, write=True)
+def meeting_delete(request: NetworkRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, request.network, pk, write=True)
     if request.method == "POST":
         services.delete_meeting(meeting=meeting)
         messages.success(request, _("The meeting was deleted."))

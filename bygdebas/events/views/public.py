@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar as calendar_module
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 import markdown
@@ -18,7 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bygdebas.core.access import current_network
 from bygdebas.core.models import Municipality, Network
 from bygdebas.core.ratelimit import is_rate_limited
+from bygdebas.core.rows import annotated, attach
 from bygdebas.events import calendar as ical
 from bygdebas.events.access import get_public_event, get_registration_by_token
 from bygdebas.events.forms import CalendarFilterForm, RegistrationForm
@@ -99,9 +101,10 @@ def _places_left(event: Event, held: int, waiting: int) -> int | None:
     return max(event.capacity - held, 0)
 
 
-def _annotate_places(events: list[Event]) -> list[Event]:
+def _annotate_places[E: Iterable[Event]](events: E) -> E:
     for event in events:
-        event.places_left = _places_left(event, event.held_count, event.waiting_count)  # type: ignore[attr-defined]
+        held, waiting = annotated(event, "held_count"), annotated(event, "waiting_count")
+        attach(event, places_left=_places_left(event, held, waiting))
     return events
 
 
@@ -121,7 +124,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = form.filter(_visible_events(request, network).upcoming())
     paginator = Paginator(_with_places(events).order_by("starts_at", "pk"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    _annotate_places(page.object_list)  # type: ignore[arg-type]
+    _annotate_places(page.object_list)
     today = timezone.localdate()
     return render(
         request,
@@ -139,7 +142,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def _feed_municipalities(form: CalendarFilterForm) -> list[tuple[str, str]]:
     """(code, name) of the municipalities offered in the filter, for the per-municipality feeds."""
-    return [(code, name) for code, name in form.fields["municipality"].choices if code]  # type: ignore[attr-defined]
+    return [(municipality.code, municipality.name) for municipality in form.municipalities]
 
 
 @require_GET
@@ -407,10 +410,7 @@ def feed(request: HttpRequest) -> HttpResponse:
 @require_GET
 def feed_municipality(request: HttpRequest, code: str) -> HttpResponse:
     network = current_network(request)
-    try:
-        municipality = Municipality.objects.get(code=code)
-    except Municipality.DoesNotExist:
-        raise Http404 from None
+    municipality = get_object_or_404(Municipality, code=code)  # geography is shared
     content = ical.calendar_ics(
         _feed_events(network).filter(municipality=municipality),
         name=f"{network.name} – {municipality.name}",

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bygdebas.core.access import READ_ROLES, WRITE_ROLES, current_network, role_required
+from bygdebas.core.access import READ_ROLES, WRITE_ROLES, role_required
 from bygdebas.core.forms import add_service_errors
+from bygdebas.core.http import NetworkRequest
 from bygdebas.events import exports
 from bygdebas.events.access import (
     get_attachment_for_user,
@@ -41,13 +42,9 @@ def _base_url(request: HttpRequest) -> str:
 
 @role_required(READ_ROLES)
 @require_GET
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: NetworkRequest) -> HttpResponse:
     is_past = request.GET.get("visa") == "tidigare"
-    events = (
-        Event.objects.for_network(current_network(request))
-        .with_counts()
-        .select_related("municipality")
-    )
+    events = Event.objects.for_network(request.network).with_counts().select_related("municipality")
     now = timezone.now()
     if is_past:
         events = events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
@@ -61,8 +58,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _event_form_page(request: HttpRequest, *, event: Event | None = None) -> HttpResponse:
-    network = current_network(request)
+def _event_form_page(request: NetworkRequest, *, event: Event | None = None) -> HttpResponse:
+    network = request.network
     form = EventForm(request.POST or None, network=network, instance=event)
     questions = QuestionFormSet(
         request.POST or None,
@@ -79,7 +76,7 @@ def _event_form_page(request: HttpRequest, *, event: Event | None = None) -> Htt
                 activities=list(form.cleaned_data["activities"]),
                 questions=chosen_questions(questions),
                 event=event,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -96,21 +93,21 @@ def _event_form_page(request: HttpRequest, *, event: Event | None = None) -> Htt
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def event_create(request: HttpRequest) -> HttpResponse:
+def event_create(request: NetworkRequest) -> HttpResponse:
     return _event_form_page(request)
 
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, current_network(request), pk, write=True)
+def event_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, request.network, pk, write=True)
     return _event_form_page(request, event=event)
 
 
 @role_required(READ_ROLES)
 @require_GET
-def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, current_network(request), pk)
+def event_detail(request: NetworkRequest, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, request.network, pk)
     return render(
         request,
         "events/staff/event_detail.html",
@@ -126,9 +123,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def event_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, current_network(request), pk, write=True)
-    copy = services.duplicate_event(event=event, user=request.user)  # type: ignore[arg-type]
+def event_duplicate(request: NetworkRequest, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, request.network, pk, write=True)
+    copy = services.duplicate_event(event=event, user=request.user)
     messages.success(
         request, _("This is a draft copy of the event. Change the dates, then publish it.")
     )
@@ -137,8 +134,8 @@ def event_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, current_network(request), pk, write=True)
+def event_cancel(request: NetworkRequest, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, request.network, pk, write=True)
     if event.is_cancelled:
         messages.info(request, _("The event is already cancelled."))
         return redirect("events:staff-event-detail", pk=event.pk)
@@ -160,8 +157,8 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def event_message(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, current_network(request), pk, write=True)
+def event_message(request: NetworkRequest, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, request.network, pk, write=True)
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         sent = services.message_participants(
@@ -191,8 +188,8 @@ def event_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, current_network(request), pk, write=True)
+def event_attendance(request: NetworkRequest, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, request.network, pk, write=True)
     form = AttendanceForm(request.POST, event=event)
     if form.is_valid():
         services.mark_attendance(event=event, attended_ids=set(form.cleaned_data["attended"]))
@@ -204,8 +201,8 @@ def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def event_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, current_network(request), pk, write=True)
+def event_outcome(request: NetworkRequest, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, request.network, pk, write=True)
     participants = exports.participant_list(event)
     initial = {
         "minutes": event.minutes,
@@ -221,7 +218,7 @@ def event_outcome(request: HttpRequest, pk: int) -> HttpResponse:
                 minutes=form.cleaned_data["minutes"],
                 participant_count=form.cleaned_data["participant_count"],
                 attachments=form.cleaned_data["attachments"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -252,8 +249,8 @@ def event_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_attachment_for_user(request.user, current_network(request), pk)
+def attachment_download(request: NetworkRequest, pk: int) -> FileResponse:
+    attachment = get_attachment_for_user(request.user, request.network, pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -263,8 +260,8 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = get_attachment_for_user(request.user, current_network(request), pk, write=True)
+def attachment_delete(request: NetworkRequest, pk: int) -> HttpResponse:
+    attachment = get_attachment_for_user(request.user, request.network, pk, write=True)
     services.delete_attachment(attachment=attachment)
     messages.success(
         request, _("The attachment %(name)s was deleted.") % {"name": attachment.filename}
@@ -274,10 +271,10 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def participants_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def participants_export(request: NetworkRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404
-    event = get_event_for_user(request.user, current_network(request), pk)
+    event = get_event_for_user(request.user, request.network, pk)
     content = exports.render(event, fmt, base_url=_base_url(request))
     response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(event, fmt)}"'
@@ -286,8 +283,8 @@ def participants_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
 
 @role_required(WRITE_ROLES)
 @require_POST
-def registration_promote(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = get_registration_for_user(request.user, current_network(request), pk, write=True)
+def registration_promote(request: NetworkRequest, pk: int) -> HttpResponse:
+    registration = get_registration_for_user(request.user, request.network, pk, write=True)
     try:
         services.promote(registration=registration, base_url=_base_url(request))
     except services.RegistrationError as error:
@@ -301,8 +298,8 @@ def registration_promote(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = get_registration_for_user(request.user, current_network(request), pk, write=True)
+def registration_cancel(request: NetworkRequest, pk: int) -> HttpResponse:
+    registration = get_registration_for_user(request.user, request.network, pk, write=True)
     if registration.is_active:
         services.cancel_registration(registration=registration, base_url=_base_url(request))
         messages.success(

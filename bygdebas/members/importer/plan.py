@@ -249,7 +249,7 @@ class Index:
         self._existing_people_in_org: dict[tuple[int, str], tuple[int, str]] = {}
         # In the default order within an organisation (by role), without sorting by its name.
         engaged = (
-            Engagement.objects.filter(organisation__network=network)
+            Engagement.objects.for_network(network)
             .order_by("organisation_id", "role")
             .values_list("organisation_id", "person_id", "person__name", "person__email")
         )

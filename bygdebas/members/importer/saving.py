@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bygdebas.core.models import AuditEntry
+from bygdebas.core.tenancy import network_q
 from bygdebas.members.importer import writing
 from bygdebas.members.importer.plan import ORGANISATION_ATTRS, PERSON_ATTRS, Plan
 from bygdebas.members.models import Consent, Engagement, Membership, Organisation, Person, Tag
@@ -186,7 +187,7 @@ def _save_organisations(
     existing = {
         row[0]: dict(zip(attrs, row[1:], strict=True))
         for row in _rows_of(
-            Organisation.objects.filter(network=network),
+            Organisation.objects.for_network(network),
             "pk",
             (t.existing_pk for t in changed_targets if t.existing_pk is not None),
             *attrs,
@@ -238,7 +239,7 @@ def _save_tags(plan: Plan, network: Network, saved: _Saved, counts: SaveCounts) 
         return
     tags = {
         name.casefold(): pk
-        for pk, name in Tag.objects.filter(network=network).order_by().values_list("pk", "name")
+        for pk, name in Tag.objects.for_network(network).order_by().values_list("pk", "name")
     }
     missing: dict[str, Tag] = {}
     for name in wanted:
@@ -249,7 +250,7 @@ def _save_tags(plan: Plan, network: Network, saved: _Saved, counts: SaveCounts) 
     through = Organisation.tags.through
     have: set[tuple[int, int]] = set(
         _rows_of(
-            through.objects.filter(organisation__network=network),
+            through.objects.filter(network_q(Organisation, network, via="organisation")),
             "organisation_id",
             (t.existing_pk for t in plan.targets if t.existing_pk is not None and t.tags),
             "tag_id",
@@ -316,7 +317,7 @@ def _save_people(
     existing = {
         row[0]: dict(zip(attrs, row[1:], strict=True))
         for row in _rows_of(
-            Person.objects.filter(network=network),
+            Person.objects.for_network(network),
             "pk",
             (p.existing_pk for p in changed_targets if p.existing_pk is not None),
             *attrs,
@@ -360,7 +361,7 @@ def _save_engagements(
     have: set[tuple[int, int, str]] = {
         (person, organisation, role)
         for organisation, person, role in _rows_of(
-            Engagement.objects.filter(organisation__network=network),
+            Engagement.objects.for_network(network),
             "organisation_id",
             (t.existing_pk for t in plan.targets if t.existing_pk is not None and t.engagements),
             "person_id",
@@ -404,7 +405,7 @@ def _save_memberships(
     have: dict[tuple[int, int], dict[str, Any]] = {}
     years = {year for _t, year, _f in wanted}
     for organisation_pk, year, pk, *values in _rows_of(
-        Membership.objects.filter(organisation__network=network, year__in=years),
+        Membership.objects.for_network(network).filter(year__in=years),
         "organisation_id",
         (t.existing_pk for t, _y, _f in wanted if t.existing_pk is not None),
         "year",

@@ -3,8 +3,9 @@
 Erasure keeps the statistics honest and the personal data gone: the person's row stays as an
 anonymous placeholder ("Erased person") with its roles in organisations, so counts of
 organisations, roles and memberships do not change; every personal string (name, address, phone,
-birth year, consent wording, the login's address, the old values in the audit log, event
-registrations under the same address) is removed.
+birth year, consent wording, the login's address, the old values in the audit log) is removed,
+and so is what other apps keep about the person (event registrations under the same address, for
+example), through the personal-data registry (``core.personal_data``).
 """
 
 from __future__ import annotations
@@ -20,20 +21,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import get_language, gettext
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bygdebas.core.models import AuditEntry, Network, Role, User
-from bygdebas.core.services import record_audit
-from bygdebas.events.models import Registration
-from bygdebas.members.models import Consent, Engagement, Membership, Person, PersonQuerySet
-from bygdebas.members.personal_data import (
+from bygdebas.core.personal_data import (
+    PersonalDataProvider,
     RetentionProvider,
     RetentionRow,
+    erased_name,
     providers,
     retention_providers,
 )
+from bygdebas.core.services import record_audit
+from bygdebas.members.models import Consent, Engagement, Membership, Person, PersonQuerySet
 from bygdebas.members.services import registry
 
 DEFAULT_RETENTION_YEARS = 3
@@ -41,12 +43,6 @@ DEFAULT_RETENTION_YEARS = 3
 
 def retention_years() -> int:
     return int(getattr(settings, "MEMBERS_RETENTION_YEARS", DEFAULT_RETENTION_YEARS))
-
-
-def erased_name() -> str:
-    """The placeholder name, in the installation's language (data, not UI)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return gettext("Erased person")
 
 
 # Consents and legal basis
@@ -101,16 +97,6 @@ def _check_not_erased(person: Person) -> None:
 # Register extract
 
 
-def registrations_of(person: Person) -> list[Registration]:
-    if not person.email:
-        return []
-    return list(
-        Registration.objects.filter(event__network_id=person.network_id, email__iexact=person.email)
-        .select_related("event")
-        .order_by("created_at", "pk")
-    )
-
-
 def audit_entries_about(person: Person) -> Any:
     return (
         AuditEntry.objects.for_network(person.network)
@@ -123,10 +109,22 @@ def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def extract_data(person: Person) -> dict[str, Any]:
+Records = list[tuple[PersonalDataProvider, list[dict[str, Any]]]]
+
+
+def other_records(person: Person) -> Records:
+    """What the apps registered in ``core.personal_data`` keep about the person, by app."""
+    return [(provider, provider.extract(person)) for provider in providers()]
+
+
+def extract_data(person: Person, records: Records | None = None) -> dict[str, Any]:
     """Everything stored about one person (GDPR article 15), as plain data."""
+    if records is None:
+        records = other_records(person)
     user = person.user
-    roles = Role.objects.filter(user=user, network=person.network) if user else Role.objects.none()
+    roles = (
+        Role.objects.for_network(person.network).filter(user=user) if user else Role.objects.none()
+    )
     return {
         "generated_at": timezone.now().isoformat(),
         "network": person.network.name,
@@ -172,25 +170,13 @@ def extract_data(person: Person) -> dict[str, Any]:
             }
             for consent in person.consents.order_by("given_at", "pk")
         ],
-        "event_registrations": [
-            {
-                "event": registration.event.title,
-                "starts_at": _iso(registration.event.starts_at),
-                "name": registration.name,
-                "email": registration.email,
-                "organisation": registration.organisation,
-                "answers": registration.answers,
-                "status": registration.status,
-                "attended": registration.attended,
-                "registered_at": _iso(registration.created_at),
-                "cancelled_at": _iso(registration.cancelled_at),
-            }
-            for registration in registrations_of(person)
-        ],
-        # Rows other apps keep about the person (recruitment's prospects, for example).
+        # Rows other apps keep about the person (event registrations, recruitment's prospects…),
+        # each under its own key when the app asked for one, the others under other_records.
+        **{provider.section: rows for provider, rows in records if provider.section},
         "other_records": {
-            provider.key: {"label": str(provider.label), "rows": provider.extract(person)}
-            for provider in providers()
+            provider.key: {"label": str(provider.label), "rows": rows}
+            for provider, rows in records
+            if not provider.section
         },
         "audit_log": [
             {
@@ -209,12 +195,17 @@ def render_extract_pdf(person: Person, *, base_url: str | None = None) -> bytes:
     """The register extract as an A4 PDF, in the active language."""
     import weasyprint
 
+    records = other_records(person)
     html = render_to_string(
         "members/privacy/pdf/extract.html",
         {
             "person": person,
             "network": person.network,
-            "data": extract_data(person),
+            "data": extract_data(person, records),
+            "records": [
+                {"label": provider.label, "template": provider.extract_template, "rows": rows}
+                for provider, rows in records
+            ],
             "language_code": get_language(),
         },
     )
@@ -226,7 +217,7 @@ def render_extract_pdf(person: Person, *, base_url: str | None = None) -> bytes:
 
 def _anonymise_user(user: User, network: Network) -> None:
     """Take the login's contact role here; deactivate and blank it if nothing else uses it."""
-    Role.objects.filter(user=user, network=network, kind=Role.Kind.CONTACT).delete()
+    Role.objects.for_network(network).filter(user=user, kind=Role.Kind.CONTACT).delete()
     still_used = (
         Role.objects.filter(user=user).exists()
         or Person.objects.filter(user=user).exists()
@@ -245,7 +236,7 @@ def _anonymise_user(user: User, network: Network) -> None:
 
 def _scrub_audit_entries(person: Person, roles: Iterable[Role], placeholder: str) -> None:
     """Remove the old values (names, addresses) from the log, keeping what was done and when."""
-    entries = AuditEntry.objects.filter(network=person.network).filter(
+    entries = AuditEntry.objects.for_network(person.network).filter(
         Q(content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk))
         | Q(
             content_type=ContentType.objects.get_for_model(Role),
@@ -271,18 +262,10 @@ def erase_person(*, person: Person, actor: User) -> Person:
     _check_not_erased(person)
     network = person.network
     placeholder = erased_name()
-    email = person.email
     user = person.user
-    user_roles = list(Role.objects.filter(user=user, network=network)) if user else []
+    user_roles = list(Role.objects.for_network(network).filter(user=user)) if user else []
 
-    if email:
-        for registration in Registration.objects.filter(
-            event__network=network, email__iexact=email
-        ):
-            registration.name = placeholder
-            registration.email = f"erased-{registration.pk}@example.invalid"
-            registration.answers = {}
-            registration.save(update_fields=["name", "email", "answers"])
+    # Each app erases what it keeps while the person still has their e-mail address.
     for provider in providers():
         provider.erase(person)
     person.consents.update(text="", source_detail="")
@@ -307,6 +290,16 @@ def erase_person(*, person: Person, actor: User) -> Person:
     return person
 
 
+def erasure_notes(person: Person) -> list[str]:
+    """What erasing the person does to other apps' records, one line per app that says."""
+    notes = []
+    for provider in providers():
+        note = provider.describe_erasure(person) if provider.describe_erasure else ""
+        if note:
+            notes.append(note)
+    return notes
+
+
 # Retention
 
 
@@ -328,11 +321,11 @@ def retention_candidates(
     years = retention_years() if years is None else years
     first_kept_year = timezone.localtime(now).year - years + 1
     cutoff = years_before(now, years)
-    recent_members = Membership.objects.filter(
-        organisation__network=network,
-        status=Membership.Status.ACTIVE,
-        year__gte=first_kept_year,
-    ).values("organisation")
+    recent_members = (
+        Membership.objects.for_network(network)
+        .filter(status=Membership.Status.ACTIVE, year__gte=first_kept_year)
+        .values("organisation")
+    )
     kept = Engagement.objects.filter(organisation__in=recent_members).values("person")
     return (
         Person.objects.for_network(network)
@@ -361,7 +354,7 @@ class RetentionSection:
 def other_retention_candidates(
     network: Network, *, now: datetime.datetime | None = None, years: int | None = None
 ) -> list[RetentionSection]:
-    """Records other apps keep that are due for review (see ``members.personal_data``), by app."""
+    """Records other apps keep that are due for review (see ``core.personal_data``), by app."""
     now = now or timezone.now()
     years = retention_years() if years is None else years
     return [

@@ -157,8 +157,12 @@ def update_organisation(
 
 def set_tags(organisation: Organisation, names: Iterable[str]) -> None:
     clean = sorted({name.strip() for name in names if name and name.strip()})
-    tags = [Tag.objects.get_or_create(network=organisation.network, name=name)[0] for name in clean]
-    organisation.tags.set(tags)
+    tags = Tag.objects.for_network(organisation.network_id)
+    chosen = [
+        tags.get_or_create(name=name, defaults={"network_id": organisation.network_id})[0]
+        for name in clean
+    ]
+    organisation.tags.set(chosen)
 
 
 @transaction.atomic

@@ -15,7 +15,6 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from bygdebas.core.mail import send_templated_mail
 from bygdebas.core.models import AuditEntry, Network, Role, User
 from bygdebas.core.services import record_audit
+from bygdebas.core.signed_links import LinkError, make_token, read_token
 from bygdebas.members.models import Consent, Engagement, Membership, Organisation, Person
 from bygdebas.members.services import registry
 
@@ -62,21 +62,22 @@ def _login_state(person: Person) -> str:
 
 
 def make_login_token(person: Person) -> str:
-    return signing.dumps(
-        {"n": person.network_id, "p": person.pk, "s": _login_state(person)},
-        salt=LOGIN_LINK_SALT,
-        compress=True,
+    return make_token(
+        purpose=LOGIN_LINK_SALT,
+        network_id=person.network_id,
+        p=person.pk,
+        s=_login_state(person),
     )
 
 
 def person_for_login_token(*, network: Network, token: str) -> Person:
     """The person a login link is for; LoginLinkError when it must not log anyone in."""
     try:
-        value = signing.loads(token, salt=LOGIN_LINK_SALT, max_age=LOGIN_LINK_MAX_AGE_S)
-    except signing.BadSignature as error:  # SignatureExpired is a BadSignature
+        value = read_token(
+            token, purpose=LOGIN_LINK_SALT, network=network, max_age=LOGIN_LINK_MAX_AGE_S
+        )
+    except LinkError as error:
         raise LoginLinkError(str(error)) from None
-    if not isinstance(value, dict) or value.get("n") != network.pk:
-        raise LoginLinkError("The link is for another network.")
     if not isinstance(value.get("p"), int):
         raise LoginLinkError("The link names nobody.")
     person = (
@@ -139,8 +140,8 @@ def log_in_by_link(*, network: Network, token: str) -> User:
         person.user = user
         person.save(update_fields=["user", "updated_at"])
     # A contact person needs the CONTACT role; an existing staff role is never downgraded.
-    role, created = Role.objects.get_or_create(
-        user=user, network=network, defaults={"kind": Role.Kind.CONTACT}
+    role, created = Role.objects.for_network(network).get_or_create(
+        user=user, defaults={"network": network, "kind": Role.Kind.CONTACT}
     )
     if created:
         record_audit(

@@ -77,13 +77,13 @@ class ImportSetup(CastMixin):
             Tag.objects.count(),
         )
 
-    def do_import(self, name: str, data: bytes, **options: object):  # type: ignore[no-untyped-def]
+    def do_import(self, name: str, data: bytes, **options: object):
         return run_import(
             network=self.network_a,
             actor=self.bertil,
             table=read_table(name, data),
             filename=name,
-            **options,  # type: ignore[arg-type]
+            **options,
         )
 
 
@@ -111,7 +111,7 @@ class MessyFileTests(ImportSetup, TestCase):
         result = self.do_import("medlemmar.xlsx", messy_xlsx(fixed=True))
         self.assert_imported(result, "medlemmar.xlsx")
 
-    def assert_imported(self, result, filename: str) -> None:  # type: ignore[no-untyped-def]
+    def assert_imported(self, result, filename: str) -> None:
         self.assertEqual(result.errors, [])
         self.assertEqual(
             result.as_dict(),
@@ -339,7 +339,7 @@ class ReadingTests(ImportSetup, TestCase):
 
 
 class MatchingTests(ImportSetup, TestCase):
-    def plan(self, lines: list[str]):  # type: ignore[no-untyped-def]
+    def plan(self, lines: list[str]):
         table = read_table("x.csv", csv_bytes(lines))
         return make_plan(network=self.network_a, table=table, mapping=guess_mapping(table.headers))
 

@@ -32,12 +32,12 @@ def mapping_data(**changes: str) -> dict[str, str]:
 
 
 class ImportViewTests(ImportSetup, TestCase):
-    def upload(self, name: str, data: bytes, client=None):  # type: ignore[no-untyped-def]
+    def upload(self, name: str, data: bytes, client=None):
         client = client or self.as_bertil()
         response = client.post(UPLOAD, {"file": SimpleUploadedFile(name, data)})
         return client, response
 
-    def token_of(self, response) -> str:  # type: ignore[no-untyped-def]
+    def token_of(self, response) -> str:
         self.assertEqual(response.status_code, 302, getattr(response, "content", b"")[:2000])
         match = re.search(r"/import/([^/]+)/$", response["Location"])
         assert match

@@ -115,7 +115,7 @@ class MembershipListTests(MembershipStaffTestCase):
 class ApproveDeclineTests(MembershipStaffTestCase):
     def approve(self, membership: Membership, client: object = None) -> object:
         with self.captureOnCommitCallbacks(execute=True):
-            return (client or self.as_bertil()).post(  # type: ignore[attr-defined]
+            return (client or self.as_bertil()).post(
                 reverse("members:membership-approve", args=[membership.pk])
             )
 
@@ -151,7 +151,7 @@ class ApproveDeclineTests(MembershipStaffTestCase):
     def test_the_board_may_not_approve(self) -> None:
         response = self.approve(self.application, client=self.as_sara())
 
-        self.assertEqual(response.status_code, 403)  # type: ignore[attr-defined]
+        self.assertEqual(response.status_code, 403)
         self.application.refresh_from_db()
         self.assertEqual(self.application.status, Membership.Status.APPLIED)
 
@@ -207,7 +207,7 @@ class EditTests(MembershipStaffTestCase):
             self.cecilia_membership, fee="350", invoiced_on="2026-01-10", paid_on="2026-02-01"
         )
 
-        self.assertEqual(response.status_code, 302)  # type: ignore[attr-defined]
+        self.assertEqual(response.status_code, 302)
         self.cecilia_membership.refresh_from_db()
         self.assertEqual(self.cecilia_membership.fee, Decimal("350"))
         self.assertEqual(self.cecilia_membership.invoiced_on, datetime.date(2026, 1, 10))
@@ -218,7 +218,7 @@ class EditTests(MembershipStaffTestCase):
         # Forge a choice the form does not offer: the form refuses it.
         response = self.edit(self.cecilia_membership, status="lapsed", fee="999")
 
-        self.assertEqual(response.status_code, 400)  # type: ignore[attr-defined]
+        self.assertEqual(response.status_code, 400)
         self.cecilia_membership.refresh_from_db()
         self.assertEqual(self.cecilia_membership.status, Membership.Status.ACTIVE)
         self.assertIsNone(self.cecilia_membership.fee)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+from typing import Any
 from unittest import mock
 
 from django.core.management import call_command
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from bygdebas.core import personal_data
 from bygdebas.core.models import AuditEntry, Role
 from bygdebas.core.services import record_audit
 from bygdebas.events.models import Registration
@@ -29,6 +31,7 @@ from bygdebas.testing import (
     make_person,
     make_registration,
     make_user,
+    sv_plural,
 )
 
 
@@ -240,7 +243,83 @@ class PersonPrivacyTests(CastMixin, TestCase):
     def test_the_confirmation_page_says_what_happens(self) -> None:
         page = self.as_anna().get(url("privacy-erase", self.person.pk))
         self.assertContains(page, "Greta Gransson-Unik")
+        # Told by the events app through the personal-data registry: A's one registration.
+        self.assertContains(
+            page,
+            sv_plural(
+                "%(n)s event registration with the same address is anonymised.",
+                "%(n)s event registrations with the same address are anonymised.",
+                1,
+                n=1,
+            ),
+        )
         self.assertEqual(self.person.erased_at, None)
+
+
+class PersonalDataRegistryTests(CastMixin, TestCase):
+    """An app's records reach the extract and erasure through core.personal_data only."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.person = make_person(network=cls.network_a, name="Hugo Hult", email="hugo@by.se")
+
+    def register(self, **options: object) -> list[tuple[str, str]]:
+        """Register a notes app for the test; the (name, e-mail) of each person it erased."""
+        erased: list[tuple[str, str]] = []
+
+        def erase(subject: Any) -> int:
+            erased.append((subject.name, subject.email))
+            return 1
+
+        patcher = mock.patch.dict(personal_data._providers)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        personal_data.register_personal_data(
+            "zz.notes",
+            label="Anteckningar",
+            extract=lambda subject: [{"note": f"Om {subject.email}"}],
+            erase=erase,
+            describe_erasure=lambda subject: "1 anteckning raderas.",
+            **options,
+        )
+        return erased
+
+    def test_its_rows_are_in_the_extract_under_other_records(self) -> None:
+        self.register()
+        data = privacy.extract_data(self.person)
+        self.assertEqual(
+            data["other_records"]["zz.notes"],
+            {"label": "Anteckningar", "rows": [{"note": "Om hugo@by.se"}]},
+        )
+        # The events app asked for a section of its own; it stays where it always was.
+        self.assertEqual(data["event_registrations"], [])
+        self.assertNotIn("events.registrations", data["other_records"])
+
+    def test_a_section_gives_them_a_key_of_their_own(self) -> None:
+        self.register(section="notes")
+        data = privacy.extract_data(self.person)
+        self.assertEqual(data["notes"], [{"note": "Om hugo@by.se"}])
+        self.assertNotIn("zz.notes", data["other_records"])
+
+    def test_the_pdf_shows_them_under_the_apps_label(self) -> None:
+        self.register()
+        text = " ".join(
+            page.extract_text()
+            for page in PdfReader(io.BytesIO(privacy.render_extract_pdf(self.person))).pages
+        )
+        self.assertIn("Anteckningar", text)
+        self.assertIn("Om hugo@by.se", text)
+
+    def test_erasure_asks_the_app_first_and_the_page_says_what_it_does(self) -> None:
+        erased = self.register()
+        page = self.as_anna().get(url("privacy-erase", self.person.pk))
+        self.assertContains(page, "<li>1 anteckning raderas.</li>", html=True)
+        self.as_anna().post(url("privacy-erase", self.person.pk))
+        # The app saw the person while they still had their name and address.
+        self.assertEqual(erased, [("Hugo Hult", "hugo@by.se")])
+        self.person.refresh_from_db()
+        self.assertIsNotNone(self.person.erased_at)
 
 
 class RetentionTests(CastMixin, TestCase):
@@ -286,9 +365,7 @@ class RetentionTests(CastMixin, TestCase):
     def candidates(self, **kwargs: object) -> set[str]:
         kwargs.setdefault("now", self.NOW)
         return set(
-            privacy.retention_candidates(self.network_a, **kwargs).values_list(  # type: ignore[arg-type]
-                "name", flat=True
-            )
+            privacy.retention_candidates(self.network_a, **kwargs).values_list("name", flat=True)
         )
 
     def test_the_boundary_of_three_years(self) -> None:

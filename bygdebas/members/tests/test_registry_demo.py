@@ -7,7 +7,7 @@ import itertools
 from django.test import TestCase
 
 from bygdebas.core.models import Role
-from bygdebas.members.demo import CECILIA_EMAIL, VILLAGES, load_demo
+from bygdebas.members.demo import CECILIA_EMAIL, VILLAGES, load
 from bygdebas.members.models import Engagement, Membership, Organisation, Person
 from bygdebas.members.normalise import normalise_org_number
 from bygdebas.members.stats import count_members
@@ -30,7 +30,7 @@ class DemoTests(TestCase):
             )
         cls.network = make_network(county=county)
         cls.cecilia = make_user(email=CECILIA_EMAIL, role=Role.Kind.CONTACT, network=cls.network)
-        cls.summary = load_demo(cls.network, year=YEAR)
+        cls.summary = load(cls.network, year=YEAR)
 
     def test_about_a_hundred_organisations_of_every_municipality(self) -> None:
         organisations = Organisation.objects.for_network(self.network)
@@ -87,7 +87,7 @@ class DemoTests(TestCase):
 
     def test_the_demo_is_the_same_every_time_and_loads_once(self) -> None:
         again = make_network(county=self.network.county)
-        load_demo(again, year=YEAR)
+        load(again, year=YEAR)
 
         def names(network):
             return list(
@@ -97,5 +97,5 @@ class DemoTests(TestCase):
             )
 
         self.assertEqual(names(again), names(self.network))
-        self.assertIn("already", load_demo(self.network, year=YEAR))
+        self.assertIn("already", load(self.network, year=YEAR))
         self.assertEqual(Organisation.objects.for_network(self.network).count(), len(names(again)))

@@ -197,7 +197,7 @@ class RenewalLinkTests(RenewalTestCase):
     def test_the_link_from_the_mail_shows_the_details_and_post_confirms(self) -> None:
         self.send()
         body = self.smtp.messages_to("cecilia@a.test")[0].get_body(("plain",)).get_content()
-        path = LINK.search(body).group(1)  # type: ignore[union-attr]
+        path = LINK.search(body).group(1)
 
         page = self.as_anonymous().get(path)
 

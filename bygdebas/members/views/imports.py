@@ -11,12 +11,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bygdebas.core.access import WRITE_ROLES, current_network, role_required
+from bygdebas.core.access import WRITE_ROLES, role_required
+from bygdebas.core.http import NetworkRequest
 from bygdebas.members.importer import (
     FIELDS,
     FIELDS_BY_KEY,
@@ -45,9 +46,9 @@ RESULT_KEY = "members-import-result-{token}"
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: NetworkRequest) -> HttpResponse:
     """Step 1: choose the file. A readable one is kept and goes on to the preview."""
-    network = current_network(request)
+    network = request.network
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -62,7 +63,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             else:
                 token = storage.store(
                     network=network,
-                    user=request.user,  # type: ignore[arg-type]
+                    user=request.user,
                     filename=upload.name,
                     data=data,
                 )
@@ -75,7 +76,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _table(stored: storage.StoredUpload, request: HttpRequest) -> Table:
+def _table(stored: storage.StoredUpload, request: NetworkRequest) -> Table:
     try:
         return read_table(stored.filename, stored.data, header_row=chosen_header_row(request.POST))
     except ImportFileError:  # it was readable when uploaded
@@ -84,12 +85,12 @@ def _table(stored: storage.StoredUpload, request: HttpRequest) -> Table:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def import_preview(request: HttpRequest, token: str) -> HttpResponse:
+def import_preview(request: NetworkRequest, token: str) -> HttpResponse:
     """Step 2: the columns as recognised, the first rows as they will be saved, errors, duplicates.
 
     POST here only recomputes the preview with a corrected mapping; nothing is saved.
     """
-    network = current_network(request)
+    network = request.network
     stored = storage.load(network=network, token=token)
     table = _table(stored, request)
     form = MappingForm(table, request.POST or None)
@@ -97,14 +98,14 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _render_preview(
-    request: HttpRequest,
+    request: NetworkRequest,
     stored: storage.StoredUpload,
     table: Table,
     form: MappingForm,
     *,
     status: int = 200,
 ) -> HttpResponse:
-    network = current_network(request)
+    network = request.network
     plan = None
     if not form.is_bound or form.is_valid():
         plan = make_plan(
@@ -198,9 +199,9 @@ def _display_row(row: PlannedRow, plan: Plan) -> dict[str, Any]:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def import_save(request: HttpRequest, token: str) -> HttpResponse:
+def import_save(request: NetworkRequest, token: str) -> HttpResponse:
     """Step 3: import with the chosen mapping and duplicate choices, all or nothing."""
-    network = current_network(request)
+    network = request.network
     stored = storage.load(network=network, token=token)
     table = _table(stored, request)
     form = MappingForm(table, request.POST)
@@ -208,7 +209,7 @@ def import_save(request: HttpRequest, token: str) -> HttpResponse:
         return _render_preview(request, stored, table, form, status=400)
     result = run_import(
         network=network,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         table=table,
         filename=stored.filename,
         mapping=form.mapping(),
@@ -237,9 +238,9 @@ def import_save(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_GET
-def import_done(request: HttpRequest, token: str) -> HttpResponse:
+def import_done(request: NetworkRequest, token: str) -> HttpResponse:
     """Step 4: what the import did."""
-    network = current_network(request)
+    network = request.network
     summary = request.session.get(RESULT_KEY.format(token=token))
     if not summary or summary.get("network") != network.pk:
         storage.load(network=network, token=token)  # 404 unless the import is still open
@@ -249,8 +250,8 @@ def import_done(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def import_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    network = current_network(request)
+def import_cancel(request: NetworkRequest, token: str) -> HttpResponse:
+    network = request.network
     storage.load(network=network, token=token)
     transaction.on_commit(lambda: storage.discard(network=network, token=token))
     messages.info(request, _("The import was cancelled and the file removed."))

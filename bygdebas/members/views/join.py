@@ -82,9 +82,7 @@ def _invalid_link(request: HttpRequest, *, is_expired: bool) -> HttpResponse:
 
 def _renewal_from_token(network: Network, token: str) -> tuple[Membership, Person | None]:
     """The membership (and person) a link names; TokenInvalidError unless it is network's."""
-    found = read_renewal_token(token)
-    if found.network_id != network.pk:
-        raise TokenInvalidError
+    found = read_renewal_token(token, network=network)
     try:
         membership = (
             Membership.objects.for_network(network)

@@ -1,6 +1,6 @@
 """Staff pages for memberships: the year's list, decisions on applications, edits, the renewal.
 
-Thin: parse a form, fetch through ``get_membership_for_user``, call one service.
+Thin: parse a form, fetch through ``members.access.get_membership_for_user``, call one service.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bygdebas.core.access import READ_ROLES, WRITE_ROLES, check_role, current_network, role_required
+from bygdebas.core.access import READ_ROLES, WRITE_ROLES, role_required
 from bygdebas.core.forms import add_service_errors
-from bygdebas.core.models import Network
+from bygdebas.core.http import NetworkRequest
+from bygdebas.members.access import get_membership_for_user
 from bygdebas.members.forms_membership import (
     DeclineForm,
     MembershipFilterForm,
@@ -39,29 +40,14 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def get_membership_for_user(
-    user: Any, network: Network, pk: int, *, write: bool = False
-) -> Membership:
-    """A membership of ``network``: 404 for another network's, 403 without the role."""
-    check_role(user, network, WRITE_ROLES if write else READ_ROLES)
-    try:
-        return (
-            Membership.objects.for_network(network)
-            .select_related("organisation__network", "organisation__municipality", "decided_by")
-            .get(pk=pk)
-        )
-    except Membership.DoesNotExist:
-        raise Http404 from None
-
-
 def _list_url(membership: Membership) -> str:
     return reverse("members:membership-list") + f"?ar={membership.year}"
 
 
 @role_required(READ_ROLES)
 @require_GET
-def membership_list(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def membership_list(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     form = MembershipFilterForm(request.GET or None)
     year, status = current_year(), ""
     if form.is_valid():
@@ -103,8 +89,8 @@ def membership_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def membership_create(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def membership_create(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     initial: dict[str, Any] = {"year": current_year(), "status": Membership.Status.ACTIVE}
     organisation_pk = request.GET.get("organisation", "")
     if organisation_pk.isdigit():
@@ -115,7 +101,7 @@ def membership_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.register_membership(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -137,15 +123,15 @@ def membership_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    network = current_network(request)
+def membership_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    network = request.network
     membership = get_membership_for_user(request.user, network, pk, write=True)
     form = MembershipForm(request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_membership(
                 membership=membership,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 base_url=_base_url(request),
                 **form.cleaned_data,
             )
@@ -169,12 +155,12 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def membership_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_membership_for_user(request.user, current_network(request), pk, write=True)
+def membership_approve(request: NetworkRequest, pk: int) -> HttpResponse:
+    membership = get_membership_for_user(request.user, request.network, pk, write=True)
     try:
         services.approve_application(
             membership=membership,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             base_url=_base_url(request),
         )
     except ValidationError as error:
@@ -190,14 +176,14 @@ def membership_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def membership_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_membership_for_user(request.user, current_network(request), pk, write=True)
+def membership_decline(request: NetworkRequest, pk: int) -> HttpResponse:
+    membership = get_membership_for_user(request.user, request.network, pk, write=True)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.decline_application(
                 membership=membership,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 reason=form.cleaned_data["reason"],
                 base_url=_base_url(request),
             )
@@ -226,8 +212,8 @@ def _default_renewal_year() -> int:
 
 @role_required(READ_ROLES)
 @require_GET
-def membership_renewal(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def membership_renewal(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     raw = request.GET.get("ar", "")
     year = int(raw) if raw.isdigit() and 1901 <= int(raw) <= 2999 else _default_renewal_year()
     overview = services.renewal_overview(network, year)
@@ -246,8 +232,8 @@ def membership_renewal(request: HttpRequest) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def membership_renewal_send(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def membership_renewal_send(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     form = RenewalYearForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the year to renew for."))
@@ -256,7 +242,7 @@ def membership_renewal_send(request: HttpRequest) -> HttpResponse:
     result = services.send_renewal_requests(
         network=network,
         year=year,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         base_url=_base_url(request),
     )
     if result.organisations:

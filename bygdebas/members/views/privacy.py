@@ -11,33 +11,34 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bygdebas.core.access import ADMIN_ROLES, WRITE_ROLES, current_network, role_required
+from bygdebas.core.access import ADMIN_ROLES, WRITE_ROLES, role_required
+from bygdebas.core.http import NetworkRequest
 from bygdebas.core.models import AuditEntry, Role
+from bygdebas.core.personal_data import retention_provider
 from bygdebas.members.access import get_consent_for_user, get_person_for_user
 from bygdebas.members.forms_selfservice import AuditFilterForm, ConsentForm, LegalBasisForm
 from bygdebas.members.models import Person
-from bygdebas.members.personal_data import retention_provider
 from bygdebas.members.services import privacy as services
 
 PAGE_SIZE = 50
 
 
 def _person_page(
-    request: HttpRequest,
+    request: NetworkRequest,
     person: Person,
     *,
     consent_form: ConsentForm | None = None,
     basis_form: LegalBasisForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    is_admin = request.user.role_in(person.network) == Role.Kind.ADMIN  # type: ignore[union-attr]
+    is_admin = request.user.role_in(person.network) == Role.Kind.ADMIN
     return render(
         request,
         "members/privacy/person_privacy.html",
@@ -56,19 +57,19 @@ def _person_page(
 
 @role_required(WRITE_ROLES)
 @require_GET
-def person_privacy(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, current_network(request), pk)
+def person_privacy(request: NetworkRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, request.network, pk)
     return _person_page(request, person)
 
 
 @role_required(WRITE_ROLES)
 @require_POST
-def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, current_network(request), pk)
+def consent_add(request: NetworkRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, request.network, pk)
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            services.record_consent(person=person, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.record_consent(person=person, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -79,10 +80,10 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    consent = get_consent_for_user(request.user, current_network(request), pk)
+def consent_withdraw(request: NetworkRequest, pk: int) -> HttpResponse:
+    consent = get_consent_for_user(request.user, request.network, pk)
     try:
-        services.withdraw_consent(consent=consent, actor=request.user)  # type: ignore[arg-type]
+        services.withdraw_consent(consent=consent, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -92,14 +93,14 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def legal_basis(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, current_network(request), pk)
+def legal_basis(request: NetworkRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, request.network, pk)
     form = LegalBasisForm(request.POST)
     if form.is_valid():
         try:
             services.set_legal_basis(
                 person=person,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 legal_basis=form.cleaned_data["legal_basis"],
             )
         except ValidationError as error:
@@ -116,8 +117,8 @@ def _extract_filename(person: Person, extension: str) -> str:
 
 @role_required(WRITE_ROLES)
 @require_GET
-def extract_json(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, current_network(request), pk)
+def extract_json(request: NetworkRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, request.network, pk)
     response = HttpResponse(
         json.dumps(
             services.extract_data(person), ensure_ascii=False, indent=2, cls=DjangoJSONEncoder
@@ -130,8 +131,8 @@ def extract_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_GET
-def extract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, current_network(request), pk)
+def extract_pdf(request: NetworkRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, request.network, pk)
     content = services.render_extract_pdf(person, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_extract_filename(person, "pdf")}"'
@@ -140,11 +141,11 @@ def extract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
-def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, current_network(request), pk, roles=ADMIN_ROLES)
+def person_erase(request: NetworkRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, request.network, pk, roles=ADMIN_ROLES)
     if request.method == "POST":
         try:
-            services.erase_person(person=person, actor=request.user)  # type: ignore[arg-type]
+            services.erase_person(person=person, actor=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -155,7 +156,7 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
         "members/privacy/person_erase.html",
         {
             "person": person,
-            "registrations": len(services.registrations_of(person)),
+            "erasure_notes": services.erasure_notes(person),
             "engagements": person.engagements.select_related("organisation"),
         },
     )
@@ -163,8 +164,8 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_GET
-def retention(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def retention(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     now = timezone.now()
     years = services.retention_years()
     people = services.retention_candidates(network, now=now, years=years).order_by(
@@ -184,13 +185,13 @@ def retention(request: HttpRequest) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_POST
-def retention_erase(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def retention_erase(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     chosen = [int(value) for value in request.POST.getlist("people") if value.isdigit()]
     if not chosen:
         messages.error(request, _("Choose the people to erase."))
         return redirect("members:privacy-retention")
-    count = services.erase_people(network=network, people=chosen, actor=request.user)  # type: ignore[arg-type]
+    count = services.erase_people(network=network, people=chosen, actor=request.user)
     messages.success(
         request,
         ngettext(
@@ -205,9 +206,9 @@ def retention_erase(request: HttpRequest) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_POST
-def retention_erase_records(request: HttpRequest, key: str) -> HttpResponse:
+def retention_erase_records(request: NetworkRequest, key: str) -> HttpResponse:
     """Erase the chosen records of one app's section of the retention review."""
-    network = current_network(request)
+    network = request.network
     provider = retention_provider(key)
     if provider is None:
         raise Http404
@@ -215,7 +216,7 @@ def retention_erase_records(request: HttpRequest, key: str) -> HttpResponse:
     if not chosen:
         messages.error(request, _("Choose the rows to erase."))
         return redirect("members:privacy-retention")
-    count = provider.erase(network=network, ids=chosen, actor=request.user)  # type: ignore[arg-type]
+    count = provider.erase(network=network, ids=chosen, actor=request.user)
     messages.success(
         request,
         _("Personal data erased under “%(label)s”: %(count)d.")
@@ -226,8 +227,8 @@ def retention_erase_records(request: HttpRequest, key: str) -> HttpResponse:
 
 @role_required(ADMIN_ROLES)
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def audit_log(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.for_network(network).select_related("actor")
     if form.is_valid():

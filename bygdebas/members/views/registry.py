@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,10 +23,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bygdebas.core.access import READ_ROLES, WRITE_ROLES, check_role, current_network, role_required
+from bygdebas.core.access import READ_ROLES, WRITE_ROLES, role_required
 from bygdebas.core.forms import add_service_errors
-from bygdebas.core.models import AuditEntry, Network
+from bygdebas.core.http import NetworkRequest
+from bygdebas.core.models import AuditEntry
+from bygdebas.core.rows import annotated, attach
 from bygdebas.members import exports
+from bygdebas.members.access import (
+    get_engagement_for_user,
+    get_organisation_for_user,
+    get_registry_person_for_user,
+)
 from bygdebas.members.filters import (
     ORGANISATION_SORTS,
     PERSON_SORTS,
@@ -46,66 +51,18 @@ from bygdebas.members.forms_registry import (
     PersonEngagementForm,
     PersonFilterForm,
     PersonForm,
-    network_municipalities,
 )
 from bygdebas.members.models import (
     Engagement,
     Membership,
     Organisation,
-    Person,
     current_year,
 )
+from bygdebas.members.organisation_sources import organisation_actions
 from bygdebas.members.services import registry as services
-from bygdebas.plan.models import Action
 
 PAGE_SIZE = 50
 SOURCE = AuditEntry.Source.FORM
-
-
-# --- Fetching within the network --------------------------------------------------------------
-
-
-def _roles(write: bool) -> frozenset[str]:
-    return WRITE_ROLES if write else READ_ROLES
-
-
-def get_organisation_for_user(
-    user: Any, network: Network, pk: int, *, write: bool = False
-) -> Organisation:
-    check_role(user, network, _roles(write))
-    try:
-        return (
-            Organisation.objects.for_network(network)
-            .select_related("municipality")
-            .defer("municipality__boundary")  # big GeoJSON, never shown here
-            .get(pk=pk)
-        )
-    except Organisation.DoesNotExist:
-        raise Http404 from None
-
-
-def get_registry_person_for_user(
-    user: Any, network: Network, pk: int, *, write: bool = False
-) -> Person:
-    """A person for the registry pages; erased people are gone for editing."""
-    check_role(user, network, _roles(write))
-    people = Person.objects.for_network(network)
-    if write:
-        people = people.not_erased()
-    try:
-        return people.get(pk=pk)
-    except Person.DoesNotExist:
-        raise Http404 from None
-
-
-def get_engagement_for_user(user: Any, network: Network, pk: int) -> Engagement:
-    check_role(user, network, WRITE_ROLES)
-    try:
-        return Engagement.objects.select_related("person", "organisation").get(
-            organisation__network=network, pk=pk
-        )
-    except Engagement.DoesNotExist:
-        raise Http404 from None
 
 
 # --- Filter state in the query string ---------------------------------------------------------
@@ -181,8 +138,8 @@ def _day(moment: Any) -> str:
 
 @role_required(READ_ROLES)
 @require_GET
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def organisation_list(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     form = OrganisationFilterForm(request.GET or None, network=network)
     year = _year(form)
     organisations = with_tag_names(
@@ -198,11 +155,14 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     kinds = {key: str(label) for key, label in Organisation.Kind.choices}
     detail = _url_prefix("members:organisation-detail")
     for organisation in page:
-        organisation.kind_label = kinds.get(organisation.kind, organisation.kind)  # type: ignore[attr-defined]
-        organisation.status_label = statuses.get(organisation.year_status, "")  # type: ignore[attr-defined]
-        organisation.url = f"{detail}{organisation.pk}/"  # type: ignore[attr-defined]
-        organisation.updated = _day(organisation.updated_at)  # type: ignore[attr-defined]
-        organisation.tag_names = ", ".join(tag_names(organisation.tag_names_joined))  # type: ignore[attr-defined]
+        attach(
+            organisation,
+            kind_label=kinds.get(organisation.kind, organisation.kind),
+            status_label=statuses.get(annotated(organisation, "year_status"), ""),
+            url=f"{detail}{organisation.pk}/",
+            updated=_day(organisation.updated_at),
+            tag_names=", ".join(tag_names(annotated(organisation, "tag_names_joined"))),
+        )
     context = {
         "form": form,
         "page": page,
@@ -219,10 +179,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_GET
-def organisation_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def organisation_export(request: NetworkRequest, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404
-    network = current_network(request)
+    network = request.network
     form = OrganisationFilterForm(request.GET or None, network=network)
     year = _year(form)
     content = exports.export_organisations(
@@ -236,9 +196,9 @@ def organisation_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _organisation_form_page(
-    request: HttpRequest, *, organisation: Organisation | None = None
+    request: NetworkRequest, *, organisation: Organisation | None = None
 ) -> HttpResponse:
-    network = current_network(request)
+    network = request.network
     initial = OrganisationForm.initial_for(organisation) if organisation else None
     form = OrganisationForm(request.POST or None, network=network, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -246,14 +206,14 @@ def _organisation_form_page(
             if organisation is None:
                 organisation = services.create_organisation(
                     network=network,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     source=SOURCE,
                     **form.organisation_data(),
                 )
             else:
                 services.update_organisation(
                     organisation=organisation,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     source=SOURCE,
                     **form.organisation_data(),
                 )
@@ -272,46 +232,21 @@ def _organisation_form_page(
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: NetworkRequest) -> HttpResponse:
     return _organisation_form_page(request)
 
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_organisation_for_user(request.user, current_network(request), pk, write=True)
+def organisation_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, request.network, pk, write=True)
     return _organisation_form_page(request, organisation=organisation)
-
-
-def _organisation_actions(network: Network, organisation: Organisation) -> Any:
-    """Plan actions logged about this organisation, or about the prospect it was recruited as."""
-    condition = Q(
-        source_type=ContentType.objects.get_for_model(Organisation),
-        source_id=str(organisation.pk),
-    )
-    try:
-        prospect_model = apps.get_model("recruitment", "Prospect")
-    except LookupError:
-        prospect_model = None
-    if prospect_model is not None:
-        prospects = [
-            str(pk)
-            for pk in prospect_model.objects.filter(
-                network=network, organisation=organisation
-            ).values_list("pk", flat=True)
-        ]
-        if prospects:
-            condition |= Q(
-                source_type=ContentType.objects.get_for_model(prospect_model),
-                source_id__in=prospects,
-            )
-    return Action.objects.for_network(network).filter(condition).order_by("-performed_on", "-pk")
 
 
 @role_required(READ_ROLES)
 @require_GET
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    network = current_network(request)
+def organisation_detail(request: NetworkRequest, pk: int) -> HttpResponse:
+    network = request.network
     organisation = get_organisation_for_user(request.user, network, pk)
     engagements = (
         organisation.engagements.select_related("person")
@@ -326,7 +261,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "engagements": engagements,
             "tags": organisation.tags.order_by("name"),
             "memberships": organisation.memberships.order_by("-year"),
-            "actions": _organisation_actions(network, organisation)[:50],
+            "actions": organisation_actions(network, organisation)[:50],
             "engagement_form": EngagementForm(network=network),
             "year": current_year(),
         },
@@ -335,9 +270,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def engagement_add(request: HttpRequest, pk: int) -> HttpResponse:
+def engagement_add(request: NetworkRequest, pk: int) -> HttpResponse:
     """Give an existing person (found by e-mail address) a role in the organisation."""
-    network = current_network(request)
+    network = request.network
     organisation = get_organisation_for_user(request.user, network, pk, write=True)
     form = EngagementForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
@@ -345,7 +280,7 @@ def engagement_add(request: HttpRequest, pk: int) -> HttpResponse:
             person=form.cleaned_data["email"],
             organisation=organisation,
             role=form.cleaned_data["role"],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             source=SOURCE,
         )
         messages.success(request, _("The role was added."))
@@ -360,11 +295,11 @@ def engagement_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def engagement_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_engagement_for_user(request.user, current_network(request), pk)
+def engagement_remove(request: NetworkRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for_user(request.user, request.network, pk)
     services.remove_engagement(
         engagement=engagement,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         source=SOURCE,
     )
     messages.success(request, _("The role was removed."))
@@ -378,14 +313,14 @@ def engagement_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def organisation_map(request: HttpRequest) -> HttpResponse:
+def organisation_map(request: NetworkRequest) -> HttpResponse:
     """The filtered organisations on a map, with a table of counts per municipality (no JS)."""
-    network = current_network(request)
+    network = request.network
     form = OrganisationFilterForm(request.GET or None, network=network)
     year = _year(form)
     organisations = filter_organisations(network, _values(form), year=year)
     counts = dict(organisations.order_by().values_list("municipality_id").annotate(n=Count("pk")))
-    rows = [(m, counts.pop(m.pk, 0)) for m in network_municipalities(network)]
+    rows = [(m, counts.pop(m.pk, 0)) for m in network.municipalities()]
     query = _query(request)
     return render(
         request,
@@ -405,9 +340,9 @@ def organisation_map(request: HttpRequest) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def organisation_map_json(request: HttpRequest) -> JsonResponse:
+def organisation_map_json(request: NetworkRequest) -> JsonResponse:
     """The filtered organisations with a position, and the count per municipality code."""
-    network = current_network(request)
+    network = request.network
     form = OrganisationFilterForm(request.GET or None, network=network)
     year = _year(form)
     organisations = filter_organisations(network, _values(form), year=year).order_by()
@@ -439,8 +374,8 @@ def organisation_map_json(request: HttpRequest) -> JsonResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def person_list(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def person_list(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     form = PersonFilterForm(request.GET or None, network=network)
     people = filter_people(network, _values(form)).only(*PERSON_LIST_COLUMNS)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -458,9 +393,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
         )
     person_url = _url_prefix("members:person-detail")
     for person in page:
-        person.url = f"{person_url}{person.pk}/"  # type: ignore[attr-defined]
-        person.updated = _day(person.updated_at)  # type: ignore[attr-defined]
-        person.roles = roles.get(person.pk, [])  # type: ignore[attr-defined]
+        attach(
+            person,
+            url=f"{person_url}{person.pk}/",
+            updated=_day(person.updated_at),
+            roles=roles.get(person.pk, []),
+        )
     context = {
         "form": form,
         "page": page,
@@ -476,10 +414,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_GET
-def person_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def person_export(request: NetworkRequest, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404
-    network = current_network(request)
+    network = request.network
     form = PersonFilterForm(request.GET or None, network=network)
     content = exports.export_people(filter_people(network, _values(form)), fmt)
     response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
@@ -489,9 +427,9 @@ def person_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: NetworkRequest) -> HttpResponse:
     """A new person; with ``?organisation=<pk>`` also their role there."""
-    network = current_network(request)
+    network = request.network
     organisation = None
     if (raw := request.GET.get("organisation", "")).isdigit():
         organisation = get_organisation_for_user(request.user, network, int(raw), write=True)
@@ -501,7 +439,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 person = services.create_person(
                     network=network,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     source=SOURCE,
                     **form.person_data(),
                 )
@@ -510,7 +448,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                         person=person,
                         organisation=organisation,
                         role=form.cleaned_data["role"],
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         source=SOURCE,
                     )
         except ValidationError as error:
@@ -530,15 +468,15 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    network = current_network(request)
+def person_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    network = request.network
     person = get_registry_person_for_user(request.user, network, pk, write=True)
     form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
                 person=person,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 source=SOURCE,
                 **form.person_data(),
             )
@@ -557,8 +495,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(READ_ROLES)
 @require_GET
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    network = current_network(request)
+def person_detail(request: NetworkRequest, pk: int) -> HttpResponse:
+    network = request.network
     person = get_registry_person_for_user(request.user, network, pk)
     return render(
         request,
@@ -575,8 +513,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(WRITE_ROLES)
 @require_POST
-def person_engagement_add(request: HttpRequest, pk: int) -> HttpResponse:
-    network = current_network(request)
+def person_engagement_add(request: NetworkRequest, pk: int) -> HttpResponse:
+    network = request.network
     person = get_registry_person_for_user(request.user, network, pk, write=True)
     form = PersonEngagementForm(request.POST, network=network)
     if form.is_valid():
@@ -584,7 +522,7 @@ def person_engagement_add(request: HttpRequest, pk: int) -> HttpResponse:
             person=person,
             organisation=form.cleaned_data["organisation"],
             role=form.cleaned_data["role"],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             source=SOURCE,
         )
         messages.success(request, _("The role was added."))

@@ -7,18 +7,14 @@ links. Asking for a link always shows the same page, whether or not the address 
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,9 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bygdebas.core.access import current_network
 from bygdebas.core.forms import add_service_errors
+from bygdebas.core.http import NetworkRequest
 from bygdebas.core.ratelimit import is_rate_limited
+from bygdebas.core.rows import attach
 from bygdebas.members.access import (
     check_contact,
+    contact_login_required,
     get_contact_organisation,
     get_organisation_person,
     organisations_for_contact,
@@ -41,22 +40,6 @@ from bygdebas.members.forms_selfservice import (
 )
 from bygdebas.members.models import Engagement, Membership, Organisation, Person
 from bygdebas.members.services import selfservice as services
-
-
-def contact_login_required(
-    view: Callable[..., HttpResponseBase],
-) -> Callable[..., HttpResponseBase]:
-    """Anonymous visitors go to the login page; the view itself checks the contact role."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        current_network(request)
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
 
 # Logging in
 
@@ -114,13 +97,14 @@ def login_link(request: HttpRequest, token: str) -> HttpResponse:
 
 @contact_login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    network = check_contact(request)
+def home(request: NetworkRequest) -> HttpResponse:
+    network = request.network
+    check_contact(request.user, network)
     organisations = list(
         organisations_for_contact(request.user, network).prefetch_related("memberships")
     )
     for organisation in organisations:
-        organisation.latest_membership = next(iter(organisation.memberships.all()), None)  # type: ignore[attr-defined]
+        attach(organisation, latest_membership=next(iter(organisation.memberships.all()), None))
     return render(request, "members/selfservice/home.html", {"organisations": organisations})
 
 
@@ -140,8 +124,8 @@ def _people_of(organisation: Organisation) -> list[dict[str, Any]]:
 
 @contact_login_required
 @require_GET
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_contact_organisation(request, pk)
+def organisation_detail(request: NetworkRequest, pk: int) -> HttpResponse:
+    organisation = get_contact_organisation(request.user, request.network, pk)
     return render(
         request,
         "members/selfservice/organisation_detail.html",
@@ -156,8 +140,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @contact_login_required
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_contact_organisation(request, pk)
+def organisation_edit(request: NetworkRequest, pk: int) -> HttpResponse:
+    organisation = get_contact_organisation(request.user, request.network, pk)
     form = OrganisationSelfServiceForm(
         request.POST or None, instance=organisation, network=organisation.network
     )
@@ -165,7 +149,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_organisation(
                 organisation=organisation,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 **form.changes(),
             )
         except ValidationError as error:
@@ -184,14 +168,14 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @contact_login_required
 @require_http_methods(["GET", "POST"])
-def person_add(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_contact_organisation(request, pk)
+def person_add(request: NetworkRequest, pk: int) -> HttpResponse:
+    organisation = get_contact_organisation(request.user, request.network, pk)
     form = PersonSelfServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.add_person(
                 organisation=organisation,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 roles=form.cleaned_data["roles"],
                 **form.person_fields(),
             )
@@ -210,8 +194,8 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @contact_login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
-    organisation = get_contact_organisation(request, pk)
+def person_edit(request: NetworkRequest, pk: int, person_pk: int) -> HttpResponse:
+    organisation = get_contact_organisation(request.user, request.network, pk)
     person = get_organisation_person(organisation, person_pk)
     roles = list(
         person.engagements.filter(organisation=organisation).values_list("role", flat=True)
@@ -225,7 +209,7 @@ def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
             services.update_person(
                 organisation=organisation,
                 person=person,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 roles=form.cleaned_data["roles"],
                 **form.person_fields(),
             )
@@ -247,11 +231,11 @@ def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
 
 @contact_login_required
 @require_POST
-def person_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
-    organisation = get_contact_organisation(request, pk)
+def person_remove(request: NetworkRequest, pk: int, person_pk: int) -> HttpResponse:
+    organisation = get_contact_organisation(request.user, request.network, pk)
     person: Person = get_organisation_person(organisation, person_pk)
     try:
-        services.remove_person(organisation=organisation, person=person, actor=request.user)  # type: ignore[arg-type]
+        services.remove_person(organisation=organisation, person=person, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -264,8 +248,8 @@ def person_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse
 
 @contact_login_required
 @require_GET
-def organisation_export(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_contact_organisation(request, pk)
+def organisation_export(request: NetworkRequest, pk: int) -> HttpResponse:
+    organisation = get_contact_organisation(request.user, request.network, pk)
     data = services.organisation_data(organisation)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from bygdebas.core.access import READ_ROLES, current_network, role_required
+from bygdebas.core.access import READ_ROLES, role_required
+from bygdebas.core.http import NetworkRequest
 from bygdebas.members.forms_registry import StatisticsYearForm
 from bygdebas.members.models import Membership, current_year
 from bygdebas.members.stats import member_statistics
@@ -14,8 +15,8 @@ from bygdebas.members.stats import member_statistics
 
 @role_required(READ_ROLES)
 @require_GET
-def statistics(request: HttpRequest) -> HttpResponse:
-    network = current_network(request)
+def statistics(request: NetworkRequest) -> HttpResponse:
+    network = request.network
     form = StatisticsYearForm(request.GET or None)
     this_year = current_year()
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or this_year

@@ -51,7 +51,7 @@ class FollowUpTests(CastMixin, TestCase):
         )
 
     def follow_up(self, **kwargs: object) -> FollowUp:
-        return build_follow_up(network=self.network_a, plan=self.plan, **kwargs)  # type: ignore[arg-type]
+        return build_follow_up(network=self.network_a, plan=self.plan, **kwargs)
 
     def test_it_gives_each_activity_its_status_from_a_target_of_two_actions(self) -> None:
         result = self.follow_up()

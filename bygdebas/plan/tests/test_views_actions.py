@@ -16,7 +16,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bygdebas.plan.forms import ATTACHMENT_EXTENSIONS
+from bygdebas.core.uploads import ATTACHMENT_EXTENSIONS
 from bygdebas.plan.models import Action, Activity, Area, Plan
 from bygdebas.testing import (
     CastMixin,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from bygdebas.core.models import Role
 from bygdebas.members.models import Organisation
 from bygdebas.plan.models import Action, Activity
-from bygdebas.recruitment.demo import DEMO_PROSPECTS, load_demo
+from bygdebas.recruitment.demo import DEMO_PROSPECTS, load
 from bygdebas.recruitment.models import Prospect, Status
 from bygdebas.testing import make_county, make_municipality, make_network, make_plan, make_user
 
@@ -28,7 +28,7 @@ class DemoTests(TestCase):
         recruit.text = "Söka upp nya lokala grupper och inbjuda dessa till våra nätverk."
         recruit.save()
 
-        summary = load_demo(network, year=year)
+        summary = load(network, year=year)
 
         prospects = Prospect.objects.for_network(network)
         self.assertEqual(prospects.count(), len(DEMO_PROSPECTS))
@@ -47,5 +47,5 @@ class DemoTests(TestCase):
         self.assertEqual(Organisation.objects.filter(network=network).count(), 2)
         self.assertIn(str(year), summary)
         # Loading again changes nothing.
-        load_demo(network, year=year)
+        load(network, year=year)
         self.assertEqual(prospects.count(), len(DEMO_PROSPECTS))

@@ -59,19 +59,19 @@ class ReminderTests(SmtpServerMixin, CastMixin, TestCase):
 
         self.assertEqual(output, "Reminders sent: 3.")
         [bertils] = self.smtp.messages_to("bertil@a.test")
-        body = bertils.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+        body = bertils.get_body(preferencelist=("plain",)).get_content()
         self.assertIn("Unga i Laxå", body)
         self.assertIn("Bygdegruppen Ramundeboda", body)
         self.assertIn("Ring Unga i Laxå", body)
         self.assertIn(f"http://a.test/kansli/rekrytering/{self.first.pk}/", body)
         for not_due in ("Idag", "Sedan", "Utan datum", "Avböjde", "Hasselfors"):
             self.assertNotIn(not_due, body)
-        html = bertils.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+        html = bertils.get_body(preferencelist=("html",)).get_content()
         self.assertIn("Unga i Laxå", html)
         [annas] = self.smtp.messages_to("anna@a.test")
-        self.assertIn("Hasselfors byalag", annas.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]
+        self.assertIn("Hasselfors byalag", annas.get_body(preferencelist=("plain",)).get_content())
         [davids] = self.smtp.messages_to("david@b.test")
-        self.assertIn("http://b.test/", davids.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]
+        self.assertIn("http://b.test/", davids.get_body(preferencelist=("plain",)).get_content())
         self.assertEqual(len(self.smtp.messages), 3)
         self.first.refresh_from_db()
         self.assertEqual(self.first.reminded_for, self.first.next_step_on)
@@ -92,7 +92,7 @@ class ReminderTests(SmtpServerMixin, CastMixin, TestCase):
         )
         self.assertEqual(self.run_command(), "Reminders sent: 1.")
         [message] = self.smtp.messages
-        body = message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+        body = message.get_body(preferencelist=("plain",)).get_content()
         self.assertIn("Unga i Laxå", body)
         self.assertNotIn("Ramundeboda", body)
 

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.test import TestCase
+from django.urls import reverse
 
 from bygdebas.core.models import AuditEntry
 from bygdebas.members.models import Engagement, Membership, Organisation, Person
@@ -23,7 +24,7 @@ from bygdebas.testing import (
 )
 
 
-def make_prospect(network, **overrides) -> Prospect:  # type: ignore[no-untyped-def]
+def make_prospect(network, **overrides) -> Prospect:
     defaults = {"name": "Ungdomsgruppen i Ås"}
     defaults.update(overrides)
     return Prospect.objects.create(network=network, **defaults)
@@ -276,6 +277,32 @@ class RecruitmentServiceTests(CastMixin, TestCase):
         self.assertEqual(entry.changes["contact_name"], ["Alva Ek", ""])
 
     # --- converting ---------------------------------------------------------------------------
+
+    def test_the_member_organisations_page_lists_the_actions_about_the_prospect_it_was(
+        self,
+    ) -> None:
+        """Through members.organisation_sources: members does not import recruitment."""
+        prospect = make_prospect(self.network_a, status=Status.MEETING)
+        organisation = services.convert_prospect(
+            prospect=prospect,
+            actor=self.bertil,
+            activities=[self.recruit],
+            converted_on=datetime.date(2025, 6, 1),
+        )
+        prospect.refresh_from_db()
+        other = make_prospect(self.network_a, status=Status.MEETING, name="Annan grupp")
+        services.convert_prospect(
+            prospect=other,
+            actor=self.bertil,
+            activities=[self.recruit],
+            converted_on=datetime.date(2025, 6, 2),
+        )
+
+        response = self.as_sara().get(
+            reverse("members:organisation-detail", args=[organisation.pk])
+        )
+
+        self.assertEqual(list(response.context["actions"]), [prospect.member_action])
 
     def test_converting_creates_the_organisation_membership_contact_person_and_action(
         self,
