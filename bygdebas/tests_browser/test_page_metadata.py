@@ -87,7 +87,9 @@ class PageMetadataTests(BrowserTestCase):
                 "srcset": ", ".join(f"{s['url']} {s['width']}w" for s in image.sizes),
             },
         )
-        self.page.wait_for_function("document.getElementById('probe').complete")
+        # wait_for_function polls with eval, which the CSP forbids; decode() resolves once the
+        # picture has loaded (and rejects if it cannot be).
+        self.page.evaluate("() => document.getElementById('probe').decode()")
         natural = self.page.evaluate("document.getElementById('probe').naturalWidth")
         self.assertIn(natural, {480, 960})
         self.assert_no_csp_violations()
