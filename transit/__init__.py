@@ -4,7 +4,7 @@ from transit.compare import Comparison, PairChange, compare
 from transit.errors import FeedError
 from transit.feed import Feed, load_feed
 from transit.indicators import Analysis, PairIndicators, PlaceIndicators, analyse
-from transit.journeys import Journey, all_pairs, board_values, journeys, journeys_to
+from transit.journeys import Journey, all_pairs, journeys
 from transit.places import Place, place_stops, read_places
 from transit.timetable import Timetable
 
@@ -21,10 +21,8 @@ __all__ = [
     "Timetable",
     "all_pairs",
     "analyse",
-    "board_values",
     "compare",
     "journeys",
-    "journeys_to",
     "load_feed",
     "place_stops",
     "read_places",

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from transit import kernels
+from transit.kernels import connections, parsing
 from transit.errors import FeedError
 from transit.geo import haversine_m
 
@@ -140,7 +140,7 @@ class Feed:
         cached = self.derived.get("stop_pairs")
         if isinstance(cached, np.ndarray):
             return cached
-        pairs: IntArray = kernels.stop_pairs(
+        pairs: IntArray = connections.stop_pairs(
             self.trip_start.astype(np.int64, copy=False),
             self.st_stop.astype(np.int32, copy=False),
             self.n_stops,
@@ -759,7 +759,7 @@ class _Column:
 
 def _st_times(column: _Column, file: str) -> IntArray:
     if column.ascii:
-        values, bad = kernels.parse_hms(column.offsets, column.data)
+        values, bad = parsing.parse_hms(column.offsets, column.data)
         if bad < 0:
             return values
     strings = column.trimmed()
@@ -783,7 +783,7 @@ def _st_codes(column: _Column, index: dict[str, int], file: str) -> IntArray:
 
 def _st_sequence(column: _Column, file: str) -> IntArray:
     if column.ascii:
-        values, bad = kernels.parse_uint(column.offsets, column.data)
+        values, bad = parsing.parse_uint(column.offsets, column.data)
         if bad < 0:
             return values
     strings = column.trimmed()
@@ -804,7 +804,7 @@ def _st_flags(table: pa.Table, column: str) -> Int8Array:
         return np.zeros(table.num_rows, dtype=np.int8)
     col = _Column(table, column)
     if col.ascii:
-        return kernels.parse_flag(col.offsets, col.data)
+        return parsing.parse_flag(col.offsets, col.data)
     values = col.trimmed()
     out = np.zeros(len(values), dtype=np.int8)
     for code in ("1", "2", "3"):
@@ -882,9 +882,3 @@ def _interpolate(
         gaps = arr[lo:hi] < 0
         arr[lo:hi][gaps] = filled[gaps]
         dep[lo:hi][gaps] = filled[gaps]
-
-
-def iter_trip_stops(feed: Feed, trip: int) -> Iterator[tuple[int, int, int]]:
-    """Yield (stop, arrival_s, departure_s) of a trip in stop_sequence order."""
-    for row in range(int(feed.trip_start[trip]), int(feed.trip_start[trip + 1])):
-        yield int(feed.st_stop[row]), int(feed.st_arr[row]), int(feed.st_dep[row])

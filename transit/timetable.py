@@ -14,7 +14,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from transit import kernels
+from transit.kernels import connections
 from transit.feed import (
     TRANSFER_FORBIDDEN,
     TRANSFER_MIN_TIME,
@@ -547,7 +547,7 @@ def _connections_of_day(
     running, shifts = trips_running(feed, date)
     counts = running.sum(axis=1)
     first_instance = (np.cumsum(counts) - counts).astype(np.int64)
-    return kernels.day_connections(
+    return connections.day_connections(
         feed.trip_start.astype(np.int64, copy=False),
         feed.st_stop.astype(np.int32, copy=False),
         feed.st_dep.astype(np.int64, copy=False),

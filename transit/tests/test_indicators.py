@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from transit import Journey, load_feed
-from transit.indicators import Analysis, analyse, pair_indicators, weekend_of
+from transit.indicators import Analysis, analyse, weekend_of
+from transit.tests.reference import pair_indicators
 from transit.places import Place
 from transit.tests.feeds import DAY, feed_files, hms, stops, trip, write_feed
 

@@ -1,33 +1,83 @@
-"""Compiled inner loops (numba): the profile connection scan and the reading of its results.
-
-Kept apart from journeys.py so that the algorithm's Python-level description stays readable;
-every function here works on plain numpy arrays only. Compiled code is cached on disk
-(``cache=True``), so only the first run on a machine pays the compile time.
-"""
+"""Compiled profile connection scan, and the reading of its values into journeys and figures."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, NamedTuple
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
-I64 = npt.NDArray[np.int64]
-I32 = npt.NDArray[np.int32]
-Bools = npt.NDArray[np.bool_]
-# Packed values (arrival_s * SHIFT + changes) are int32 or int64 arrays, chosen per timetable.
-Values = npt.NDArray[Any]
+from transit.kernels import FORBIDDEN, I32, I64, SHIFT, Bools, Values, jit
 
-SHIFT = 256
-FORBIDDEN = -1
+# Columns of pareto_stats's result, per origin and destination lane (-1 where there is none).
+JOURNEYS, FIRST_DEP, LAST_DEP, FASTEST, LATEST_DEP_BY, EARLIEST_ARR_FROM, FEWEST, SETTLED = range(8)
+N_STATS = 8
 
 
-def jit[F: Callable[..., Any]](function: F) -> F:
-    """Compile with numba (no Python objects, cached on disk, the GIL released)."""
-    return cast(F, numba.njit(cache=True, nogil=True)(function))
+class Connections(NamedTuple):
+    """The connections a scan reads, sorted by departure: one row each."""
 
+    dep_stop: I32
+    arr_stop: I32
+    dep_s: I64
+    arr_s: I64
+    # The trip instance, numbered as the scan first meets it (see trips_by_last_use).
+    trip: I32
+    can_board: Bools
+    can_alight: Bools
+
+
+class Trips(NamedTuple):
+    """Per trip instance (the scan's numbers): whether a special rule names it, and its feed trip."""
+
+    is_special: Bools
+    feed_trip: I32
+    # Per feed trip: its route.
+    feed_route: I32
+
+
+class Transfers(NamedTuple):
+    """Transfer links out of each stop (CSR), and per link the rules naming a trip or route."""
+
+    link_start: I64
+    link_to: I32
+    # The default time of each link; FORBIDDEN when only special rules allow the change.
+    link_s: I64
+    # Link k's rules are rows rule_start[k]:rule_start[k + 1], tried in order; -1 matches any.
+    rule_start: I64
+    rule_from_trip: I32
+    rule_to_trip: I32
+    rule_from_route: I32
+    rule_to_route: I32
+    rule_s: I64
+
+
+class Slots(NamedTuple):
+    """Where the scan keeps boardings: per stop a profile, and a slot per special boarding."""
+
+    # Stop s's profile entries go to rows prof_start[s]:prof_start[s + 1] of the work space.
+    prof_start: I64
+    # Per connection, its slot among the boardings of special trips, or -1.
+    sp_slot: I64
+
+
+class Targets(NamedTuple):
+    """The destinations of one scan (lanes) and the connections whose values it keeps."""
+
+    # Stop s is a destination of lanes target_lane[target_start[s]:target_start[s + 1]].
+    target_start: I64
+    target_lane: I32
+    # Connection c's values go to row out_row[c] of the output (-1: not kept).
+    out_row: I64
+
+
+class WorkSpace(NamedTuple):
+    """Arrays a scan overwrites, from the caller (reused from scan to scan)."""
+
+    seated: Values  # trips x lanes
+    prof_dep: I64  # profile rows
+    prof_pos: I64
+    prof_val: Values  # profile rows x lanes
 
 @jit
 def transfer_s(
@@ -36,15 +86,20 @@ def transfer_s(
     from_route: int,
     to_feed: int,
     to_route: int,
-    link_s: I64,
-    rule_start: I64,
-    rule_from_trip: I32,
-    rule_to_trip: I32,
-    rule_from_route: I32,
-    rule_to_route: I32,
-    rule_s: I64,
+    transfers: Transfers,
 ) -> int:
     """The transfer time over link k between two feed trips: the first rule that matches, or the default."""
+    (
+        _,
+        _,
+        link_s,
+        rule_start,
+        rule_from_trip,
+        rule_to_trip,
+        rule_from_route,
+        rule_to_route,
+        rule_s,
+    ) = transfers
     for r in range(rule_start[k], rule_start[k + 1]):
         if (
             (rule_from_trip[r] < 0 or rule_from_trip[r] == from_feed)
@@ -58,36 +113,14 @@ def transfer_s(
 
 @jit
 def profile_scan(
-    dep_stop: I32,
-    arr_stop: I32,
-    dep_s: I64,
-    arr_s: I64,
-    trip: I32,
-    can_board: Bools,
-    can_alight: Bools,
-    trip_special: Bools,
-    trip_feed: I32,
-    feed_route: I32,
-    link_start: I64,
-    link_to: I32,
-    link_s: I64,
-    rule_start: I64,
-    rule_from_trip: I32,
-    rule_to_trip: I32,
-    rule_from_route: I32,
-    rule_to_route: I32,
-    rule_s: I64,
-    prof_start: I64,
-    sp_slot: I64,
-    target_start: I64,
-    target_lane: I32,
-    out_row: I64,
+    conn: Connections,
+    trips: Trips,
+    transfers: Transfers,
+    slots: Slots,
+    targets: Targets,
     out: Values,
     inf: Any,
-    seated: Values,
-    prof_dep: I64,
-    prof_pos: I64,
-    prof_val: Values,
+    work: WorkSpace,
 ) -> None:
     """Backward profile connection scan towards several destinations ("lanes") at once.
 
@@ -97,9 +130,14 @@ def profile_scan(
     Per stop, boardings of trips no special rule names form a profile of entries in order of
     decreasing departure; each entry holds, per lane, the best value of all boardings at that
     departure or later plus one change, so the entry found by a binary search answers every
-    lane. Boardings of
-    trips a special rule names are kept one slot per connection in a list per stop.
+    lane. Boardings of trips a special rule names are kept one slot per connection in a list per stop.
     """
+    dep_stop, arr_stop, dep_s, arr_s, trip, can_board, can_alight = conn
+    trip_special, trip_feed, feed_route = trips
+    link_start, link_to, link_s = transfers.link_start, transfers.link_to, transfers.link_s
+    prof_start, sp_slot = slots
+    target_start, target_lane, out_row = targets
+    seated, prof_dep, prof_pos, prof_val = work
     n = dep_s.shape[0]
     lanes = out.shape[1]
     n_stops = prof_start.shape[0] - 1
@@ -171,13 +209,7 @@ def profile_scan(
                                 y_route,
                                 -1,
                                 -2,
-                                link_s,
-                                rule_start,
-                                rule_from_trip,
-                                rule_to_trip,
-                                rule_from_route,
-                                rule_to_route,
-                                rule_s,
+                                transfers,
                             )
                         else:
                             wait = link_s[k]
@@ -223,13 +255,7 @@ def profile_scan(
                                     y_route,
                                     other_feed,
                                     feed_route[other_feed],
-                                    link_s,
-                                    rule_start,
-                                    rule_from_trip,
-                                    rule_to_trip,
-                                    rule_from_route,
-                                    rule_to_route,
-                                    rule_s,
+                                    transfers,
                                 )
                                 if wait != FORBIDDEN and sp_dep[s] >= a + wait:
                                     for lane in range(lanes):
@@ -304,14 +330,14 @@ def profile_scan(
 
 @jit
 def pareto(
-    dep: I64, values: Values, inf: Any
+    dep: I64, values: Values, inf: Any, day_end: int
 ) -> tuple[I64, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Pareto journeys per lane from boardings sorted by departure and their packed values.
+    """The date's Pareto journeys per lane from boardings sorted by departure and their values.
 
     Returns (lane_start, departure, arrival, changes): lane l's journeys, by departure, are
     rows lane_start[l]:lane_start[l + 1]. For each departure time the best value counts, and
     walking from the latest departure back, a departure is kept when it arrives earlier than
-    every later one.
+    every later one; of those, the ones leaving before day_end are the date's.
     """
     n, lanes = values.shape
     lane_start = np.zeros(lanes + 1, dtype=np.int64)
@@ -338,6 +364,8 @@ def pareto(
             arrival = np.int64(value) // SHIFT
             if arrival < best_arrival:
                 best_arrival = arrival
+                if departure >= day_end:
+                    continue
                 if used == j_dep.shape[0]:
                     bigger = 2 * used
                     grown_dep = np.empty(bigger, dtype=np.int64)
@@ -360,344 +388,6 @@ def pareto(
 
 
 @jit
-def direct_counts(
-    dep_stop: I32,
-    arr_stop: I32,
-    dep_s: I64,
-    trip: I32,
-    can_board: Bools,
-    can_alight: Bools,
-    member_start: I64,
-    member_place: I64,
-    n_places: int,
-    window_end: int,
-) -> I64:
-    """Count, per (origin, destination) place, the trip instances boarded at one and later left at the other.
-
-    Connections are sorted by departure (within a trip, that is its stop order). A place's
-    stops are those s with place in member_place[member_start[s]:member_start[s + 1]]. A trip
-    counts for (o, d) when its first boarding at o leaving in [0, window_end) comes at or
-    before its last alighting at d.
-    """
-    n = dep_s.shape[0]
-    n_board = 0
-    n_alight = 0
-    for c in range(n):
-        if can_board[c] and 0 <= dep_s[c] < window_end:
-            n_board += member_start[dep_stop[c] + 1] - member_start[dep_stop[c]]
-        if can_alight[c]:
-            n_alight += member_start[arr_stop[c] + 1] - member_start[arr_stop[c]]
-    b_trip = np.empty(n_board, dtype=np.int64)
-    b_place = np.empty(n_board, dtype=np.int64)
-    b_conn = np.empty(n_board, dtype=np.int64)
-    a_trip = np.empty(n_alight, dtype=np.int64)
-    a_place = np.empty(n_alight, dtype=np.int64)
-    a_conn = np.empty(n_alight, dtype=np.int64)
-    i = 0
-    j = 0
-    for c in range(n):
-        if can_board[c] and 0 <= dep_s[c] < window_end:
-            v = dep_stop[c]
-            for m in range(member_start[v], member_start[v + 1]):
-                b_trip[i] = trip[c]
-                b_place[i] = member_place[m]
-                b_conn[i] = c
-                i += 1
-        if can_alight[c]:
-            v = arr_stop[c]
-            for m in range(member_start[v], member_start[v + 1]):
-                a_trip[j] = trip[c]
-                a_place[j] = member_place[m]
-                a_conn[j] = c
-                j += 1
-    # Grouped by trip, each group in connection order (the sort is stable).
-    b_order = radix_argsort(b_trip)
-    a_order = radix_argsort(a_trip)
-    counts = np.zeros((n_places, n_places), dtype=np.int64)
-    first = np.full(n_places, -1, dtype=np.int64)
-    last = np.full(n_places, -1, dtype=np.int64)
-    x = 0
-    z = 0
-    while x < n_board:
-        t = b_trip[b_order[x]]
-        x_end = x
-        while x_end < n_board and b_trip[b_order[x_end]] == t:
-            x_end += 1
-        while z < n_alight and a_trip[a_order[z]] < t:
-            z += 1
-        z_end = z
-        while z_end < n_alight and a_trip[a_order[z_end]] == t:
-            z_end += 1
-        for k in range(x, x_end):
-            e = b_order[k]
-            if first[b_place[e]] < 0:
-                first[b_place[e]] = b_conn[e]
-        for k in range(z, z_end):
-            e = a_order[k]
-            last[a_place[e]] = a_conn[e]
-        for o in range(n_places):
-            if first[o] < 0:
-                continue
-            for d in range(n_places):
-                if last[d] >= 0 and first[o] <= last[d]:
-                    counts[o, d] += 1
-        for k in range(x, x_end):
-            first[b_place[b_order[k]]] = -1
-        for k in range(z, z_end):
-            last[a_place[a_order[k]]] = -1
-        x = x_end
-        z = z_end
-    return counts
-
-
-U8 = npt.NDArray[np.uint8]
-
-
-@jit
-def _is_space(byte: int) -> bool:
-    return byte == 32 or 9 <= byte <= 13
-
-
-@jit
-def _trimmed(offsets: I64, data: U8, i: int) -> tuple[int, int]:
-    lo = offsets[i]
-    hi = offsets[i + 1]
-    while lo < hi and _is_space(data[lo]):
-        lo += 1
-    while hi > lo and _is_space(data[hi - 1]):
-        hi -= 1
-    return lo, hi
-
-
-@jit
-def parse_hms(offsets: I64, data: U8) -> tuple[I64, int]:
-    """Parse H:MM:SS (1-3 hour digits) to seconds, -1 for an empty cell.
-
-    Returns (seconds, first row that is neither; -1 if none). Only ASCII blanks are trimmed, so a
-    row reported here may still be valid to the slower Unicode-aware path.
-    """
-    n = offsets.shape[0] - 1
-    result = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        lo, hi = _trimmed(offsets, data, i)
-        length = hi - lo
-        if length == 0:
-            result[i] = -1
-            continue
-        if length < 7 or length > 9:
-            return result, i
-        hours = 0
-        for p in range(lo, hi - 6):
-            digit = data[p] - 48
-            if digit < 0 or digit > 9:
-                return result, i
-            hours = hours * 10 + digit
-        c1 = data[hi - 6]
-        m1 = data[hi - 5] - 48
-        m2 = data[hi - 4] - 48
-        c2 = data[hi - 3]
-        s1 = data[hi - 2] - 48
-        s2 = data[hi - 1] - 48
-        if c1 != 58 or c2 != 58:
-            return result, i
-        if not (0 <= m1 <= 5 and 0 <= m2 <= 9 and 0 <= s1 <= 5 and 0 <= s2 <= 9):
-            return result, i
-        result[i] = hours * 3600 + (m1 * 10 + m2) * 60 + s1 * 10 + s2
-    return result, -1
-
-
-@jit
-def parse_uint(offsets: I64, data: U8) -> tuple[I64, int]:
-    """Parse unsigned decimal integers (at most 18 digits); returns (values, first bad row or -1)."""
-    n = offsets.shape[0] - 1
-    result = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        lo, hi = _trimmed(offsets, data, i)
-        if hi == lo or hi - lo > 18:
-            return result, i
-        value = 0
-        for p in range(lo, hi):
-            digit = data[p] - 48
-            if digit < 0 or digit > 9:
-                return result, i
-            value = value * 10 + digit
-        result[i] = value
-    return result, -1
-
-
-@jit
-def parse_flag(offsets: I64, data: U8) -> npt.NDArray[np.int8]:
-    """Map a trimmed "1", "2" or "3" to that number and anything else to 0 (pickup_type etc.)."""
-    n = offsets.shape[0] - 1
-    result = np.zeros(n, dtype=np.int8)
-    for i in range(n):
-        lo, hi = _trimmed(offsets, data, i)
-        if hi - lo == 1 and 49 <= data[lo] <= 51:
-            result[i] = data[lo] - 48
-    return result
-
-
-@jit
-def _day_rows(
-    trip_start: I64,
-    st_stop: I32,
-    st_dep: I64,
-    st_arr: I64,
-    running: Bools,
-    first_instance: I64,
-    shifts: I64,
-    gone: Bools,
-    span: int,
-    arrive_by: int,
-    leave_from: int,
-    depart_by: int,
-    fill: bool,
-    key: I64,
-    row: I64,
-    instance_of: I64,
-    shift_of: I64,
-) -> int:
-    """The connections day_connections keeps, in (instance, position) order; returns how many.
-
-    With fill, writes each one's sort key, first stop_times row, trip instance and shift.
-    """
-    n_pieces, n_trips = running.shape
-    everything = gone.shape[0] == 0
-    i = 0
-    for p in range(n_pieces):
-        shift = shifts[p]
-        instance = first_instance[p] - 1
-        for t in range(n_trips):
-            if not running[p, t]:
-                continue
-            instance += 1
-            # Trips of an earlier day mostly end before midnight: skip them whole.
-            if st_dep[max(trip_start[t + 1] - 2, 0)] + shift < 0:
-                continue
-            for r in range(trip_start[t], trip_start[t + 1] - 1):
-                departure = st_dep[r] + shift
-                if departure < 0 or departure > depart_by:
-                    continue
-                if not everything and (gone[st_stop[r]] or gone[st_stop[r + 1]]):
-                    continue
-                if st_arr[r + 1] + shift > arrive_by and departure < leave_from:
-                    continue
-                if fill:
-                    # A stable sort of these keys keeps (instance, position) among equals.
-                    key[i] = departure * span + (st_arr[r + 1] - st_dep[r])
-                    row[i] = r
-                    instance_of[i] = instance
-                    shift_of[i] = shift
-                i += 1
-    return i
-
-
-@jit
-def day_connections(
-    trip_start: I64,
-    st_stop: I32,
-    st_dep: I64,
-    st_arr: I64,
-    st_pickup: npt.NDArray[np.int8],
-    st_dropoff: npt.NDArray[np.int8],
-    running: Bools,
-    first_instance: I64,
-    shifts: I64,
-    gone: Bools,
-    span: int,
-    arrive_by: int,
-    leave_from: int,
-    depart_by: int,
-) -> tuple[I32, I32, I64, I64, I32, Bools, Bools]:
-    """The connections of a date, sorted by (departure, arrival, trip instance, position).
-
-    Piece p is a day: the trips with running[p, trip], shifted by shifts[p] seconds, numbered
-    as instances from first_instance[p] in trip order; of each, the connections (consecutive
-    stop_times) that leave at 0 or later after the shift and touch no stop with gone[stop]
-    (none when gone is empty), that arrive by arrive_by or leave at leave_from or later, and
-    that leave by depart_by (after the shift). span exceeds every travel time. Returns
-    (dep_stop, arr_stop, dep_s, arr_s, trip instance, can_board, can_alight).
-    """
-    # Counted first, then made: one pass of _day_rows each.
-    nothing = np.empty(0, dtype=np.int64)
-    n = _day_rows(
-        trip_start, st_stop, st_dep, st_arr, running, first_instance, shifts, gone, span,
-        arrive_by, leave_from, depart_by, False, nothing, nothing, nothing, nothing,
-    )  # fmt: skip
-    key = np.empty(n, dtype=np.int64)
-    row = np.empty(n, dtype=np.int64)
-    instance_of = np.empty(n, dtype=np.int64)
-    shift_of = np.empty(n, dtype=np.int64)
-    _day_rows(
-        trip_start, st_stop, st_dep, st_arr, running, first_instance, shifts, gone, span,
-        arrive_by, leave_from, depart_by, True, key, row, instance_of, shift_of,
-    )  # fmt: skip
-    order = radix_argsort(key)
-    dep_stop = np.empty(n, dtype=np.int32)
-    arr_stop = np.empty(n, dtype=np.int32)
-    dep_s = np.empty(n, dtype=np.int64)
-    arr_s = np.empty(n, dtype=np.int64)
-    trip = np.empty(n, dtype=np.int32)
-    can_board = np.empty(n, dtype=np.bool_)
-    can_alight = np.empty(n, dtype=np.bool_)
-    for i in range(n):
-        j = order[i]
-        r = row[j]
-        dep_stop[i] = st_stop[r]
-        arr_stop[i] = st_stop[r + 1]
-        dep_s[i] = st_dep[r] + shift_of[j]
-        arr_s[i] = st_arr[r + 1] + shift_of[j]
-        trip[i] = instance_of[j]
-        can_board[i] = st_pickup[r] != 1
-        can_alight[i] = st_dropoff[r + 1] != 1
-    return dep_stop, arr_stop, dep_s, arr_s, trip, can_board, can_alight
-
-
-@jit
-def radix_argsort(key: I64) -> I64:
-    """Return the stable argsort of non-negative keys: a least-significant-digit radix sort.
-
-    Linear in the number of keys, with one pass per 16 bits of the largest key (or part); for
-    the connections of a feed (a few million keys of 30-40 bits) faster than argsort.
-    """
-    n = key.shape[0]
-    order = np.arange(n, dtype=np.int64)
-    if n < 2:
-        return order
-    largest = key.max()
-    width = 1
-    while (largest >> width) > 0:
-        width += 1
-    # As few passes as digits of at most 16 bits allow, the digits as even as can be.
-    passes = -(-width // 16)
-    bits = -(-width // passes)
-    buckets = 1 << bits
-    mask = buckets - 1
-    spare = np.empty(n, dtype=np.int64)
-    count = np.empty(buckets + 1, dtype=np.int64)
-    shift = 0
-    for _ in range(passes):
-        count[:] = 0
-        for i in range(n):
-            count[((key[i] >> shift) & mask) + 1] += 1
-        for b in range(buckets):
-            count[b + 1] += count[b]
-        for i in range(n):
-            j = order[i]
-            digit = (key[j] >> shift) & mask
-            spare[count[digit]] = j
-            count[digit] += 1
-        order, spare = spare, order
-        shift += bits
-    return order
-
-
-# Columns of pareto_stats's result, per origin and destination lane (-1 where there is none).
-JOURNEYS, FIRST_DEP, LAST_DEP, FASTEST, LATEST_DEP_BY, EARLIEST_ARR_FROM, FEWEST, SETTLED = range(8)
-N_STATS = 8
-
-
-@jit
 def pareto_stats(
     dep: I64,
     values: Values,
@@ -707,19 +397,21 @@ def pareto_stats(
     arrive_by: int,
     leave_from: int,
     horizon: int,
+    day_end: int,
 ) -> tuple[I64, npt.NDArray[np.float64]]:
     """Summarise the Pareto journeys of every origin and lane without making them.
 
     origin_rows[origin_start[o]:origin_start[o + 1]] are origin o's boardings (rows of dep and
-    values, sorted by departure). The journeys are those kernels.pareto finds; returns
-    stats[o, lane, column] (see the column names above) and the median travel time[o, lane]
-    (NaN without journeys).
+    values, sorted by departure). The journeys are those kernels.pareto finds (the date's,
+    leaving before day_end); returns stats[o, lane, column] (see the column names above) and
+    the median travel time[o, lane] (NaN without journeys).
 
     horizon >= 0 says the values come from the connections leaving by horizon only (every
     boarding among them): exact for journeys arriving by then, too late or missing for
-    others. SETTLED is then 1 where the origin's latest boarding arrives by the horizon: an
-    earlier boarding that arrives later is never a journey, so all the figures are exact; 0
-    where they may not be. Without a horizon (< 0) it is always 1.
+    others. SETTLED is then 1 where the origin's latest boarding before day_end arrives by the
+    horizon: an earlier boarding that arrives later is never a journey, and whatever dominates
+    a journey arrives by then too, so all the figures are exact; 0 where they may not be.
+    Without a horizon (< 0) it is always 1.
     """
     n_origins = origin_start.shape[0] - 1
     lanes = values.shape[1]
@@ -754,6 +446,7 @@ def pareto_stats(
         earliest_from[:] = big
         for lane in range(lanes):
             stats[o, lane, SETTLED] = 1
+        checked = horizon < 0
         hi = n
         while hi > 0:
             departure = dep[rows[hi - 1]]
@@ -767,8 +460,9 @@ def pareto_stats(
                 for lane in range(lanes):
                     if row[lane] < group[lane]:
                         group[lane] = row[lane]
-            if hi == n and horizon >= 0:
-                # The latest boarding: the one that arrives last, if any arrives late.
+            if not checked and departure < day_end:
+                # The date's latest boarding: the one that arrives last, if any arrives late.
+                checked = True
                 for lane in range(lanes):
                     if group[lane] >= inf or np.int64(group[lane]) // SHIFT > horizon:
                         stats[o, lane, SETTLED] = 0
@@ -782,6 +476,8 @@ def pareto_stats(
                     continue
                 # From the latest departure back: arrivals only get earlier.
                 best_arrival[lane] = arrival
+                if departure >= day_end:
+                    continue
                 changes = np.int64(value) % SHIFT
                 duration = arrival - departure
                 durations[lane, count[lane]] = duration
@@ -815,54 +511,15 @@ def pareto_stats(
 
 
 @jit
-def stop_pairs(trip_start: I64, st_stop: I32, n_stops: int) -> I64:
-    """The distinct pairs of different stops one trip calls at in a row, as low * n_stops + high, sorted."""
-    n_trips = trip_start.shape[0] - 1
-    start = np.zeros(n_stops + 1, dtype=np.int64)
-    for t in range(n_trips):
-        for r in range(trip_start[t], trip_start[t + 1] - 1):
-            a = st_stop[r]
-            b = st_stop[r + 1]
-            if a != b:
-                start[min(a, b) + 1] += 1
-    for s in range(n_stops):
-        start[s + 1] += start[s]
-    high = np.empty(start[n_stops], dtype=np.int64)
-    fill = start[:n_stops].copy()
-    for t in range(n_trips):
-        for r in range(trip_start[t], trip_start[t + 1] - 1):
-            a = st_stop[r]
-            b = st_stop[r + 1]
-            if a != b:
-                low = min(a, b)
-                high[fill[low]] = max(a, b)
-                fill[low] += 1
-    seen = np.full(n_stops, -1, dtype=np.int64)
-    result = np.empty(high.shape[0], dtype=np.int64)
-    used = 0
-    for low in range(n_stops):
-        first = used
-        for k in range(start[low], start[low + 1]):
-            h = high[k]
-            if seen[h] != low:
-                seen[h] = low
-                result[used] = np.int64(low) * n_stops + h
-                used += 1
-        result[first:used] = np.sort(result[first:used])
-    return result[:used].copy()
-
-
-@jit
 def origin_boardings(
     dep_stop: I32,
     can_board: Bools,
     dep_s: I64,
-    window_end: int,
     member_start: I64,
     member_origin: I64,
     n_origins: int,
 ) -> tuple[I64, I64, I64, I64]:
-    """The connections one may board at an origin's stop before window_end, grouped by origin.
+    """The connections one may board at an origin's stop, grouped by origin.
 
     A stop's origins are member_origin[member_start[s]:member_start[s + 1]]. Returns (rows,
     departures, origin_start, origin_rows): the boardings at any origin in connection order,
@@ -874,7 +531,7 @@ def origin_boardings(
     origin_start = np.zeros(n_origins + 1, dtype=np.int64)
     for c in range(n):
         v = dep_stop[c]
-        if can_board[c] and dep_s[c] < window_end and member_start[v + 1] > member_start[v]:
+        if can_board[c] and member_start[v + 1] > member_start[v]:
             count += 1
             for m in range(member_start[v], member_start[v + 1]):
                 origin_start[member_origin[m] + 1] += 1
@@ -887,7 +544,7 @@ def origin_boardings(
     i = 0
     for c in range(n):
         v = dep_stop[c]
-        if can_board[c] and dep_s[c] < window_end and member_start[v + 1] > member_start[v]:
+        if can_board[c] and member_start[v + 1] > member_start[v]:
             rows[i] = c
             departures[i] = dep_s[c]
             for m in range(member_start[v], member_start[v + 1]):
@@ -917,67 +574,3 @@ def trips_by_last_use(trip: I32, n_trips: int) -> I64:
             new_id[t] = following
             following += 1
     return new_id
-
-
-@jit
-def direct_counts_of_trips(
-    trip_start: I64,
-    st_stop: I32,
-    st_dep: I64,
-    st_pickup: npt.NDArray[np.int8],
-    st_dropoff: npt.NDArray[np.int8],
-    running: Bools,
-    shifts: I64,
-    member_start: I64,
-    member_place: I64,
-    n_places: int,
-    window_end: int,
-) -> I64:
-    """What direct_counts gives, from the stop_times of the trips running on each day.
-
-    Trip t runs on day p when running[p, t], its times shifted by shifts[p]. A trip counts for
-    (o, d) when it picks up at a stop of o leaving in [0, window_end) before it lets
-    passengers off at a stop of d (its first such pickup and last such drop-off).
-    """
-    n_pieces, n_trips = running.shape
-    counts = np.zeros((n_places, n_places), dtype=np.int64)
-    first = np.full(n_places, -1, dtype=np.int64)
-    last = np.full(n_places, -1, dtype=np.int64)
-    for p in range(n_pieces):
-        shift = shifts[p]
-        for t in range(n_trips):
-            lo = trip_start[t]
-            hi = trip_start[t + 1]
-            if not running[p, t] or hi - lo < 2:
-                continue
-            # No boarding in the window: the trip leaves its first stop too late, or leaves
-            # its last stop but one before midnight.
-            if st_dep[lo] + shift >= window_end or st_dep[hi - 2] + shift < 0:
-                continue
-            touched = False
-            for r in range(lo, hi):
-                v = st_stop[r]
-                if member_start[v + 1] == member_start[v]:
-                    continue
-                departure = st_dep[r] + shift
-                boards = r < hi - 1 and st_pickup[r] != 1 and 0 <= departure < window_end
-                alights = r > lo and st_dropoff[r] != 1
-                for m in range(member_start[v], member_start[v + 1]):
-                    place = member_place[m]
-                    if boards and first[place] < 0:
-                        first[place] = r
-                        touched = True
-                    if alights:
-                        last[place] = r
-                        touched = True
-            if not touched:
-                continue
-            for o in range(n_places):
-                if first[o] < 0:
-                    continue
-                for d in range(n_places):
-                    if last[d] > first[o]:
-                        counts[o, d] += 1
-            first[:] = -1
-            last[:] = -1
-    return counts
