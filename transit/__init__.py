@@ -2,9 +2,10 @@
 
 from transit.compare import Comparison, PairChange, compare
 from transit.errors import FeedError
-from transit.feed import Feed, load_feed
+from transit.feed import Feed
 from transit.indicators import Analysis, PairIndicators, PlaceIndicators, analyse
 from transit.journeys import Journey, all_pairs, journeys
+from transit.loading import load_feed
 from transit.places import Place, place_stops, read_places
 from transit.timetable import Timetable
 

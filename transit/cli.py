@@ -14,8 +14,8 @@ from typing import Any, TextIO
 
 from transit.compare import compare
 from transit.errors import FeedError
-from transit.feed import load_feed
 from transit.indicators import Analysis, Progress, analyse
+from transit.loading import load_feed
 from transit.places import Place, read_places
 
 PROGRESS_MIN_PLACES = 10

@@ -385,11 +385,11 @@ class _Scans:
             arrive_by_s=ARRIVE_BY_S,
             leave_from_s=LEAVE_FROM_S,
         )
-        if with_horizon and not self.skip_horizon.is_set():
-            # Where most destinations of a batch need a second scan (long journeys, late
-            # departures), the date's batches not yet started are scanned whole at once.
-            if 2 * len(self.plan.unsettled(batch, found)) > len(batch):
-                self.skip_horizon.set()
+        # Where most destinations of a batch need a second scan (long journeys, late
+        # departures), the date's batches not yet started are scanned whole at once.
+        outrun = with_horizon and 2 * len(self.plan.unsettled(batch, found)) > len(batch)
+        if outrun:
+            self.skip_horizon.set()
         return found, middle
 
 

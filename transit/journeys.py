@@ -92,7 +92,9 @@ def lanes_for(
     return lanes
 
 
-def lane_of_pair(lanes: Sequence[Lane], origins: Sequence[Collection[int]]) -> dict[tuple[int, Any], int]:
+def lane_of_pair(
+    lanes: Sequence[Lane], origins: Sequence[Collection[int]]
+) -> dict[tuple[int, Any], int]:
     """The lane answering each (origin index, destination); pairs without one have none."""
     origin_sets = [frozenset(int(s) for s in stops) for stops in origins]
     found: dict[tuple[int, Any], int] = {}
@@ -355,9 +357,7 @@ class Boardings:
         destinations: Iterable[Collection[int]],
     ) -> Boardings:
         """The boardings at the origins' stops, among the connections that can matter."""
-        terminals = frozenset(
-            int(s) for stops in (*origins, *destinations) for s in stops
-        )
+        terminals = frozenset(int(s) for stops in (*origins, *destinations) for s in stops)
         inputs = scan_inputs(tt, terminals)
         member_start, member_origin = stop_members(tt.feed.n_stops, origins)
         rows, departures, origin_start, origin_rows = scanning.origin_boardings(
@@ -466,11 +466,11 @@ def journeys_between[K: Hashable, L: Hashable](
     result: dict[tuple[K, L], list[Journey]] = {}
     for o, key in enumerate(keys):
         for destination in destinations:
-            lane = lane_of.get((o, destination))
-            if lane is None:
+            answering = lane_of.get((o, destination))
+            if answering is None:
                 result[(key, destination)] = []
                 continue
-            position, found = per_lane[lane]
+            position, found = per_lane[answering]
             lane_start, dep, arr, chg = found[o]
             lo, hi = int(lane_start[position]), int(lane_start[position + 1])
             result[(key, destination)] = list(

@@ -14,7 +14,6 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from transit.kernels import connections
 from transit.feed import (
     TRANSFER_FORBIDDEN,
     TRANSFER_MIN_TIME,
@@ -23,6 +22,7 @@ from transit.feed import (
     TransferRule,
 )
 from transit.geo import haversine_m
+from transit.kernels import connections
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]

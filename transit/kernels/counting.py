@@ -12,10 +12,10 @@ from transit.kernels.connections import radix_argsort
 @jit
 def is_member(member_start: I64, member_place: I64, stop: int, place: int) -> bool:
     """Whether the stop is one of the place's (see places.stop_members)."""
+    found = False
     for m in range(member_start[stop], member_start[stop + 1]):
-        if member_place[m] == place:
-            return True
-    return False
+        found |= member_place[m] == place
+    return found
 
 
 @jit
@@ -183,12 +183,14 @@ def direct_counts_of_trips(
                     if overlap[o, d]:
                         # The last drop-off at a stop of d that is not one of o's.
                         for r in range(hi - 1, first[o], -1):
-                            if st_dropoff[r] != 1 and not is_member(
-                                member_start, member_place, st_stop[r], o
+                            v = st_stop[r]
+                            if (
+                                st_dropoff[r] != 1
+                                and not is_member(member_start, member_place, v, o)
+                                and is_member(member_start, member_place, v, d)
                             ):
-                                if is_member(member_start, member_place, st_stop[r], d):
-                                    counts[o, d] += 1
-                                    break
+                                counts[o, d] += 1
+                                break
                     elif last[d] > first[o]:
                         counts[o, d] += 1
             first[:] = -1

@@ -79,6 +79,7 @@ class WorkSpace(NamedTuple):
     prof_pos: I64
     prof_val: Values  # profile rows x lanes
 
+
 @jit
 def transfer_s(
     k: int,

@@ -12,9 +12,9 @@ import pytest
 
 from transit import Journey, load_feed
 from transit.indicators import Analysis, analyse, weekend_of
-from transit.tests.reference import pair_indicators
 from transit.places import Place
 from transit.tests.feeds import DAY, feed_files, hms, stops, trip, write_feed
+from transit.tests.reference import pair_indicators
 
 REQUIRED_KEYS = [
     "from",
