@@ -293,8 +293,10 @@ def _read_frequencies(source: Source, trip_index: dict[str, int]) -> list[Freque
         start = parse_time(fq.columns["start_time"][row], fq.name, line, "start_time")
         end = parse_time(fq.columns["end_time"][row], fq.name, line, "end_time")
         headway = parse_int(fq.columns["headway_secs"][row], fq.name, line, "headway_secs")
-        if headway <= 0:
-            raise FeedError("headway_secs must be positive", file=fq.name, line=line)
+        if not 0 < headway <= MAX_SECONDS:
+            raise FeedError(
+                "headway_secs must be positive and at most a week", file=fq.name, line=line
+            )
         if end < start:
             raise FeedError("end_time is before start_time", file=fq.name, line=line)
         frequencies.append(

@@ -10,6 +10,7 @@ bytes. Every error while reading becomes a FeedError that names the file, never 
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -23,6 +24,18 @@ READABLE_METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 )
 ENCRYPTED = 0x1
+# What zipfile and zlib raise for damaged archives (RuntimeError: an encrypted member,
+# NotImplementedError: a version or method it does not know, struct.error: short records).
+UNPACKING_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    struct.error,
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +73,10 @@ class Source:
         try:
             self.archive = zipfile.ZipFile(self.path)
             infos = self.archive.infolist()
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
-            raise FeedError(f"not a zip archive or a folder: {self.path.name} ({error})") from None
+        except UNPACKING_ERRORS as error:
+            raise FeedError(
+                f"not a zip archive or a folder: {self.path.name} ({_one_line(error)})"
+            ) from None
         for info in infos:
             if info.is_dir():
                 continue
@@ -115,15 +130,7 @@ class Source:
             with self.archive.open(stored) as member:
                 # Never more than the declared size, which _check has accepted.
                 return member.read(self.sizes[name] + 1)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            OSError,
-            NotImplementedError,
-            RuntimeError,
-            ValueError,
-        ) as error:
+        except UNPACKING_ERRORS as error:
             raise FeedError(f"cannot be unpacked: {_one_line(error)}", file=name) from None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +13,7 @@ import pyarrow.csv as pacsv
 from transit.errors import FeedError
 from transit.kernels import parsing
 from transit.source import Source, normalise_line_ends
-from transit.tables import ENCODINGS, Table, decode, parse_times
+from transit.tables import ENCODINGS, Table, decode, header_of, parse_times
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
@@ -49,7 +48,7 @@ def _read_arrow(source: Source) -> pa.Table:
     end = data.find(b"\n")
     first = data if end < 0 else data[:end]
     header_text, _ = decode(first)
-    header = [h.strip() for h in next(csv.reader([header_text.rstrip("\r")]), [])]
+    header = header_of(header_text, name)
     if not any(header):
         raise FeedError("the file is empty (no header line)", file=name, line=1)
     wanted = [

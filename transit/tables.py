@@ -23,6 +23,8 @@ ENCODINGS = ("utf-8", "cp1252", "latin-1")
 ARROW_MIN_BYTES = 1 << 18
 # Times and durations beyond this many seconds (a week) are no timetable's.
 MAX_SECONDS = 7 * 86_400
+# Integers beyond this are no GTFS value (and would not fit the arrays).
+MAX_INT = 1 << 31
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -55,6 +57,15 @@ class Table:
 
     def get(self, column: str) -> list[str]:
         return self.columns.get(column, [""] * len(self.lines))
+
+
+def header_of(line: str, name: str) -> list[str]:
+    """The column names of a file's first line (stripped); FeedError when it is no CSV line."""
+    try:
+        rows = list(csv.reader([line.rstrip("\r")]))
+    except csv.Error as error:
+        raise FeedError(f"unreadable header line: {error}", file=name, line=1) from None
+    return [h.strip() for h in rows[0]] if rows else []
 
 
 def read_table(source: Source, name: str) -> Table:
@@ -98,7 +109,10 @@ def read_table_arrow(name: str, data: bytes) -> Table | None:
     end = data.find(b"\n")
     if end < 0:
         return None
-    header = [h.strip() for h in next(csv.reader([data[:end].decode().rstrip("\r")]), [])]
+    try:
+        header = header_of(data[:end].decode(), name)
+    except (FeedError, UnicodeDecodeError):
+        return None
     named = [h for h in header if h]
     if not named or len(set(named)) != len(named):
         return None
@@ -178,11 +192,14 @@ def parse_int(value: str, file: str, line: int, column: str, *, default: int | N
     if value == "" and default is not None:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise FeedError(
             f"unparsable {column} {value!r} (expected an integer)", file=file, line=line
         ) from None
+    if abs(number) > MAX_INT:
+        raise FeedError(f"{column} {value} is out of range", file=file, line=line)
+    return number
 
 
 def parse_float(value: str, file: str, line: int, column: str) -> float:

@@ -275,7 +275,7 @@ def test_a_bad_frequency(tmp_path: Path) -> None:
     rows = [{"trip_id": "T", "start_time": "8:00:00", "end_time": "9:00:00", "headway_secs": 0}]
     assert (
         broken(tmp_path, frequencies_txt=rows)
-        == "frequencies.txt, line 2: headway_secs must be positive"
+        == "frequencies.txt, line 2: headway_secs must be positive and at most a week"
     )
 
 
@@ -305,3 +305,10 @@ def test_an_empty_file(tmp_path: Path) -> None:
 def test_the_real_feed_copy_is_in_the_repository() -> None:
     here = Path(__file__).resolve().parents[2] / "data" / "gtfs"
     assert (here / "sj-rail-2023.zip").is_file() and (here / "sj-rail-2023.SOURCE.md").is_file()
+
+
+def test_an_integer_out_of_range(tmp_path: Path) -> None:
+    rows = [{"route_id": "R", "route_type": "99999999999999999999"}]
+    assert broken(tmp_path, routes_txt=rows) == (
+        "routes.txt, line 2: route_type 99999999999999999999 is out of range"
+    )
