@@ -156,7 +156,8 @@ def _read_stops(source: Source, warnings: list[str]) -> _Stops:
     if unknown_parents:
         count = len(unknown_parents)
         warnings.append(
-            f"stops.txt: {count} stop{'s' if count != 1 else ''} name a parent_station that is"
+            f"stops.txt: {count} stop{'s' if count != 1 else ''}"
+            f" name{'' if count != 1 else 's'} a parent_station that is"
             f" not in the file (first on line {unknown_parents[0]}); "
             f"{'they are' if count != 1 else 'it is'} read as stops without a station"
         )
