@@ -7,6 +7,7 @@ from transit.indicators import Analysis, PairIndicators, PlaceIndicators, analys
 from transit.journeys import Journey, all_pairs, journeys
 from transit.loading import load_feed
 from transit.places import Place, place_stops, read_places
+from transit.source import Limits
 from transit.timetable import Timetable
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Feed",
     "FeedError",
     "Journey",
+    "Limits",
     "PairChange",
     "PairIndicators",
     "Place",

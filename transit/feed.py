@@ -150,6 +150,28 @@ class Feed:
                 active[service] = False
         return active
 
+    def trips_per_day(self, first: dt.date, last: dt.date) -> IntArray:
+        """Return how many trips run on each day from first to last (both included)."""
+        n_days = (last - first).days + 1
+        if n_days <= 0:
+            return np.zeros(0, dtype=np.int64)
+        days = [first + dt.timedelta(days=i) for i in range(n_days)]
+        weekday = np.asarray([d.weekday() for d in days])
+        ordinal = np.asarray([d.toordinal() for d in days])
+        running = np.zeros((len(self.service_ids), n_days), dtype=bool)
+        for service, cal in self.calendars.items():
+            on_weekday = np.asarray(cal.weekdays, dtype=bool)[weekday]
+            inside = (ordinal >= cal.start_on.toordinal()) & (ordinal <= cal.end_on.toordinal())
+            running[service] = on_weekday & inside
+        for service, exceptions in self.calendar_dates.items():
+            for day, kind in exceptions.items():
+                i = (day - first).days
+                if 0 <= i < n_days:
+                    running[service, i] = kind == 1
+        trips = np.bincount(self.trip_service, minlength=len(self.service_ids))
+        result: IntArray = trips.astype(np.int64) @ running.astype(np.int64)
+        return result
+
     def validity(self) -> tuple[dt.date, dt.date] | None:
         """Return the first and last date any service runs, or None for an empty calendar."""
         days: list[dt.date] = []

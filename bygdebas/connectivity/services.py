@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext, override
 
 import transit
-from bygdebas.connectivity.dates import suggest_date
+from bygdebas.connectivity.dates import suggest_date, typical_weekday_trips
 from bygdebas.connectivity.models import Analysis, AnalysisQuerySet, Feed
 from bygdebas.core.models import Municipality, Network, Town, User
 from bygdebas.plan import services as plan_services
@@ -69,14 +69,18 @@ def local_copy(feed: Feed) -> Iterator[Path]:
 
 
 def summarise(loaded: transit.Feed, *, today: datetime.date | None = None) -> dict[str, Any]:
-    """Return the counts of a loaded feed and a suggested date to analyse."""
+    """Return the counts of a loaded feed, its trips per day and a suggested date to analyse."""
     validity = loaded.validity()
     suggested = None
+    trips: list[int] = []
     if validity:
-        suggested = suggest_date(
-            *validity, today=today, has_service=lambda day: bool(loaded.services_on(day).any())
-        )
+        trips = [int(n) for n in loaded.trips_per_day(*validity)]
+        suggested = suggest_date(*validity, today=today, trips=trips)
     return {
+        "trips_from": validity[0].isoformat() if validity else None,
+        "trips_per_day": trips,
+        "typical_weekday_trips": typical_weekday_trips(validity[0], trips) if validity else 0,
+        "warnings": list(loaded.warnings),
         "agencies": len(loaded.agency_names),
         "agency_names": list(loaded.agency_names),
         "routes": len(loaded.route_ids),
@@ -85,6 +89,14 @@ def summarise(loaded: transit.Feed, *, today: datetime.date | None = None) -> di
         "stop_times": len(loaded.st_stop),
         "suggested_date": suggested.isoformat() if suggested else None,
     }
+
+
+def feed_limits() -> transit.Limits:
+    """What an uploaded feed may unpack to (settings.CONNECTIVITY_MAX_FEED_UNPACKED_BYTES)."""
+    default = transit.Limits()
+    return transit.Limits(
+        max_bytes=int(getattr(settings, "CONNECTIVITY_MAX_FEED_UNPACKED_BYTES", default.max_bytes))
+    )
 
 
 def store_feed(
@@ -110,7 +122,7 @@ def store_feed(
                 upload.seek(0)
                 shutil.copyfileobj(upload, target)
         try:
-            loaded = transit.load_feed(path)
+            loaded = transit.load_feed(path, limits=feed_limits())
         except transit.FeedError as error:
             raise ValidationError({"file": str(error)}) from None
         validity = loaded.validity()
@@ -354,7 +366,7 @@ def result_of(
 def analyse(analysis: Analysis, progress: Callable[[int, int], None] | None = None) -> dict:
     """Run transit on the analysis's feed, places, date and parameters; return the result JSON."""
     with local_copy(analysis.feed) as path:
-        loaded = transit.load_feed(path)
+        loaded = transit.load_feed(path, limits=feed_limits())
     if progress is not None:
         progress(0, 1)
     found = transit.analyse(
@@ -366,7 +378,7 @@ def analyse(analysis: Analysis, progress: Callable[[int, int], None] | None = No
         walk_m=float(analysis.walk_m),
         progress=progress,
     )
-    return result_of(
+    result = result_of(
         found,
         places=analysis.places,
         has_service=bool(loaded.services_on(analysis.date).any()),
@@ -374,6 +386,12 @@ def analyse(analysis: Analysis, progress: Callable[[int, int], None] | None = No
         min_transfer_s=analysis.min_transfer_s,
         walk_m=analysis.walk_m,
     )
+    result["warnings"] = list(loaded.warnings)
+    result["service"] = {
+        "trips": int(loaded.trips_per_day(analysis.date, analysis.date)[0]),
+        "typical_weekday_trips": analysis.feed.typical_weekday_trips,
+    }
+    return result
 
 
 def run_analysis(*, analysis_id: int, attempt: int | None = None) -> Analysis | None:
