@@ -29,8 +29,9 @@ import numpy.typing as npt
 
 from transit.kernels import SHIFT, scanning
 from transit.kernels.scanning import Connections, Slots, Targets, Transfers, Trips, WorkSpace
+from transit.links import rule_seconds
 from transit.places import stop_members
-from transit.timetable import DAY_S, Timetable, dead_end_stops, rule_seconds
+from transit.timetable import DAY_S, Timetable, dead_end_stops
 
 IntArray = npt.NDArray[np.int64]
 

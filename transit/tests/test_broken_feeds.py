@@ -28,11 +28,21 @@ def small_feed(folder: Path) -> Path:
     """A valid feed with a station, a pickup restriction, a frequency and a transfer rule."""
     stop_rows = [
         *stops("A", "B", "C"),
-        {"stop_id": "P", "stop_name": "Station", "stop_lat": 59.2, "stop_lon": 15.0,
-         "location_type": 1},
-        {"stop_id": "P1", "stop_name": "Platform", "stop_lat": 59.2, "stop_lon": 15.0,
-         "parent_station": "P"},
-    ]  # fmt: skip
+        {
+            "stop_id": "P",
+            "stop_name": "Station",
+            "stop_lat": 59.2,
+            "stop_lon": 15.0,
+            "location_type": 1,
+        },
+        {
+            "stop_id": "P1",
+            "stop_name": "Platform",
+            "stop_lat": 59.2,
+            "stop_lon": 15.0,
+            "parent_station": "P",
+        },
+    ]
     t, times = trip("T1", ("A", "8:00"), ("B", "8:20"), ("P1", "8:40"))
     times[1]["pickup_type"] = 1
     return write_feed(
@@ -48,7 +58,7 @@ def small_feed(folder: Path) -> Path:
                     "end_time": "11:00:00",
                     "headway_secs": 1200,
                 }
-            ],  # fmt: skip
+            ],
             transfers_txt=[
                 {
                     "from_stop_id": "P1",
@@ -56,7 +66,7 @@ def small_feed(folder: Path) -> Path:
                     "transfer_type": 2,
                     "min_transfer_time": 300,
                 }
-            ],  # fmt: skip
+            ],
         ),
     )
 
@@ -197,8 +207,24 @@ def good_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return {f.name: f.read_bytes() for f in sorted(folder.iterdir())}
 
 
-NASTY = [b"", b"\r", b"\n", b",", b'"', b"\x00", b"\xff", b"300", b"-1", b"99999999999999999999",
-         b"nan", b"1e999", b"25:61:61", b"\xef\xbb\xbf", b"\r\n\r\n", b",,,,"]  # fmt: skip
+NASTY = [
+    b"",
+    b"\r",
+    b"\n",
+    b",",
+    b'"',
+    b"\x00",
+    b"\xff",
+    b"300",
+    b"-1",
+    b"99999999999999999999",
+    b"nan",
+    b"1e999",
+    b"25:61:61",
+    b"\xef\xbb\xbf",
+    b"\r\n\r\n",
+    b",,,,",
+]
 
 
 @st.composite

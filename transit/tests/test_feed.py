@@ -308,7 +308,7 @@ def test_the_real_feed_copy_is_in_the_repository() -> None:
 
 
 def test_an_integer_out_of_range(tmp_path: Path) -> None:
-    rows = [{"route_id": "R", "route_type": "99999999999999999999"}]
+    rows: list[dict[str, object]] = [{"route_id": "R", "route_type": "99999999999999999999"}]
     assert broken(tmp_path, routes_txt=rows) == (
         "routes.txt, line 2: route_type 99999999999999999999 is out of range"
     )
