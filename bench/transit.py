@@ -322,10 +322,12 @@ def compare_ferrobus(
             [str(python), str(script), str(problem_path), str(answers_path)],
             check=True,
             timeout=budget_s * 3 + 600,
-            stderr=subprocess.DEVNULL,  # its notes on the optional GTFS files left out
+            capture_output=True,  # its notes on the optional GTFS files left out
+            text=True,
         )
     except subprocess.SubprocessError as error:
         print(f"  ferrobus failed on {name}: {error}")
+        print("\n".join(str(getattr(error, "stderr", "") or "").splitlines()[-5:]))
         return None
     wall = time.perf_counter() - started
     theirs = json.loads(answers_path.read_text(encoding="utf-8"))
