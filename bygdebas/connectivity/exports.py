@@ -175,16 +175,16 @@ def render_xlsx(analysis: Analysis) -> bytes:
         matrix = results.build_matrix(result, mode)
         sheet = book.create_sheet(title[:31])
         sheet.append([gettext("From ↓ to →"), *[_safe(n) for n in matrix.names]])
-        for row in matrix.rows:
+        for matrix_row in matrix.rows:
             values: list[Any] = []
-            for cell in row.cells:
+            for cell in matrix_row.cells:
                 if cell.is_self:
                     values.append(None)
                 elif mode == results.JOURNEYS and not cell.is_unserved:
                     values.append(int(cell.text))
                 else:
                     values.append(None if cell.text == "–" and not cell.is_unserved else cell.text)
-            sheet.append([_safe(row.name), *values])
+            sheet.append([_safe(matrix_row.name), *values])
         for cell in sheet[1]:
             cell.font = bold
         for excel_row in sheet.iter_rows(min_row=2, max_col=1):

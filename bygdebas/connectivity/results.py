@@ -353,7 +353,7 @@ def spread(
     everything it connects to.
     """
     mentions: dict[str, int] = {}
-    chosen = []
+    chosen: list[dict[str, Any]] = []
     for pair in pairs:
         if len(chosen) == limit:
             break
