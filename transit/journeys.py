@@ -300,16 +300,17 @@ def _shaped(tt: Timetable, inputs: ScanInputs, lanes: int, work: WorkSpace) -> W
 def scan(
     timetable: Timetable,
     destinations: Sequence[Collection[int]],
-    rows: IntArray,
+    out_row: IntArray,
+    n_rows: int,
     *,
     work: WorkSpace | None = None,
     inputs: ScanInputs | None = None,
 ) -> tuple[npt.NDArray[Any], int]:
     """Run one backward scan for several destinations at once.
 
-    Returns (values, inf): values[i, d] is the packed best (arrival, changes) at destination d
-    when boarding connection rows[i] (inf where it cannot be reached). Rows count among the
-    connections of `inputs` (by default all of the timetable's).
+    Returns (values, inf): values[r, d] is the packed best (arrival, changes) at destination d
+    when boarding any connection c with out_row[c] == r (inf where none reaches it). The
+    connections are those of `inputs` (by default all of the timetable's).
     """
     tt = timetable
     inputs = inputs or scan_inputs(tt)
@@ -318,10 +319,8 @@ def scan(
     target_stop = np.asarray([p[0] for p in pairs], dtype=np.int64)
     target_lane = np.asarray([p[1] for p in pairs], dtype=np.int32)
     target_start = np.searchsorted(target_stop, np.arange(n_stops + 1)).astype(np.int64)
-    out_row = np.full(len(inputs.conn.dep_s), -1, dtype=np.int64)
-    out_row[rows] = np.arange(len(rows), dtype=np.int64)
     lanes = len(destinations)
-    out = np.empty((len(rows), lanes), dtype=inputs.dtype)
+    out = np.full((n_rows, lanes), inputs.inf, dtype=inputs.dtype)
     if lanes:
         work = work if work is not None else work_space([(tt, inputs)], lanes)
         scanning.profile_scan(
@@ -342,8 +341,9 @@ class Boardings:
     """The connections a scan between places covers, and the origins' boardings among them."""
 
     inputs: ScanInputs
-    # Rows among the scanned connections of the boardings at any origin, in connection order.
-    rows: IntArray
+    # Each scanned connection's row of the scan's output (-1: none; see
+    # scanning.origin_boardings), and each row's departure.
+    out_row: IntArray
     departures: IntArray
     # Origin o's boardings: positions origin_rows[origin_start[o]:origin_start[o + 1]] of rows.
     origin_start: IntArray
@@ -361,17 +361,18 @@ class Boardings:
         terminals = frozenset(int(s) for stops in (*origins, *destinations) for s in stops)
         inputs = scan_inputs(tt, terminals)
         member_start, member_origin = stop_members(tt.feed.n_stops, origins)
-        rows, departures, origin_start, origin_rows = scanning.origin_boardings(
+        out_row, departures, origin_start, origin_rows = scanning.origin_boardings(
             inputs.conn.dep_stop,
             inputs.conn.can_board,
             inputs.conn.dep_s,
             member_start,
             member_origin,
             len(origins),
+            DAY_S,
         )
         return cls(
             inputs=inputs,
-            rows=rows,
+            out_row=out_row,
             departures=departures,
             origin_start=origin_start,
             origin_rows=origin_rows,
@@ -379,7 +380,7 @@ class Boardings:
         )
 
     def rows_of_origins(self) -> list[IntArray]:
-        """Each origin's boardings, as positions of rows, in the order of the origins."""
+        """Each origin's rows of the scan's output, in the order of the origins."""
         bounds = self.origin_start.tolist()
         return [self.origin_rows[lo:hi] for lo, hi in itertools.pairwise(bounds)]
 
@@ -398,7 +399,14 @@ def scan_stats(
     In a timetable with a horizon (connections leaving after it left out), the SETTLED column
     tells which figures are exact.
     """
-    values, _ = scan(timetable, destinations, board.rows, work=work, inputs=board.inputs)
+    values, _ = scan(
+        timetable,
+        destinations,
+        board.out_row,
+        len(board.departures),
+        work=work,
+        inputs=board.inputs,
+    )
     horizon = timetable.horizon_s if timetable.horizon_s is not None else -1
     return scanning.pareto_stats(
         board.departures,
@@ -498,7 +506,7 @@ def _scan_batches[R](
 ) -> Iterator[R]:
     """Scan each batch of destinations (stops per lane); yield reduce(values) of each in order.
 
-    values[i, lane] is the packed best at the lane's destination when boarding board.rows[i].
+    values[r, lane] is the packed best at the lane's destination when boarding at row r.
     """
     width = max((len(batch) for batch in batches), default=0)
     spaces: queue.Queue[WorkSpace] = queue.Queue()
@@ -509,7 +517,9 @@ def _scan_batches[R](
     def run(batch: list[tuple[int, ...]]) -> R:
         work = spaces.get()
         try:
-            values, _ = scan(tt, batch, board.rows, work=work, inputs=board.inputs)
+            values, _ = scan(
+                tt, batch, board.out_row, len(board.departures), work=work, inputs=board.inputs
+            )
         finally:
             spaces.put(work)
         return reduce(values)

@@ -125,8 +125,9 @@ def profile_scan(
 ) -> None:
     """Backward profile connection scan towards several destinations ("lanes") at once.
 
-    Fills out[out_row[c], lane] with the packed best (arrival, changes) at the lane's destination
-    when boarding connection c (inf: unreachable), for every connection with out_row[c] >= 0.
+    Lowers out[out_row[c], lane] to the packed best (arrival, changes) at the lane's destination
+    when boarding connection c (inf: unreachable), for every connection with out_row[c] >= 0;
+    the caller fills out with inf.
 
     Per stop, boardings of trips no special rule names form a profile of entries in order of
     decreasing departure; each entry holds, per lane, the best value of all boardings at that
@@ -274,7 +275,9 @@ def profile_scan(
                         previous[i, lane] = best[lane]
                 row = out_row[c]
                 if row >= 0:
-                    out[row] = best
+                    # Rows may be shared (see origin_boardings): the minimum counts.
+                    for lane in range(lanes):
+                        out[row, lane] = min(out[row, lane], best[lane])
                 if not can_board[c]:
                     continue
                 w = dep_stop[c]
@@ -519,41 +522,55 @@ def origin_boardings(
     member_start: I64,
     member_origin: I64,
     n_origins: int,
+    day_end: int,
 ) -> tuple[I64, I64, I64, I64]:
-    """The connections one may board at an origin's stop, grouped by origin.
+    """The rows of a scan's output: the boardings at the origins' stops, grouped by origin.
 
-    A stop's origins are member_origin[member_start[s]:member_start[s + 1]]. Returns (rows,
-    departures, origin_start, origin_rows): the boardings at any origin in connection order,
-    their departures, and origin o's boardings as positions
-    origin_rows[origin_start[o]:origin_start[o + 1]] of rows, ascending.
+    A stop's origins are member_origin[member_start[s]:member_start[s + 1]]. A boarding
+    before day_end has a row of its own; those at day_end or later only matter by the
+    earliest arrival of them all (they dominate the date's journeys or not), so the ones at
+    one stop share a row, whose values are the minimum, with day_end as its departure.
+    Returns (out_row, departures, origin_start, origin_rows): each connection's row (-1: none),
+    each row's departure (ascending), and origin o's rows
+    origin_rows[origin_start[o]:origin_start[o + 1]], ascending.
     """
     n = dep_s.shape[0]
-    count = 0
+    n_stops = member_start.shape[0] - 1
+    out_row = np.full(n, -1, dtype=np.int64)
+    stop_row = np.full(n_stops, -1, dtype=np.int64)
     origin_start = np.zeros(n_origins + 1, dtype=np.int64)
+    count = 0
     for c in range(n):
         v = dep_stop[c]
-        if can_board[c] and member_start[v + 1] > member_start[v]:
-            count += 1
-            for m in range(member_start[v], member_start[v + 1]):
-                origin_start[member_origin[m] + 1] += 1
+        if not can_board[c] or member_start[v + 1] == member_start[v]:
+            continue
+        if dep_s[c] >= day_end and stop_row[v] >= 0:
+            out_row[c] = stop_row[v]
+            continue
+        out_row[c] = count
+        if dep_s[c] >= day_end:
+            stop_row[v] = count
+        count += 1
+        for m in range(member_start[v], member_start[v + 1]):
+            origin_start[member_origin[m] + 1] += 1
     for o in range(n_origins):
         origin_start[o + 1] += origin_start[o]
-    rows = np.empty(count, dtype=np.int64)
     departures = np.empty(count, dtype=np.int64)
     origin_rows = np.empty(origin_start[n_origins], dtype=np.int64)
     fill = origin_start[:n_origins].copy()
-    i = 0
+    last = -1
     for c in range(n):
+        row = out_row[c]
+        if row <= last:
+            continue  # no row, or a stop's shared row met again
+        last = row
+        departures[row] = min(dep_s[c], day_end)
         v = dep_stop[c]
-        if can_board[c] and member_start[v + 1] > member_start[v]:
-            rows[i] = c
-            departures[i] = dep_s[c]
-            for m in range(member_start[v], member_start[v + 1]):
-                o = member_origin[m]
-                origin_rows[fill[o]] = i
-                fill[o] += 1
-            i += 1
-    return rows, departures, origin_start, origin_rows
+        for m in range(member_start[v], member_start[v + 1]):
+            o = member_origin[m]
+            origin_rows[fill[o]] = row
+            fill[o] += 1
+    return out_row, departures, origin_start, origin_rows
 
 
 @jit
