@@ -398,6 +398,8 @@ class ResultPageTests(AnalysisTestCase):
         self.assertEqual(response["Content-Type"], "application/pdf")
         reader = pypdf.PdfReader(io.BytesIO(response.content))
         self.assertIn(len(reader.pages), (2, 3))
+        # The first page holds the findings and the table per place, not a few lines.
+        self.assertIn(sv("Per place"), reader.pages[0].extract_text())
         text = " ".join(page.extract_text() for page in reader.pages)
         self.assertIn("Askersund", text)
         self.assertIn("Trafiklab", text)
