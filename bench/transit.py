@@ -58,7 +58,13 @@ sys.path[:0] = [str(ROOT), str(HERE.parent)]
 
 
 def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory since its exec (ru_maxrss would include the parent's
+    at the fork)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) / 1024
+    except (OSError, IndexError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child_read(folder: str) -> dict[str, Any]:
