@@ -24,7 +24,6 @@ except pip installing pyraptor from PyPI on the first run.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -37,15 +36,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results"
 PYRAPTOR_VENV = VAR / "pyraptor-venv"
+FERROBUS_VENV = VAR / "ferrobus-venv"
+# Not runtime dependencies of Bygdebas: installed by the bench in its own environment.
+FERROBUS_PACKAGES = ("ferrobus==0.2.1", "osmium>=4.0")
+FERROBUS_MAX_TRANSFERS = 10
 SJ_FEED = ROOT / "data" / "gtfs" / "sj-rail-2023.zip"
 SJ_PLACES = ROOT / "data" / "geo" / "towns.csv"
 SJ_DATE = dt.date(2023, 11, 28)
+# The synthetic feeds' school Tuesday.
+COUNTY_DATE = dt.date(2026, 3, 10)
 HERE = Path(__file__).resolve()
 
 sys.path[:0] = [str(ROOT), str(HERE.parent)]
@@ -55,7 +58,13 @@ sys.path[:0] = [str(ROOT), str(HERE.parent)]
 
 
 def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory since its exec (ru_maxrss would include the parent's
+    at the fork)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) / 1024
+    except (OSError, IndexError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child_read(folder: str) -> dict[str, Any]:
@@ -141,11 +150,13 @@ def child_compile() -> dict[str, Any]:
 
 def child_ours_queries(problem_path: str) -> dict[str, Any]:
     """Our side of the pyraptor comparison: all pairs on the shared timetable, then the queries."""
+    from transit_peers import comparison_feed, sj_places
+
     from transit import all_pairs, load_feed, place_stops
 
     problem = json.loads(Path(problem_path).read_text(encoding="utf-8"))
-    feed = _comparison_feed(load_feed(problem["feed"]), dt.date.fromisoformat(problem["date"]))
-    places = _sj_places()
+    feed = comparison_feed(load_feed(problem["feed"]), dt.date.fromisoformat(problem["date"]))
+    places = sj_places()
     stops = place_stops(feed, places)
     tt = feed.timetable(dt.date.fromisoformat(problem["date"]), min_transfer_s=0)
     all_pairs_s = float("inf")
@@ -169,108 +180,39 @@ def child_ours_queries(problem_path: str) -> dict[str, Any]:
     return {"all_pairs_s": all_pairs_s, "answers": answers, "max_changes": changes}
 
 
+def child_ours_ferrobus(problem_path: str, places_kind: str) -> dict[str, Any]:
+    """Our side of the ferrobus comparison, and the bare read of the stop_times it was given."""
+    import pyarrow.csv as pacsv
+    from transit_peers import ours_on_ferrobus_question
+
+    problem = json.loads(Path(problem_path).read_text(encoding="utf-8"))
+    result = ours_on_ferrobus_question(problem, _places(places_kind, problem["feed"]))
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        pacsv.read_csv(Path(problem["gtfs"]) / "stop_times.txt")
+        best = min(best, time.perf_counter() - started)
+    result["read_s"] = best
+    return result
+
+
+def _places(kind: str, feed: str) -> list[Any]:
+    """The SJ comparison's towns, or a synthetic feed's places.csv."""
+    from transit_peers import sj_places
+
+    from transit import read_places
+
+    return sj_places() if kind == "sj" else read_places(Path(feed) / "places.csv")
+
+
 CHILDREN = {
     "read": child_read,
     "analyse": child_analyse,
     "cold": child_cold,
     "compile": child_compile,
     "ours-queries": child_ours_queries,
+    "ours-ferrobus": child_ours_ferrobus,
 }
-
-
-# --------------------------------------------------------------------------- the comparison model
-
-
-def _comparison_feed(feed: Any, date: dt.date) -> Any:
-    """The feed as pyraptor can see it: only the date's own trips, no transfers.txt, no
-    pickup/drop-off restrictions (pyraptor models neither), so that both answer one question."""
-    import numpy as np
-
-    running = feed.services_on(date)
-    return dataclasses.replace(
-        feed,
-        calendars={},
-        calendar_dates={int(s): {date: 1} for s in np.flatnonzero(running)},
-        transfers=[],
-        frequencies=feed.frequencies,
-        st_pickup=np.zeros_like(feed.st_pickup),
-        st_dropoff=np.zeros_like(feed.st_dropoff),
-    )
-
-
-def write_problem(path: Path, budget_s: float, rounds: int) -> dict[str, Any]:
-    """Export the SJ date's trips, station changes and the queries for pyraptor."""
-    from transit import load_feed, place_stops
-
-    feed = _comparison_feed(load_feed(SJ_FEED), SJ_DATE)
-    places = _sj_places()
-    stops = place_stops(feed, places)
-    tt = feed.timetable(SJ_DATE, min_transfer_s=0)
-    trips: list[list[tuple[int, int, int]]] = []
-    for instance in range(tt.n_trips):
-        t = int(tt.trip_feed[instance])
-        shift = int(tt.trip_shift_s[instance])
-        lo, hi = int(feed.trip_start[t]), int(feed.trip_start[t + 1])
-        trips.append(
-            [
-                (int(feed.st_stop[r]), int(feed.st_arr[r]) + shift, int(feed.st_dep[r]) + shift)
-                for r in range(lo, hi)
-            ]
-        )
-    used = sorted({s for calls in trips for s, _, _ in calls})
-    # A station is the parent station, or the stop itself.
-    station_of = [f"P{int(feed.parent[s])}" if feed.parent[s] >= 0 else f"S{s}" for s in used]
-    transfers = [
-        (int(v), int(w), int(seconds))
-        for v in used
-        for w, seconds in tt.links(v)
-        if v != w and seconds >= 0
-    ]
-    names = [p.name for p in places]
-    served = [i for i, n in enumerate(names) if stops[n]]
-    queries = []
-    for hour in (7, 16, 9, 12, 6, 18, 8, 14, 20, 10):
-        for o in served:
-            queries.append(
-                {
-                    "origin_place": o,
-                    "origin": stops[names[o]],
-                    "departure_s": hour * 3600,
-                    "destination_places": [d for d in served if d != o],
-                    "destinations": [stops[names[d]] for d in served if d != o],
-                }
-            )
-    # Queries a full profile stands for: one per origin and distinct departure time.
-    needed = 0
-    for o in served:
-        at = np.isin(tt.dep_stop, stops[names[o]]) & tt.can_board & (tt.dep_s < 86_400)
-        needed += len(np.unique(tt.dep_s[at]))
-    problem = {
-        "feed": str(SJ_FEED),
-        "places": str(SJ_PLACES),
-        "date": SJ_DATE.isoformat(),
-        "place_names": names,
-        "stops": used,
-        "station_of": station_of,
-        "trips": trips,
-        "transfers": transfers,
-        "queries": queries,
-        "rounds": rounds,
-        "budget_s": budget_s,
-        "queries_for_full_profiles": needed,
-        "stop_times": len(feed.st_stop),
-    }
-    path.write_text(json.dumps(problem), encoding="utf-8")
-    return problem
-
-
-def _sj_places() -> list[Any]:
-    import csv
-
-    from transit import Place
-
-    with SJ_PLACES.open(encoding="utf-8") as f:
-        return [Place(r["town"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)]
 
 
 # --------------------------------------------------------------------------- the parent
@@ -339,6 +281,88 @@ def ensure_pyraptor() -> Path | None:
     return python
 
 
+def ensure_ferrobus() -> Path | None:
+    """ferrobus and pyosmium from PyPI, in their own environment (made on the first run)."""
+    python = FERROBUS_VENV / "bin" / "python"
+    if python.exists():
+        return python
+    print(
+        f"  making {FERROBUS_VENV.relative_to(ROOT)} and pip install {' '.join(FERROBUS_PACKAGES)} …"
+    )
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(FERROBUS_VENV)], check=True, timeout=300)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", *FERROBUS_PACKAGES],
+            check=True,
+            timeout=900,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        print(f"  ferrobus is not available: {error}")
+        return None
+    return python
+
+
+def compare_ferrobus(
+    name: str, feed_path: Path, places_kind: str, date: dt.date, budget_s: float
+) -> dict[str, Any] | None:
+    """ferrobus and our engine on the same all-pairs question: every pair's day profile."""
+    from transit_peers import write_ferrobus_problem
+
+    python = ensure_ferrobus()
+    if python is None:
+        return None
+    problem_path = VAR / f"transit-ferrobus-{name}.json"
+    answers_path = VAR / f"transit-ferrobus-{name}-answers.json"
+    problem = write_ferrobus_problem(
+        problem_path,
+        feed_path=feed_path,
+        places=_places(places_kind, str(feed_path)),
+        date=date,
+        budget_s=budget_s,
+        max_transfers=FERROBUS_MAX_TRANSFERS,
+    )
+    started = time.perf_counter()
+    script = HERE.parent / "transit_ferrobus.py"
+    try:
+        subprocess.run(
+            [str(python), str(script), str(problem_path), str(answers_path)],
+            check=True,
+            timeout=budget_s * 3 + 600,
+            capture_output=True,  # its notes on the optional GTFS files left out
+            text=True,
+        )
+    except subprocess.SubprocessError as error:
+        print(f"  ferrobus failed on {name}: {error}")
+        print("\n".join(str(getattr(error, "stderr", "") or "").splitlines()[-5:]))
+        return None
+    wall = time.perf_counter() - started
+    theirs = json.loads(answers_path.read_text(encoding="utf-8"))
+    ours = run_child("ours-ferrobus", str(problem_path), places_kind)
+    from transit_peers import compare_answers
+
+    compared = compare_answers(problem, ours, theirs)
+    answered = len(theirs["answers"])
+    return {
+        "feed": name,
+        "date": date.isoformat(),
+        "trips": problem["trips"],
+        "stop_times": problem["stop_times"],
+        "pairs": len(problem["pairs"]),
+        "pairs_answered": answered,
+        "read_s": ours["read_s"],
+        "ours_all_pairs_s": ours["all_pairs_s"],
+        "ours_max_changes": ours["max_changes"],
+        "ferrobus_network_s": theirs["network_s"],
+        "ferrobus_model_s": theirs["model_s"],
+        "ferrobus_query_s": theirs["query_s"],
+        "ferrobus_wall_s": wall,
+        "ferrobus_routes": theirs["routes"],
+        "ferrobus_all_pairs_s": theirs["query_s"] * len(problem["pairs"]) / max(answered, 1),
+        "max_transfers": FERROBUS_MAX_TRANSFERS,
+        **{f"answers_{k}": v for k, v in compared.items()},
+    }
+
+
 def compare_pyraptor(budget_s: float) -> dict[str, Any] | None:
     python = ensure_pyraptor()
     if python is None:
@@ -346,6 +370,8 @@ def compare_pyraptor(budget_s: float) -> dict[str, Any] | None:
     rounds = 8
     problem_path = VAR / "transit-pyraptor-problem.json"
     answers_path = VAR / "transit-pyraptor-answers.json"
+    from transit_peers import write_problem
+
     problem = write_problem(problem_path, budget_s, rounds)
     started = time.perf_counter()
     subprocess.run(
@@ -407,6 +433,54 @@ def compare_pyraptor(budget_s: float) -> dict[str, Any] | None:
     }
 
 
+def print_ferrobus(found: list[dict[str, Any]], pyraptor: dict[str, Any] | None) -> None:
+    """The ferrobus table, with pyraptor's figure and the read limit beside ours."""
+    if not found:
+        return
+    print("ferrobus (PyPI, RAPTOR in Rust) and ours on the same all-pairs question: every ordered")
+    print("pair's earliest arrivals over the day (ferrobus: range_multimodal_routing per pair;")
+    print("ours: all_pairs, every pair's Pareto profile at once, best of 3), the date's own trips:")
+    header = (
+        f"{'feed':7} {'trips':>6} {'stop_times':>10} {'pairs':>6} {'read s':>7} {'ours s':>7}"
+        f" {'ferrobus s':>10} {'model s':>7} {'ferrobus/ours':>13} {'ours/read':>9} {'equal':>14}"
+    )
+    print(header)
+    print("-" * len(header))
+    for f in found:
+        compared = f["answers_equal"] + f["answers_different"]
+        share = f["answers_equal"] / compared if compared else float("nan")
+        print(
+            f"{f['feed']:7} {f['trips']:>6,} {f['stop_times']:>10,} {f['pairs']:>6} "
+            f"{f['read_s']:>7.3f} {f['ours_all_pairs_s']:>7.3f} {f['ferrobus_all_pairs_s']:>10.2f} "
+            f"{f['ferrobus_model_s']:>7.2f} "
+            f"{f['ferrobus_all_pairs_s'] / f['ours_all_pairs_s']:>13.0f} "
+            f"{f['ours_all_pairs_s'] / f['read_s']:>9.1f} "
+            f"{f['answers_equal']:>6}/{compared:<6} {100 * share:.1f} %"
+        )
+    print("(equal: ferrobus's arrival at most 1 s after ours, the walk off the stop's node it")
+    print(
+        " rounds up; ferrobus s: its queries for every pair, extrapolated from those answered when the"
+    )
+    print(" budget ran out; model s: ferrobus building its model from the GTFS folder and the")
+    print(" .pbf, not in ferrobus s; read s: pyarrow's bare read of the stop_times given)")
+    if pyraptor:
+        print(
+            f"pyraptor on sj: {pyraptor['pyraptor_per_query_s'] * 1000:.0f} ms a one-to-all query;"
+            f" the {pyraptor['queries_for_full_profiles']:,} queries of every pair's profile"
+            f" ≈ {pyraptor['pyraptor_full_profiles_s']:.0f} s"
+        )
+    for f in found:
+        answered = f"{f['pairs_answered']} of {f['pairs']} pairs answered"
+        single = f["answers_single_equal"] + f["answers_single_different"]
+        print(
+            f"  {f['feed']}: {answered}; range-query differences by kind {f['answers_by_kind']};"
+            f" its one-to-many queries at 07, 12 and 16: {f['answers_single_equal']} of {single}"
+            " equal"
+        )
+        for e in f["answers_examples"][:4]:
+            print(f"    differs: {e}")
+
+
 def machine() -> dict[str, Any]:
     cpu = "?"
     try:
@@ -432,6 +506,8 @@ def main() -> None:
     parser.add_argument("--scales", help="comma-separated: county, sweden (default: both)")
     parser.add_argument("--pyraptor-budget", type=float, help="seconds of pyraptor queries")
     parser.add_argument("--no-pyraptor", action="store_true")
+    parser.add_argument("--no-ferrobus", action="store_true")
+    parser.add_argument("--ferrobus-budget", type=float, help="seconds of ferrobus queries a feed")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -550,11 +626,31 @@ def main() -> None:
             for e in c["examples"]:
                 print(f"  differs: {e}")
 
+    ferrobus = []
+    if not args.no_ferrobus:
+        print()
+        ferrobus_budget = args.ferrobus_budget or (30.0 if args.quick else 120.0)
+        peers = [
+            ("sj", SJ_FEED, "sj", SJ_DATE),
+            ("county", VAR / "transit-county", "county", COUNTY_DATE),
+        ]
+        for name, path, kind, date in peers:
+            if name == "county" and "county" not in scales:
+                continue
+            found = compare_ferrobus(name, path, kind, date, ferrobus_budget)
+            if found is None:
+                break
+            ferrobus.append(found)
+        print_ferrobus(ferrobus, comparison)
+
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "transit.json"
     info["load_average_end"] = os.getloadavg()
     out.write_text(
-        json.dumps({"machine": info, "feeds": rows, "pyraptor": comparison}, indent=2),
+        json.dumps(
+            {"machine": info, "feeds": rows, "pyraptor": comparison, "ferrobus": ferrobus},
+            indent=2,
+        ),
         encoding="utf-8",
     )
     print()

@@ -2,10 +2,12 @@
 
 from transit.compare import Comparison, PairChange, compare
 from transit.errors import FeedError
-from transit.feed import Feed, load_feed
+from transit.feed import Feed
 from transit.indicators import Analysis, PairIndicators, PlaceIndicators, analyse
-from transit.journeys import Journey, all_pairs, board_values, journeys, journeys_to
+from transit.journeys import Journey, all_pairs, journeys
+from transit.loading import load_feed
 from transit.places import Place, place_stops, read_places
+from transit.source import Limits
 from transit.timetable import Timetable
 
 __all__ = [
@@ -14,6 +16,7 @@ __all__ = [
     "Feed",
     "FeedError",
     "Journey",
+    "Limits",
     "PairChange",
     "PairIndicators",
     "Place",
@@ -21,10 +24,8 @@ __all__ = [
     "Timetable",
     "all_pairs",
     "analyse",
-    "board_values",
     "compare",
     "journeys",
-    "journeys_to",
     "load_feed",
     "place_stops",
     "read_places",

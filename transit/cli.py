@@ -14,8 +14,8 @@ from typing import Any, TextIO
 
 from transit.compare import compare
 from transit.errors import FeedError
-from transit.feed import load_feed
 from transit.indicators import Analysis, Progress, analyse
+from transit.loading import load_feed
 from transit.places import Place, read_places
 
 PROGRESS_MIN_PLACES = 10
@@ -111,6 +111,8 @@ def _run(
     if not Path(feed_path).exists():
         raise UsageError(f"no such feed: {feed_path}")
     feed = load_feed(feed_path)
+    for warning in feed.warnings:
+        print(f"transit: warning: {warning}", file=sys.stderr)
     if not feed.services_on(date).any():
         print(f"transit: warning: no service runs on {date} in {feed_path}", file=sys.stderr)
     return analyse(

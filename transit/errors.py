@@ -7,6 +7,8 @@ class FeedError(Exception):
     """A GTFS feed that cannot be used; the message names the file, the line and the problem."""
 
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
+        # One line, whatever a library put in it: the command prints it as its only error line.
+        message = " ".join(message.split())
         self.file = file
         self.line = line
         if file is not None and line is not None:

@@ -8,19 +8,19 @@ same test is repeated on the Saturday and Sunday of the date's ISO week.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from transit import journeys, kernels
+from transit import journeys
 from transit.feed import Feed
-from transit.journeys import LANES, THREADS, Journey
+from transit.journeys import LANES, THREADS, Lane, lane_of_pair, lanes_for
+from transit.kernels import counting, scanning
 from transit.places import Place, place_stops, stop_members
 from transit.timetable import DAY_S, Timetable, trips_running
 
@@ -153,111 +153,9 @@ def weekend_of(date: dt.date) -> tuple[dt.date, dt.date]:
     return monday + dt.timedelta(days=SATURDAY), monday + dt.timedelta(days=SUNDAY)
 
 
-def latest_departure_arriving_by(
-    found: Sequence[Journey], limit_s: int = ARRIVE_BY_S
-) -> int | None:
-    """Return the latest departure among journeys arriving by limit_s, or None."""
-    departures = [j.departure_s for j in found if j.arrival_s <= limit_s]
-    return max(departures) if departures else None
-
-
-def earliest_arrival_departing_from(
-    found: Sequence[Journey], limit_s: int = LEAVE_FROM_S
-) -> int | None:
-    """Return the earliest arrival among journeys departing at or after limit_s, or None."""
-    arrivals = [j.arrival_s for j in found if j.departure_s >= limit_s]
-    return min(arrivals) if arrivals else None
-
-
-def is_commute_possible(outward: Sequence[Journey], homeward: Sequence[Journey]) -> bool:
-    """Return whether one can arrive by 08:00 on the outward leg and leave at 17:00 or later."""
-    return (
-        latest_departure_arriving_by(outward) is not None
-        and earliest_arrival_departing_from(homeward) is not None
-    )
-
-
-def pair_indicators(
-    origin: str,
-    destination: str,
-    found: Sequence[Journey],
-    homeward: Sequence[Journey],
-    *,
-    direct_trips: int = 0,
-    saturday_commute_possible: bool = False,
-    sunday_commute_possible: bool = False,
-) -> PairIndicators:
-    """Return the indicators of a pair from its journeys and those of the way back."""
-    durations = [j.duration_s for j in found]
-    return PairIndicators(
-        origin=origin,
-        destination=destination,
-        journeys=len(found),
-        direct_trips=direct_trips,
-        first_departure_s=min((j.departure_s for j in found), default=None),
-        last_departure_s=max((j.departure_s for j in found), default=None),
-        fastest_s=min(durations, default=None),
-        median_s=float(statistics.median(durations)) if durations else None,
-        latest_departure_arriving_by_0800_s=latest_departure_arriving_by(found),
-        earliest_arrival_departing_from_1700_s=earliest_arrival_departing_from(found),
-        commute_possible=is_commute_possible(found, homeward),
-        fewest_transfers=min((j.transfers for j in found), default=None),
-        saturday_commute_possible=saturday_commute_possible,
-        sunday_commute_possible=sunday_commute_possible,
-    )
-
-
-class DirectTrips:
-    """Counts trips that call at a stop of one place and later at a stop of another."""
-
-    def __init__(self, timetable: Timetable) -> None:
-        self.timetable = timetable
-        self._first_board: dict[tuple[int, ...], IntArray] = {}
-        self._last_alight: dict[tuple[int, ...], IntArray] = {}
-
-    def _mask(self, stops: Collection[int]) -> npt.NDArray[np.bool_]:
-        mask = np.zeros(self.timetable.feed.n_stops, dtype=bool)
-        mask[list(stops)] = True
-        return mask
-
-    def first_board(self, stops: Collection[int]) -> IntArray:
-        """Per trip instance, the first connection boardable at these stops in the window."""
-        key = tuple(sorted(stops))
-        if key not in self._first_board:
-            tt = self.timetable
-            at = self._mask(stops)[tt.dep_stop]
-            # Connections are sorted by departure, and within one trip that is its stop order.
-            chosen = np.flatnonzero(tt.can_board & at & (tt.dep_s >= 0) & (tt.dep_s < DAY_S))
-            first = np.full(tt.n_trips, np.iinfo(np.int64).max, dtype=np.int64)
-            trips, index = np.unique(tt.trip[chosen], return_index=True)
-            first[trips] = chosen[index]
-            self._first_board[key] = first
-        return self._first_board[key]
-
-    def last_alight(self, stops: Collection[int]) -> IntArray:
-        """Per trip instance, the last connection that lets passengers off at these stops."""
-        key = tuple(sorted(stops))
-        if key not in self._last_alight:
-            tt = self.timetable
-            at = self._mask(stops)[tt.arr_stop]
-            chosen = np.flatnonzero(tt.can_alight & at)[::-1]
-            last = np.full(tt.n_trips, -1, dtype=np.int64)
-            trips, index = np.unique(tt.trip[chosen], return_index=True)
-            last[trips] = chosen[index]
-            self._last_alight[key] = last
-        return self._last_alight[key]
-
-    def count(self, origin_stops: Collection[int], destination_stops: Collection[int]) -> int:
-        """Return the number of trip instances leaving an origin stop in [00:00, 24:00) for the destination."""
-        if not origin_stops or not destination_stops:
-            return 0
-        board = self.first_board(origin_stops)
-        alight = self.last_alight(destination_stops)
-        return int(np.count_nonzero(board <= alight))
-
-
 def direct_trip_counts_on(feed: Feed, date: dt.date, stops: Sequence[Collection[int]]) -> IntArray:
-    """What direct_trip_counts gives for the date's timetable, from the feed's trips directly.
+    """Return counts[o, d]: the trip instances leaving a stop of o in [00:00, 24:00) of the date
+    and later letting passengers off at a stop of d that is not one of o's.
 
     For feeds without frequencies (their trips run at their own times, shifted by whole days).
     """
@@ -265,7 +163,7 @@ def direct_trip_counts_on(feed: Feed, date: dt.date, stops: Sequence[Collection[
         raise ValueError("direct_trip_counts_on needs a feed without frequencies")
     running, shifts = trips_running(feed, date)
     member_start, member_place = stop_members(feed.n_stops, stops)
-    return kernels.direct_counts_of_trips(
+    return counting.direct_counts_of_trips(
         feed.trip_start.astype(np.int64, copy=False),
         feed.st_stop.astype(np.int32, copy=False),
         feed.st_dep.astype(np.int64, copy=False),
@@ -277,14 +175,15 @@ def direct_trip_counts_on(feed: Feed, date: dt.date, stops: Sequence[Collection[
         member_place,
         len(stops),
         DAY_S,
+        overlaps(stops),
     )
 
 
 def direct_trip_counts(timetable: Timetable, stops: Sequence[Collection[int]]) -> IntArray:
-    """Return counts[o, d]: what DirectTrips.count gives for every pair of places at once."""
+    """Return what direct_trip_counts_on gives, from a timetable's connections (any feed)."""
     tt = timetable
     member_start, member_place = stop_members(tt.feed.n_stops, stops)
-    return kernels.direct_counts(
+    return counting.direct_counts(
         tt.dep_stop.astype(np.int32, copy=False),
         tt.arr_stop.astype(np.int32, copy=False),
         tt.dep_s.astype(np.int64, copy=False),
@@ -295,7 +194,19 @@ def direct_trip_counts(timetable: Timetable, stops: Sequence[Collection[int]]) -
         member_place,
         len(stops),
         DAY_S,
+        overlaps(stops),
     )
+
+
+def overlaps(stops: Sequence[Collection[int]]) -> npt.NDArray[np.bool_]:
+    """Return overlap[o, d]: whether different places o and d share a stop."""
+    sets = [frozenset(s) for s in stops]
+    n = len(sets)
+    found = np.zeros((n, n), dtype=bool)
+    for o in range(n):
+        for d in range(n):
+            found[o, d] = o != d and not sets[o].isdisjoint(sets[d])
+    return found
 
 
 def _pair_from_stats(
@@ -309,7 +220,7 @@ def _pair_from_stats(
     saturday_commute_possible: bool,
     sunday_commute_possible: bool,
 ) -> PairIndicators:
-    """The indicators of a pair from its row of kernels.pareto_stats."""
+    """The indicators of a pair from its row of scanning.pareto_stats."""
 
     def given(column: int) -> int | None:
         value = int(stats[column])
@@ -318,16 +229,16 @@ def _pair_from_stats(
     return PairIndicators(
         origin=origin,
         destination=destination,
-        journeys=int(stats[kernels.JOURNEYS]),
+        journeys=int(stats[scanning.JOURNEYS]),
         direct_trips=direct_trips,
-        first_departure_s=given(kernels.FIRST_DEP),
-        last_departure_s=given(kernels.LAST_DEP),
-        fastest_s=given(kernels.FASTEST),
+        first_departure_s=given(scanning.FIRST_DEP),
+        last_departure_s=given(scanning.LAST_DEP),
+        fastest_s=given(scanning.FASTEST),
         median_s=None if np.isnan(median) else float(median),
-        latest_departure_arriving_by_0800_s=given(kernels.LATEST_DEP_BY),
-        earliest_arrival_departing_from_1700_s=given(kernels.EARLIEST_ARR_FROM),
+        latest_departure_arriving_by_0800_s=given(scanning.LATEST_DEP_BY),
+        earliest_arrival_departing_from_1700_s=given(scanning.EARLIEST_ARR_FROM),
         commute_possible=commute_possible,
-        fewest_transfers=given(kernels.FEWEST),
+        fewest_transfers=given(scanning.FEWEST),
         saturday_commute_possible=saturday_commute_possible,
         sunday_commute_possible=sunday_commute_possible,
     )
@@ -338,7 +249,148 @@ class _Day:
     """One analysed day: its timetable and what scans from the places' stops cover."""
 
     timetable: Timetable
-    board: Any
+    board: journeys.Boardings
+
+
+@dataclass
+class _Plan:
+    """What is scanned: the lanes (destinations), which origins each answers, in batches."""
+
+    names: list[str]
+    stops: list[list[int]]
+    lanes: list[Lane]
+    # Per lane, the origins (indices of names) whose figures it gives.
+    answers: list[list[int]]
+    # Per lane, the index of its destination among the names.
+    column: list[int]
+    batches: list[list[int]]
+
+    @classmethod
+    def of(cls, names: list[str], stops: Mapping[str, list[int]]) -> _Plan:
+        in_order = [stops[name] for name in names]
+        lanes = lanes_for(in_order, {name: stops[name] for name in names})
+        answers: list[list[int]] = [[] for _ in lanes]
+        for (o, _destination), lane in lane_of_pair(lanes, in_order).items():
+            answers[lane].append(o)
+        n_batches = -(-len(lanes) // LANES)
+        batches = [list(range(b, len(lanes), n_batches)) for b in range(n_batches)]
+        index = {name: i for i, name in enumerate(names)}
+        return cls(
+            names=names,
+            stops=in_order,
+            lanes=lanes,
+            answers=answers,
+            column=[index[str(lane.destination)] for lane in lanes],
+            batches=batches,
+        )
+
+    def terminals(self) -> frozenset[int]:
+        return frozenset(s for stops in self.stops for s in stops)
+
+    def places_done(self, batch: list[int]) -> int:
+        """How many destinations a batch completes (a place's own lanes for one origin: none)."""
+        return sum(1 for lane in batch if self.lanes[lane].origin < 0)
+
+    def unsettled(self, batch: list[int], found: IntArray) -> list[int]:
+        """The lanes of a batch whose figures a horizon may have made wrong."""
+        return [
+            lane
+            for i, lane in enumerate(batch)
+            if any(found[o, i, scanning.SETTLED] == 0 for o in self.answers[lane])
+        ]
+
+    def put(
+        self, batch: list[int], found: IntArray, middle: npt.NDArray[np.float64],
+        stats: IntArray, median: npt.NDArray[np.float64],
+    ) -> None:  # fmt: skip
+        """Write a batch's figures into stats[o, d] and median[o, d] of the pairs it answers."""
+        for i, lane in enumerate(batch):
+            d = self.column[lane]
+            for o in self.answers[lane]:
+                stats[o, d] = found[o, i]
+                median[o, d] = middle[o, i]
+
+
+class _Scans:
+    """The scans of the date and its weekend, on a pool of threads (see analyse)."""
+
+    def __init__(
+        self,
+        feed: Feed,
+        plan: _Plan,
+        date: dt.date,
+        *,
+        min_transfer_s: int,
+        walk_m: float,
+        horizon_s: int | None,
+    ) -> None:
+        self.feed = feed
+        self.plan = plan
+        self.date = date
+        self.min_transfer_s = min_transfer_s
+        self.walk_m = walk_m
+        self.horizon_s = horizon_s
+        self.terminals = plan.terminals()
+        self.width = max((len(batch) for batch in plan.batches), default=0)
+        # Each thread keeps one work space for its scans, grown when a day needs more.
+        self.local = threading.local()
+        # The date without the horizon, made by the first scan that needs it.
+        self.whole: list[_Day] = []
+        self.whole_lock = threading.Lock()
+        # Set when the date's first batch showed that most destinations outrun the horizon.
+        self.skip_horizon = threading.Event()
+        self.builds: dict[dt.date, Future[_Day]] = {}
+
+    def _day(self, day: dt.date, *, whole: bool = False) -> _Day:
+        # The weekend's days only tell whether one can commute: whether journeys arrive by
+        # 08:00 and leave at 17:00 or later, which connections in between never serve.
+        is_date = day == self.date
+        tt = self.feed.timetable(
+            day,
+            min_transfer_s=self.min_transfer_s,
+            walk_m=self.walk_m,
+            terminals=self.terminals,
+            window=None if is_date else (ARRIVE_BY_S, LEAVE_FROM_S),
+            horizon_s=self.horizon_s if is_date and not whole else None,
+        )
+        served = [stops for stops in self.plan.stops if stops]
+        return _Day(timetable=tt, board=journeys.Boardings.of(tt, self.plan.stops, served))
+
+    def whole_date(self) -> _Day:
+        """The date without a horizon (made once)."""
+        with self.whole_lock:
+            if not self.whole:
+                self.whole.append(self._day(self.date, whole=True))
+            return self.whole[0]
+
+    def run(
+        self, day: dt.date, batch: list[int], again: bool = False
+    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        """Scan a batch of lanes on a day: (stats, medians) per origin and lane of the batch."""
+        with_horizon = day == self.date and self.horizon_s is not None and not again
+        if again or (with_horizon and self.skip_horizon.is_set()):
+            built, with_horizon = self.whole_date(), False
+        else:
+            # Builds are queued before every scan, so the one awaited here has started already.
+            built = self.builds[day].result()
+        sizes = [(built.timetable, built.board.inputs)]
+        work = getattr(self.local, "work", None)
+        if work is None or not journeys.fits(work, sizes, self.width):
+            work = self.local.work = journeys.work_space(sizes, self.width)
+        found, middle = journeys.scan_stats(
+            built.timetable,
+            built.board,
+            [self.plan.lanes[lane].stops for lane in batch],
+            work,
+            arrive_by_s=ARRIVE_BY_S,
+            leave_from_s=LEAVE_FROM_S,
+        )
+        # Where most destinations of a batch need a second scan (long journeys, late
+        # departures), the date's batches not yet started are scanned whole at once.
+        outrun = with_horizon and 2 * len(self.plan.unsettled(batch, found)) > len(batch)
+        if outrun:
+            self.skip_horizon.set()
+        return found, middle
 
 
 def analyse(
@@ -371,134 +423,22 @@ def analyse(
         duplicates = sorted({n for n in names if names.count(n) > 1})
         raise ValueError(f"place names must be unique: {', '.join(duplicates)}")
     stops = place_stops(feed, list(places), radius_m)
+    plan = _Plan.of(names, stops)
     saturday, sunday = weekend_of(date)
     days = list(dict.fromkeys((date, saturday, sunday)))
-    total = len(days) * len(places)
-    # Places without stops have no journeys: they count as done from the start.
-    done = len(days) * sum(1 for name in names if not stops[name])
-    served = [name for name in names if stops[name]]
-    n_batches = -(-len(served) // LANES)
-    batches = [served[b::n_batches] for b in range(n_batches)]
-    if progress is not None and done:
-        progress(done, total)
     # Timetables hold only the connections that can matter between the places' stops. What
     # they derive from the feed is made once, before the threads start.
-    terminals = frozenset(s for name in served for s in stops[name])
-    feed.prepare(min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=terminals)
-
-    def build(day: dt.date) -> _Day:
-        # The weekend's days only tell whether one can commute: whether journeys arrive by
-        # 08:00 and leave at 17:00 or later, which connections in between never serve.
-        tt = feed.timetable(
-            day,
-            min_transfer_s=min_transfer_s,
-            walk_m=walk_m,
-            terminals=terminals,
-            window=None if day == date else (ARRIVE_BY_S, LEAVE_FROM_S),
-            horizon_s=horizon_s if day == date else None,
-        )
-        return _Day(timetable=tt, board=journeys.boardings(tt, stops, served_stops))
-
-    def build_whole_date() -> _Day:
-        tt = feed.timetable(date, min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=terminals)
-        return _Day(timetable=tt, board=journeys.boardings(tt, stops, served_stops))
-
-    served_stops = {name: stops[name] for name in served}
-    width = max((len(batch) for batch in batches), default=0)
-    # Each thread keeps one work space for its scans, grown when a day needs more.
-    local = threading.local()
-
-    # The date without the horizon, made by the first scan that needs it.
-    whole: list[_Day] = []
-    whole_lock = threading.Lock()
-    # Set when the date's first batch showed that most destinations outrun the horizon.
-    skip_horizon = threading.Event()
-
-    def whole_date() -> _Day:
-        with whole_lock:
-            if not whole:
-                whole.append(build_whole_date())
-            return whole[0]
-
-    def run(
-        day: dt.date, batch: list[str], again: bool = False
-    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
-        with_horizon = day == date and horizon_s is not None and not again
-        if again or (with_horizon and skip_horizon.is_set()):
-            built, with_horizon = whole_date(), False
-        else:
-            # Builds are queued before every scan, so the one awaited here has started already.
-            built = builds[day].result()
-        sizes = [(built.timetable, built.board.inputs)]
-        work = getattr(local, "work", None)
-        if work is None or not journeys.fits(work, sizes, width):
-            work = local.work = journeys.work_space(sizes, width)
-        found, middle = journeys.scan_stats(
-            built.timetable,
-            built.board,
-            [stops[name] for name in batch],
-            work,
-            arrive_by_s=ARRIVE_BY_S,
-            leave_from_s=LEAVE_FROM_S,
-        )
-        if with_horizon and not skip_horizon.is_set():
-            # Where most destinations of a batch need a second scan (long journeys, late
-            # departures), the date's batches not yet started are scanned whole at once.
-            unsettled = found[:, :, kernels.SETTLED] == 0
-            for lane, name in enumerate(batch):
-                unsettled[index[name], lane] = False
-            if 2 * int(unsettled.any(axis=0).sum()) > len(batch):
-                skip_horizon.set()
-        return found, middle
-
-    workers = max(1, min(threads, len(days) * max(n_batches, 1)))
-    index = {name: i for i, name in enumerate(names)}
-    stats_of = {
-        day: np.full((len(names), len(names), kernels.N_STATS), -1, dtype=np.int64) for day in days
-    }
-    median_of = {day: np.full((len(names), len(names)), np.nan) for day in days}
-    for found in stats_of.values():
-        found[:, :, kernels.JOURNEYS] = 0
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        # The builds first (the date's, whose scans are the longest, first of all), then the
-        # scans in the same order: a scan waits for its day's build only while it is running.
-        builds = {day: pool.submit(build, day) for day in days}
-        scans = {pool.submit(run, day, batch): (day, batch) for day in days for batch in batches}
-        place_stops_in_order = [stops[name] for name in names]
-        if feed.frequencies:
-            direct_future = pool.submit(
-                lambda: direct_trip_counts(whole_date().timetable, place_stops_in_order)
-            )
-        else:
-            direct_future = pool.submit(direct_trip_counts_on, feed, date, place_stops_in_order)
-        for future in as_completed(scans):
-            day_of, batch = scans[future]
-            found, middle = future.result()
-            columns = [index[name] for name in batch]
-            stats_of[day_of][:, columns] = found
-            median_of[day_of][:, columns] = middle
-            done += len(batch)
-            if progress is not None:
-                progress(done, total)
-        # Destinations some other place's last departure of the date may reach only after the
-        # horizon: their figures may be wrong. Scan them again with every connection.
-        settled = stats_of[date][:, :, kernels.SETTLED] != 0
-        np.fill_diagonal(settled, True)
-        again = [name for name in served if not settled[:, index[name]].all()]
-        n_again = -(-len(again) // LANES)
-        rescans = [pool.submit(run, date, again[b::n_again], True) for b in range(n_again)]
-        for b, future in enumerate(rescans):
-            found, middle = future.result()
-            columns = [index[name] for name in again[b::n_again]]
-            stats_of[date][:, columns] = found
-            median_of[date][:, columns] = middle
-        direct = direct_future.result()
+    feed.prepare(min_transfer_s=min_transfer_s, walk_m=walk_m, terminals=plan.terminals())
+    scans = _Scans(
+        feed, plan, date, min_transfer_s=min_transfer_s, walk_m=walk_m, horizon_s=horizon_s
+    )
+    stats_of, median_of, direct = _run(scans, days, threads, progress)
 
     def commutes(day: dt.date) -> npt.NDArray[np.bool_]:
         # A journey arrives by 08:00 from o to d, and one leaves d for o at 17:00 or later.
         stats = stats_of[day]
-        arrives = stats[:, :, kernels.LATEST_DEP_BY] >= 0
-        leaves = stats[:, :, kernels.EARLIEST_ARR_FROM] >= 0
+        arrives = stats[:, :, scanning.LATEST_DEP_BY] >= 0
+        leaves = stats[:, :, scanning.EARLIEST_ARR_FROM] >= 0
         return arrives & leaves.T
 
     weekday, on_saturday, on_sunday = commutes(date), commutes(saturday), commutes(sunday)
@@ -521,6 +461,64 @@ def analyse(
                 )
             )
     return Analysis(date=date, places=place_indicators(places, stops, pairs), pairs=pairs)
+
+
+def _run(
+    scans: _Scans, days: list[dt.date], threads: int, progress: Progress | None
+) -> tuple[dict[dt.date, IntArray], dict[dt.date, npt.NDArray[np.float64]], IntArray]:
+    """Build the days and scan every batch on each; return (stats, medians, direct trips)."""
+    plan, date = scans.plan, scans.date
+    n = len(plan.names)
+    stats_of = {day: np.full((n, n, scanning.N_STATS), -1, dtype=np.int64) for day in days}
+    median_of = {day: np.full((n, n), np.nan) for day in days}
+    for found in stats_of.values():
+        found[:, :, scanning.JOURNEYS] = 0
+    total = len(days) * n
+    # Places without stops have no journeys: they count as done from the start.
+    done = len(days) * sum(1 for stops in plan.stops if not stops)
+    if progress is not None and done:
+        progress(done, total)
+    workers = max(1, min(threads, len(days) * max(len(plan.batches), 1)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        # The builds first (the date's, whose scans are the longest, first of all), then the
+        # scans in the same order: a scan waits for its day's build only while it is running.
+        scans.builds = {day: pool.submit(scans._day, day) for day in days}
+        running = {
+            pool.submit(scans.run, day, batch): (day, batch)
+            for day in days
+            for batch in plan.batches
+        }
+        if scans.feed.frequencies:
+            direct_future = pool.submit(
+                lambda: direct_trip_counts(scans.whole_date().timetable, plan.stops)
+            )
+        else:
+            direct_future = pool.submit(direct_trip_counts_on, scans.feed, date, plan.stops)
+        for future in as_completed(running):
+            day, batch = running[future]
+            found, middle = future.result()
+            plan.put(batch, found, middle, stats_of[day], median_of[day])
+            done += plan.places_done(batch)
+            if progress is not None:
+                progress(done, total)
+        # Destinations some other place's last departure of the date may reach only after the
+        # horizon: their figures may be wrong. Scan them again with every connection.
+        again = [
+            lane
+            for lane in range(len(plan.lanes))
+            if any(
+                stats_of[date][o, plan.column[lane], scanning.SETTLED] == 0
+                for o in plan.answers[lane]
+            )
+        ]
+        n_again = -(-len(again) // LANES)
+        batches = [again[b::n_again] for b in range(n_again)]
+        rescans = [pool.submit(scans.run, date, batch, True) for batch in batches]
+        for batch, future in zip(batches, rescans, strict=True):
+            found, middle = future.result()
+            plan.put(batch, found, middle, stats_of[date], median_of[date])
+        direct = direct_future.result()
+    return stats_of, median_of, direct
 
 
 def place_indicators(

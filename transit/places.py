@@ -51,7 +51,13 @@ def read_places(path: str | Path) -> list[Place]:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise FeedError(f"cannot read places: {error}", file=name) from None
-    reader = csv.DictReader(text.splitlines())
+    try:
+        return _places(csv.DictReader(text.splitlines()), name)
+    except csv.Error as error:
+        raise FeedError(f"unreadable CSV: {error}", file=name) from None
+
+
+def _places(reader: csv.DictReader[str], name: str) -> list[Place]:
     header = [h.strip() for h in reader.fieldnames or []]
     for column in ("name", "lat", "lon"):
         if column not in header:
@@ -62,14 +68,24 @@ def read_places(path: str | Path) -> list[Place]:
         line = reader.line_num
         try:
             population = (row.get("population") or "").strip()
-            places.append(
-                Place(
-                    name=row["name"].strip(),
-                    lat=float(row["lat"]),
-                    lon=float(row["lon"]),
-                    population=int(population) if population else None,
-                )
+            place = Place(
+                name=(row["name"] or "").strip(),
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                population=int(population) if population else None,
             )
         except (TypeError, ValueError):
             raise FeedError("unparsable lat, lon or population", file=name, line=line) from None
+        # NaN fails both comparisons.
+        if not (-90 <= place.lat <= 90 and -180 <= place.lon <= 180):
+            raise FeedError(
+                f"lat {row['lat'].strip()} and lon {row['lon'].strip()} are not a position on Earth",
+                file=name,
+                line=line,
+            )
+        if not place.name:
+            raise FeedError("a place needs a name", file=name, line=line)
+        if place.population is not None and place.population < 0:
+            raise FeedError("the population must not be negative", file=name, line=line)
+        places.append(place)
     return places

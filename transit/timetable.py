@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import threading
-from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -14,14 +12,10 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from transit import kernels
 from transit.geo import haversine_m
-from transit.transfers import (
-    TRANSFER_FORBIDDEN,
-    TRANSFER_MIN_TIME,
-    TRANSFER_TIMED,
-    TransferRule,
-)
+from transit.kernels import connections
+from transit.links import feed_links, rule_seconds, walk_seconds
+from transit.transfers import TransferRule
 
 if TYPE_CHECKING:
     from transit.feed import Feed
@@ -33,7 +27,6 @@ BoolArray = npt.NDArray[np.bool_]
 DAY_S = 86_400
 # A time no timetable reaches (for windows with one side open).
 NEVER = 1 << 62
-WALK_SPEED_M_S = 1.2
 FORBIDDEN = -1
 
 
@@ -146,39 +139,6 @@ class Timetable:
         return walk_seconds(distance, self.min_transfer_s)
 
 
-def walk_seconds(distance_m: float, min_transfer_s: int) -> int:
-    """Return the time to change by walking: the walk at 1.2 m/s, never below the minimum transfer."""
-    if math.isnan(distance_m):
-        return min_transfer_s
-    return max(min_transfer_s, math.ceil(distance_m / WALK_SPEED_M_S))
-
-
-def rule_seconds(rule: TransferRule, walk_s: int, min_transfer_s: int) -> int:
-    """Return the transfer time a transfers.txt rule sets."""
-    if rule.transfer_type == TRANSFER_FORBIDDEN:
-        return FORBIDDEN
-    if rule.transfer_type == TRANSFER_TIMED:
-        return 0
-    if rule.transfer_type == TRANSFER_MIN_TIME and rule.min_transfer_s is not None:
-        return rule.min_transfer_s
-    # Recommended (0), or type 2 without a time: the ordinary change at that place.
-    return min_transfer_s if rule.from_stop == rule.to_stop else walk_s
-
-
-def _children(feed: Feed) -> dict[int, list[int]]:
-    children: dict[int, list[int]] = defaultdict(list)
-    for stop in np.flatnonzero((feed.parent >= 0) & (feed.location_type == 0)):
-        children[int(feed.parent[stop])].append(int(stop))
-    return children
-
-
-def _expand(feed: Feed, stop: int, children: dict[int, list[int]]) -> list[int]:
-    """A rule on a station applies to its stops."""
-    if feed.location_type[stop] == 1:
-        return children.get(stop, [])
-    return [stop]
-
-
 def build_timetable(
     feed: Feed,
     date: dt.date,
@@ -209,7 +169,7 @@ def build_timetable(
     else:
         gone = None if ends is None else dead_stops(feed, ends, min_transfer_s, walk_m)
         conn = _connections_of_day(feed, date, gone, window, horizon_s)
-    link_start, link_to, link_s, special = _feed_links(feed, min_transfer_s, walk_m)
+    link_start, link_to, link_s, special = feed_links(feed, min_transfer_s, walk_m)
 
     special_trips = np.zeros(feed.n_trips, dtype=bool)
     special_routes = np.zeros(len(feed.route_ids), dtype=bool)
@@ -307,7 +267,7 @@ def dead_stops(
     cached = feed.derived.get(key)
     if isinstance(cached, tuple) and cached[0] == terminals:
         return cast(BoolArray, cached[1])
-    link_start, link_to, _, special = _feed_links(feed, min_transfer_s, walk_m)
+    link_start, link_to, _, special = feed_links(feed, min_transfer_s, walk_m)
     gone = dead_end_stops(
         feed,
         terminals,
@@ -408,21 +368,11 @@ def prepare(
     side = threading.Thread(target=compiled)
     side.start()
     try:
-        _feed_links(feed, min_transfer_s, walk_m)
+        feed_links(feed, min_transfer_s, walk_m)
     finally:
         side.join()
     if not feed.frequencies and terminals is not None:
         dead_stops(feed, frozenset(int(s) for s in terminals), min_transfer_s, walk_m)
-
-
-def _feed_links(feed: Feed, min_transfer_s: int, walk_m: float) -> _Links:
-    """The links depend on the feed and the parameters only: made once per feed."""
-    links_key = f"links:{min_transfer_s}:{walk_m!r}"
-    cached = feed.derived.get(links_key)
-    if not isinstance(cached, tuple):
-        cached = _links(feed, min_transfer_s, walk_m)
-        feed.derived[links_key] = cached
-    return cast(_Links, cached)
 
 
 def _trip_instances(feed: Feed, date: dt.date) -> tuple[IntArray, IntArray]:
@@ -498,9 +448,6 @@ def _connections(
     )
 
 
-_Links = tuple[IntArray, Int32Array, IntArray, dict[tuple[int, int], list[TransferRule]]]
-
-
 def _span(feed: Feed) -> int:
     """A number of seconds above every connection's travel time (made once per feed)."""
     cached = feed.derived.get("span")
@@ -549,7 +496,7 @@ def _connections_of_day(
     running, shifts = trips_running(feed, date)
     counts = running.sum(axis=1)
     first_instance = (np.cumsum(counts) - counts).astype(np.int64)
-    return kernels.day_connections(
+    return connections.day_connections(
         feed.trip_start.astype(np.int64, copy=False),
         feed.st_stop.astype(np.int32, copy=False),
         feed.st_dep.astype(np.int64, copy=False),
@@ -565,116 +512,3 @@ def _connections_of_day(
         leave_from_s,
         NEVER if horizon_s is None else horizon_s,
     )
-
-
-def _links(feed: Feed, min_transfer_s: int, walk_m: float) -> _Links:
-    """Default transfer time of every stop pair one can change between, and the special rules."""
-    # Changing at the same stop, for every stop a trip calls at: kept as arrays, since they are
-    # most of the links; the pairs below go to a dict and override these.
-    calls_at = np.bincount(feed.st_stop, minlength=feed.n_stops) > 0
-    used = np.flatnonzero(calls_at).astype(feed.st_stop.dtype)
-    default: dict[tuple[int, int], int] = {}
-    # Stops of one station count as one place to change at.
-    siblings: dict[int, list[int]] = defaultdict(list)
-    for stop in used:
-        if feed.parent[stop] >= 0:
-            siblings[int(feed.parent[stop])].append(int(stop))
-    for group in siblings.values():
-        for a in group:
-            for b in group:
-                if a != b:
-                    default[(a, b)] = _walk_between(feed, a, b, min_transfer_s)
-    if walk_m > 0:
-        for a, b, distance in _pairs_within(feed, used, walk_m):
-            default[(a, b)] = walk_seconds(distance, min_transfer_s)
-
-    children = _children(feed)
-
-    def exactness(rule: TransferRule) -> int:
-        return int(feed.location_type[rule.from_stop] != 1) + int(
-            feed.location_type[rule.to_stop] != 1
-        )
-
-    # Among rules for the same stops, a rule naming the stops beats one naming their stations,
-    # and among equals the first row of the file wins.
-    ranked = sorted(feed.transfers, key=lambda r: (-r.specificity, -exactness(r), r.line))
-    set_by_rule: set[tuple[int, int]] = set()
-    special: dict[tuple[int, int], list[TransferRule]] = defaultdict(list)
-    for rule in ranked:
-        for a in _expand(feed, rule.from_stop, children):
-            for b in _expand(feed, rule.to_stop, children):
-                if rule.specificity:
-                    special[(a, b)].append(_at(rule, a, b))
-                    at_own_stop = a == b and bool(calls_at[a])
-                    default.setdefault((a, b), min_transfer_s if at_own_stop else FORBIDDEN)
-                elif (a, b) not in set_by_rule:
-                    set_by_rule.add((a, b))
-                    walk = _walk_between(feed, a, b, min_transfer_s)
-                    default[(a, b)] = rule_seconds(_at(rule, a, b), walk, min_transfer_s)
-
-    n = feed.n_stops
-    own = np.asarray(list(default), dtype=np.int64).reshape(-1, 2)
-    own_key = own[:, 0] * n + own[:, 1]
-    same_key = used.astype(np.int64) * (n + 1)  # (s, s) as s * n + s
-    same_key = same_key[~np.isin(same_key, own_key)]
-    keys = np.concatenate((same_key, own_key))
-    seconds = np.concatenate(
-        (
-            np.full(len(same_key), min_transfer_s, dtype=np.int64),
-            np.asarray(list(default.values()), dtype=np.int64),
-        )
-    )
-    order = np.argsort(keys, kind="stable")
-    keys, seconds = keys[order], seconds[order]
-    link_from = keys // n if n else keys
-    link_start = np.searchsorted(link_from, np.arange(n + 1)).astype(np.int64)
-    link_to = (keys % n if n else keys).astype(np.int32)
-    return link_start, link_to, seconds, dict(special)
-
-
-def _at(rule: TransferRule, a: int, b: int) -> TransferRule:
-    if rule.from_stop == a and rule.to_stop == b:
-        return rule
-    return TransferRule(
-        from_stop=a,
-        to_stop=b,
-        transfer_type=rule.transfer_type,
-        min_transfer_s=rule.min_transfer_s,
-        from_trip=rule.from_trip,
-        to_trip=rule.to_trip,
-        from_route=rule.from_route,
-        to_route=rule.to_route,
-        line=rule.line,
-    )
-
-
-def _walk_between(feed: Feed, a: int, b: int, min_transfer_s: int) -> int:
-    distance = float(
-        haversine_m(
-            float(feed.stop_lat[a]),
-            float(feed.stop_lon[a]),
-            feed.stop_lat[b : b + 1],
-            feed.stop_lon[b : b + 1],
-        )[0]
-    )
-    return walk_seconds(distance, min_transfer_s) if a != b else min_transfer_s
-
-
-def _pairs_within(feed: Feed, stops: Int32Array, walk_m: float) -> list[tuple[int, int, float]]:
-    """Return ordered pairs of different stops within walk_m of each other (a latitude sweep)."""
-    stops = stops[~np.isnan(feed.stop_lat[stops])]
-    order = stops[np.argsort(feed.stop_lat[stops], kind="stable")]
-    lat = feed.stop_lat[order]
-    lon = feed.stop_lon[order]
-    band = walk_m / 111_000.0 * 1.01 + 1e-9
-    pairs: list[tuple[int, int, float]] = []
-    for i, stop in enumerate(order):
-        hi = int(np.searchsorted(lat, lat[i] + band, side="right"))
-        if hi <= i + 1:
-            continue
-        distance = haversine_m(float(lat[i]), float(lon[i]), lat[i + 1 : hi], lon[i + 1 : hi])
-        for j in np.flatnonzero(distance <= walk_m):
-            other = int(order[i + 1 + int(j)])
-            pairs.append((int(stop), other, float(distance[j])))
-            pairs.append((other, int(stop), float(distance[j])))
-    return pairs

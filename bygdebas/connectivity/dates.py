@@ -1,11 +1,16 @@
-"""Swedish public holidays and the choice of a typical weekday to analyse."""
+"""Swedish public holidays and school breaks, and the choice of a typical weekday to analyse."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Sequence
 
 TUESDAY = 1
+TYPICAL_WEEKDAYS = (1, 2, 3)  # Tuesday to Thursday
+# A suggested day runs at least this share of the typical weekday's trips.
+TYPICAL_SHARE = 0.9
+# A day with less than this share of the typical weekday's trips has "much less service".
+LITTLE_SERVICE = 0.5
 # Timetables differ around Christmas and New Year and in the summer; a "typical" day avoids them.
 CHRISTMAS_FROM = (12, 20)
 CHRISTMAS_UNTIL = (1, 10)
@@ -74,9 +79,46 @@ def is_holiday_season(day: datetime.date) -> bool:
     return md >= CHRISTMAS_FROM or md <= CHRISTMAS_UNTIL or SUMMER_FROM <= md <= SUMMER_UNTIL
 
 
+def is_school_break(day: datetime.date) -> bool:
+    """Return whether the day is in a school break somewhere in Sweden.
+
+    The winter sports break (weeks 7–10, by region), the Easter break (the week before Easter
+    Monday and the week after it, by region) and the autumn break (week 44), besides the
+    Christmas and summer holidays (is_holiday_season).
+    """
+    week = day.isocalendar().week
+    easter_monday = easter_sunday(day.year) + datetime.timedelta(days=1)
+    near_easter = -7 <= (day - easter_monday).days <= 7
+    return 7 <= week <= 10 or week == 44 or near_easter or is_holiday_season(day)
+
+
+def is_typical_weekday(day: datetime.date) -> bool:
+    """Return whether the day is a Tuesday, Wednesday or Thursday outside holidays and breaks."""
+    return day.weekday() in TYPICAL_WEEKDAYS and not holiday_name(day) and not is_school_break(day)
+
+
 def is_typical_tuesday(day: datetime.date) -> bool:
     """Return whether the day is a Tuesday, not a holiday, outside Christmas and the summer."""
     return day.weekday() == TUESDAY and not holiday_name(day) and not is_holiday_season(day)
+
+
+def typical_weekday_trips(first: datetime.date, trips: Sequence[int]) -> int:
+    """The feed's typical weekday level: what its busiest ordinary weekdays run.
+
+    The 90th percentile of the trips on the typical weekdays (Tuesday to Thursday outside
+    holidays and breaks), or of every day when there is none: feeds are often complete only
+    for their first months, so a median would be a level of a half-empty timetable.
+    """
+    counts = [n for i, n in enumerate(trips) if is_typical_weekday(first + datetime.timedelta(i))]
+    counts = sorted(counts or [n for n in trips if n])
+    if not counts:
+        return 0
+    return int(counts[min(len(counts) - 1, int(0.9 * len(counts)))])
+
+
+def has_little_service(trips: int, typical: int) -> bool:
+    """Whether a day runs much less than the typical weekday (under half)."""
+    return typical > 0 and trips < LITTLE_SERVICE * typical
 
 
 def suggest_date(
@@ -84,20 +126,39 @@ def suggest_date(
     valid_until: datetime.date,
     *,
     today: datetime.date | None = None,
-    has_service: Callable[[datetime.date], bool] | None = None,
+    trips: Sequence[int] | None = None,
 ) -> datetime.date | None:
-    """Return a typical Tuesday in the validity: the next one after today if today is inside it."""
+    """Return a typical weekday of the feed: the next one after today if today is inside it.
+
+    A typical weekday is a Tuesday, Wednesday or Thursday outside holidays and school breaks
+    whose trips (trips[i] on valid_from + i days) are at the feed's typical weekday level.
+    Without trip counts, every weekday counts as typical.
+    """
+    days = (valid_until - valid_from).days + 1
+    counts = list(trips) if trips is not None else [1] * max(days, 0)
+    level = typical_weekday_trips(valid_from, counts)
     start = valid_from + datetime.timedelta(days=SETTLING_DAYS)
     if today is not None and valid_from <= today <= valid_until:
         start = max(start, today + datetime.timedelta(days=1))
-    day = start + datetime.timedelta(days=(TUESDAY - start.weekday()) % 7)
-    fallback: datetime.date | None = None
-    while day <= valid_until:
-        if is_typical_tuesday(day):
-            if has_service is None or has_service(day):
-                return day
-        elif fallback is None and (has_service is None or has_service(day)):
-            fallback = day
-        day += datetime.timedelta(days=7)
-    # A short feed that only covers holidays still gets a Tuesday with service, if any.
-    return fallback
+
+    def typical(i: int) -> bool:
+        return counts[i] > 0 and counts[i] >= TYPICAL_SHARE * level
+
+    candidates = [
+        i
+        for i in range(days)
+        if is_typical_weekday(valid_from + datetime.timedelta(i)) and typical(i)
+    ]
+    later = [i for i in candidates if valid_from + datetime.timedelta(i) >= start]
+    if later or candidates:
+        return valid_from + datetime.timedelta((later or candidates)[0])
+    # A short feed that only covers holidays still gets its busiest Tuesday to Thursday.
+    weekdays = [
+        i
+        for i in range(days)
+        if (valid_from + datetime.timedelta(i)).weekday() in TYPICAL_WEEKDAYS and counts[i]
+    ]
+    if not weekdays:
+        return None
+    busiest = max(weekdays, key=lambda i: (counts[i], -i))
+    return valid_from + datetime.timedelta(busiest)

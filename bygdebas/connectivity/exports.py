@@ -1,7 +1,8 @@
 """Downloads of a finished analysis: the pairs as CSV, a workbook, and a PDF brief for politicians.
 
-The CSV and the workbook's "pairs" and "places" sheets use the columns of transit's command line,
-so a file from the web and one from `python -m transit connectivity` can be compared directly.
+The CSV and the workbook open right in a Swedish spreadsheet: semicolons, headers in the page's
+language, times as HH:MM and yes/no in words. They hold the figures of transit's command line,
+whose own JSON and CSV keep the machine form (seconds, true/false).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from bygdebas.connectivity import results
 from bygdebas.connectivity.models import Analysis
@@ -39,18 +40,86 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def _flat(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: ", ".join(v) if isinstance(v, list) else _safe(v) for k, v in row.items()}
+# The columns of the downloads: the key in transit's JSON, the header and how a value is shown.
+TEXT, NUMBER, CLOCK, DURATION, YES_NO, NAMES, SHARE = (
+    "text", "number", "clock", "duration", "yes_no", "names", "share"
+)  # fmt: skip
+PAIR_COLUMNS = (
+    ("from", gettext_lazy("From"), TEXT),
+    ("to", gettext_lazy("To"), TEXT),
+    ("journeys", gettext_lazy("Journeys"), NUMBER),
+    ("direct_trips", gettext_lazy("Direct trips"), NUMBER),
+    ("first_departure_s", gettext_lazy("First departure"), CLOCK),
+    ("last_departure_s", gettext_lazy("Last departure"), CLOCK),
+    ("fastest_s", gettext_lazy("Fastest journey (h:mm)"), DURATION),
+    ("median_s", gettext_lazy("Median journey (h:mm)"), DURATION),
+    ("latest_departure_arriving_by_0800_s", gettext_lazy("Latest departure arriving by 08:00"), CLOCK),
+    ("earliest_arrival_departing_from_1700_s", gettext_lazy("Earliest arrival leaving from 17:00"), CLOCK),
+    ("commute_possible", gettext_lazy("Commute possible"), YES_NO),
+    ("fewest_transfers", gettext_lazy("Fewest changes"), NUMBER),
+    ("saturday_commute_possible", gettext_lazy("Commute possible on Saturday"), YES_NO),
+    ("sunday_commute_possible", gettext_lazy("Commute possible on Sunday"), YES_NO),
+)  # fmt: skip
+PLACE_COLUMNS = (
+    ("name", gettext_lazy("Place"), TEXT),
+    ("stops", gettext_lazy("Stops within the radius"), NUMBER),
+    ("population", gettext_lazy("Population"), NUMBER),
+    ("commute_destinations", gettext_lazy("Can commute to (places)"), NUMBER),
+    ("commute_origins", gettext_lazy("Can be reached by commuters from (places)"), NUMBER),
+    ("saturday_commute_destinations", gettext_lazy("Can commute to on Saturday (places)"), NUMBER),
+    ("sunday_commute_destinations", gettext_lazy("Can commute to on Sunday (places)"), NUMBER),
+    ("commute_population", gettext_lazy("Population within commuting reach"), NUMBER),
+    ("commute_population_share", gettext_lazy("Share of the other places' population (%)"), SHARE),
+    ("commute_destination_names", gettext_lazy("Can commute to"), NAMES),
+)  # fmt: skip
+DAY_S = 86_400
+
+
+def _cell(value: Any, kind: str) -> Any:
+    """A value as a Swedish spreadsheet reader expects it; None stays empty."""
+    if value is None:
+        return None
+    if kind == YES_NO:
+        return gettext("yes") if value else gettext("no")
+    if kind in (CLOCK, DURATION):
+        minutes = round(value / 60)
+        return (
+            f"{minutes // 60:02d}:{minutes % 60:02d}"
+            if kind == CLOCK
+            else (f"{minutes // 60}:{minutes % 60:02d}")
+        )
+    if kind == NAMES:
+        return ", ".join(_safe(v) for v in value)
+    if kind == SHARE:
+        return round(100 * value, 1)
+    return _safe(value)
+
+
+def _rows(
+    items: list[dict[str, Any]], columns: tuple[tuple[str, Any, str], ...]
+) -> list[list[Any]]:
+    return [[_cell(item.get(key), kind) for key, _, kind in columns] for item in items]
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return number_format(value, use_l10n=True)
+    return str(value)
 
 
 def render_csv(analysis: Analysis) -> bytes:
-    """Every ordered pair, one row each, in the command line's columns (UTF-8 with BOM for Excel)."""
+    """Every ordered pair, one row each, as Swedish Excel opens it.
+
+    Semicolons between the columns, headers in the page's language, times as HH:MM, yes/no in
+    words, decimal commas, UTF-8 with a BOM. The command line's CSV keeps the machine form.
+    """
     out = io.StringIO()
-    pairs = _cli_rows(analysis)["pairs"]
-    if pairs:
-        writer = csv.DictWriter(out, fieldnames=list(pairs[0]), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(_flat(p) for p in pairs)
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([str(header) for _, header, _ in PAIR_COLUMNS])
+    for row in _rows(_cli_rows(analysis)["pairs"], PAIR_COLUMNS):
+        writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -63,14 +132,21 @@ def _cli_rows(analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
     rebuilt = results.transit_analysis(
         analysis.result or {"date": "2000-01-01", "pairs": [], "places": []}
     )
-    return {
-        "pairs": [p.to_dict() for p in rebuilt.pairs],
-        "places": [p.to_dict() for p in rebuilt.places],
-    }
+    places = {p["name"]: p for p in (analysis.result or {}).get("places", [])}
+    place_rows = []
+    for place in rebuilt.places:
+        row = place.to_dict()
+        row["commute_destination_names"] = places[place.name]["commute_destination_names"]
+        place_rows.append(row)
+    return {"pairs": [p.to_dict() for p in rebuilt.pairs], "places": place_rows}
 
 
 def render_xlsx(analysis: Analysis) -> bytes:
-    """A workbook: the pairs, the places, and the two matrices (journeys and fastest minutes)."""
+    """A workbook: the pairs, the places, and the two matrices (journeys and fastest h:mm).
+
+    Headers in the page's language, times as HH:MM, yes/no in words; a pair with a place
+    that has no stop within the radius shows a dash in the matrices.
+    """
     import openpyxl
     from openpyxl.styles import Font
 
@@ -78,42 +154,41 @@ def render_xlsx(analysis: Analysis) -> bytes:
     bold = Font(bold=True)
     result = analysis.result or {}
     sheets = _cli_rows(analysis)
-    for index, title in enumerate(("pairs", "places")):
-        rows = sheets[title]
+    tables = (
+        (gettext("Pairs"), sheets["pairs"], PAIR_COLUMNS),
+        (gettext("Places"), sheets["places"], PLACE_COLUMNS),
+    )
+    for index, (title, rows, columns) in enumerate(tables):
         sheet = book.active if index == 0 else book.create_sheet()
         assert sheet is not None
-        sheet.title = title
-        if rows:
-            sheet.append(list(rows[0]))
-            for cell in sheet[1]:
-                cell.font = bold
-            for row in rows:
-                sheet.append([_safe(v) for v in _flat(row).values()])
-    names = results.place_names(result)
-    by_key = results.pairs_by_key(result)
-    for title, value in (
-        (gettext("Journeys"), lambda p: p["journeys"]),
-        (
-            gettext("Fastest (min)"),
-            lambda p: round(p["fastest_s"] / 60) if p["fastest_s"] is not None else None,
-        ),
-    ):
-        sheet = book.create_sheet(title[:31])
-        sheet.append([gettext("From ↓ to →"), *[_safe(n) for n in names]])
-        for origin in names:
-            sheet.append(
-                [
-                    _safe(origin),
-                    *[
-                        None if origin == destination else value(by_key[(origin, destination)])
-                        for destination in names
-                    ],
-                ]
-            )
+        sheet.title = title[:31]
+        sheet.append([str(header) for _, header, _ in columns])
         for cell in sheet[1]:
             cell.font = bold
-        for row in sheet.iter_rows(min_row=2, max_col=1):
-            row[0].font = bold
+        for row in _rows(rows, columns):
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+    for mode, title in (
+        (results.JOURNEYS, gettext("Journeys")),
+        (results.FASTEST, gettext("Fastest journey")),
+    ):
+        matrix = results.build_matrix(result, mode)
+        sheet = book.create_sheet(title[:31])
+        sheet.append([gettext("From ↓ to →"), *[_safe(n) for n in matrix.names]])
+        for matrix_row in matrix.rows:
+            values: list[Any] = []
+            for cell in matrix_row.cells:
+                if cell.is_self:
+                    values.append(None)
+                elif mode == results.JOURNEYS and not cell.is_unserved:
+                    values.append(int(cell.text))
+                else:
+                    values.append(None if cell.text == "–" and not cell.is_unserved else cell.text)
+            sheet.append([_safe(matrix_row.name), *values])
+        for cell in sheet[1]:
+            cell.font = bold
+        for excel_row in sheet.iter_rows(min_row=2, max_col=1):
+            excel_row[0].font = bold
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bygdebas.connectivity import runner, services
+from bygdebas.connectivity.dates import has_little_service
 from bygdebas.connectivity.models import Analysis, Feed
 from bygdebas.core.forms import model_choice_field
 from bygdebas.core.models import Network
@@ -138,6 +140,22 @@ def parse_places(text: str) -> list[dict[str, Any]]:
     return places
 
 
+def low_service_warning(feed: Feed, date: datetime.date) -> str:
+    """A warning when the date has much less service than the feed's typical weekday, or ""."""
+    trips, typical = feed.trips_on(date), feed.typical_weekday_trips
+    if trips is None or typical is None or not has_little_service(trips, typical):
+        return ""
+    return _(
+        "%(date)s has much less service than a typical weekday of this feed: %(trips)s trips "
+        "against %(typical)s. The result will show few journeys; the suggested date is %(suggested)s."
+    ) % {
+        "date": date.isoformat(),
+        "trips": trips,
+        "typical": typical,
+        "suggested": feed.suggested_on.isoformat() if feed.suggested_on else "–",
+    }
+
+
 class FeedChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Feed) -> str:
         return f"{obj.name} ({obj.valid_from:%Y-%m-%d} – {obj.valid_until:%Y-%m-%d})"
@@ -159,8 +177,14 @@ class AnalysisForm(forms.Form):
         label=gettext_lazy("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy(
-            "A typical Tuesday outside holidays is suggested; the weekend of the same week is analysed too."
+            "A typical weekday with the feed's usual service is suggested (Tuesday to Thursday, "
+            "outside holidays and school breaks); the weekend of the same week is analysed too."
         ),
+    )
+    low_service_ok = forms.BooleanField(
+        label=gettext_lazy("Analyse this date anyway"),
+        required=False,
+        help_text=gettext_lazy("The date has much less service than a typical weekday."),
     )
     places = forms.CharField(
         label=gettext_lazy("Places"),
@@ -199,6 +223,8 @@ class AnalysisForm(forms.Form):
     def __init__(self, *args: Any, network: Network, feed: Feed | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.network = network
+        # Set by clean() when the date runs much less than a typical weekday.
+        self.low_service_warning = ""
         self.feeds = feeds = Feed.objects.for_network(network).ready()
         model_choice_field(self, "feed").queryset = feeds
         model_choice_field(self, "compared_with").queryset = (
@@ -225,16 +251,18 @@ class AnalysisForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         feed, date = data.get("feed"), data.get("date")
-        if (
-            feed is not None
-            and date is not None
-            and not feed.valid_from <= date <= feed.valid_until
-        ):
+        if feed is None or date is None:
+            return data
+        if not feed.valid_from <= date <= feed.valid_until:
             self.add_error(
                 "date",
                 _("The feed has timetables from %(start)s to %(end)s; choose a date in between.")
                 % {"start": feed.valid_from.isoformat(), "end": feed.valid_until.isoformat()},
             )
+            return data
+        self.low_service_warning = low_service_warning(feed, date)
+        if self.low_service_warning and not data.get("low_service_ok"):
+            self.add_error("date", self.low_service_warning)
         return data
 
 

@@ -54,7 +54,8 @@ class Feed(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     # Counts of agencies, routes, stops, trips and stop_times, the agencies' names, the file's
-    # size and a suggested date to analyse (a typical Tuesday with service).
+    # size, the trips of every day of the validity and of a typical weekday, the warnings
+    # transit gave and a suggested date to analyse (a typical weekday).
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.READY
@@ -79,6 +80,26 @@ class Feed(models.Model):
     @property
     def agency_names(self) -> list[str]:
         return list((self.summary or {}).get("agency_names", []))
+
+    @property
+    def warnings(self) -> list[str]:
+        """What transit forgave when reading the feed (defects whose meaning is clear)."""
+        return list((self.summary or {}).get("warnings", []))
+
+    @property
+    def typical_weekday_trips(self) -> int | None:
+        """The trips of a typical weekday (dates.typical_weekday_trips), if known."""
+        value = (self.summary or {}).get("typical_weekday_trips")
+        return int(value) if value is not None else None
+
+    def trips_on(self, day: datetime.date) -> int | None:
+        """The trips running on the day (0 outside the validity), if known."""
+        summary = self.summary or {}
+        first, counts = summary.get("trips_from"), summary.get("trips_per_day")
+        if not first or counts is None:
+            return None
+        i = (day - datetime.date.fromisoformat(first)).days
+        return int(counts[i]) if 0 <= i < len(counts) else 0
 
 
 class AnalysisQuerySet(NetworkQuerySet["Analysis"]):

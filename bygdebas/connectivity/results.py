@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import transit
+from bygdebas.connectivity.dates import has_little_service
 from bygdebas.connectivity.models import Analysis
 
 JOURNEYS, FASTEST = "journeys", "fastest"
@@ -16,6 +17,8 @@ JOURNEYS, FASTEST = "journeys", "fastest"
 JOURNEY_BUCKETS = (0, 2, 5, 10, 20)  # 0 | 1–2 | 3–5 | 6–10 | 11–20 | more
 FASTEST_BUCKETS_MIN = (30, 60, 90, 120, 180)  # ≤30 | ≤60 | ≤90 | ≤120 | ≤180 | longer
 FINDINGS_LIMIT = 8
+# A place appears at most this often in a list of findings.
+MENTIONS_PER_PLACE = 2
 
 
 def hours_minutes(seconds: int | float | None) -> str:
@@ -103,12 +106,15 @@ class Cell:
     label: str  # for the title: "Örebro → Kumla"
     is_commute: bool = False
     is_self: bool = False
+    # One of the two places has no stop within the radius: no figure, not a zero.
+    is_unserved: bool = False
 
 
 @dataclass(frozen=True)
 class MatrixRow:
     name: str
     cells: list[Cell]
+    has_stops: bool = True
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,8 @@ class Matrix:
     mode: str
     names: list[str]
     rows: list[MatrixRow]
+    # The names of the places without a stop within the radius.
+    unserved: frozenset[str] = frozenset()
 
 
 def pairs_by_key(result: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -130,6 +138,7 @@ def build_matrix(result: dict[str, Any], mode: str = JOURNEYS) -> Matrix:
     """The origin × destination table of journeys or of the fastest time, with heat levels."""
     names = place_names(result)
     pairs = pairs_by_key(result)
+    unserved = frozenset(p["name"] for p in result.get("places", []) if not p["stops"])
     rows = []
     for origin in names:
         cells = []
@@ -137,6 +146,9 @@ def build_matrix(result: dict[str, Any], mode: str = JOURNEYS) -> Matrix:
             label = f"{origin} → {destination}"
             if origin == destination:
                 cells.append(Cell(text="", level=0, label=label, is_self=True))
+                continue
+            if origin in unserved or destination in unserved:
+                cells.append(Cell(text="–", level=0, label=label, is_unserved=True))
                 continue
             pair = pairs[(origin, destination)]
             if mode == FASTEST:
@@ -148,8 +160,8 @@ def build_matrix(result: dict[str, Any], mode: str = JOURNEYS) -> Matrix:
             cells.append(
                 Cell(text=text, level=level, label=label, is_commute=pair["commute_possible"])
             )
-        rows.append(MatrixRow(name=origin, cells=cells))
-    return Matrix(mode=mode, names=names, rows=rows)
+        rows.append(MatrixRow(name=origin, cells=cells, has_stops=origin not in unserved))
+    return Matrix(mode=mode, names=names, rows=rows, unserved=unserved)
 
 
 # --------------------------------------------------------------------------- map
@@ -326,23 +338,69 @@ class Findings:
     commute_pairs: int
     no_commute: list[tuple[str, str]]  # ordered pairs without a possible commute
     without_journeys: list[tuple[str, str]]
-    fewest_journeys: list[tuple[str, str, int]]  # pairs with some journeys, fewest first
+    # Pairs with some journeys, fewest first, each place in at most two of them.
+    fewest_journeys: list[tuple[str, str, int]]
     isolated: list[str]  # places without any commute destination
     without_stops: list[str]  # places with no stop within the radius
+
+
+def spread(
+    pairs: list[dict[str, Any]], limit: int = FINDINGS_LIMIT, per_place: int = MENTIONS_PER_PLACE
+) -> list[dict[str, Any]]:
+    """The first pairs in order, each place named in at most per_place of them.
+
+    A list of the worst-connected pairs would otherwise be one poorly served place and
+    everything it connects to.
+    """
+    mentions: dict[str, int] = {}
+    chosen: list[dict[str, Any]] = []
+    for pair in pairs:
+        if len(chosen) == limit:
+            break
+        if max(mentions.get(pair["from"], 0), mentions.get(pair["to"], 0)) >= per_place:
+            continue
+        chosen.append(pair)
+        for name in (pair["from"], pair["to"]):
+            mentions[name] = mentions.get(name, 0) + 1
+    return chosen
 
 
 def findings(result: dict[str, Any]) -> Findings:
     """The facts a politician should read first."""
     pairs = result.get("pairs", [])
-    some = sorted(
-        (p for p in pairs if p["journeys"]), key=lambda p: (p["journeys"], p["from"], p["to"])
+    some = spread(
+        sorted(
+            (p for p in pairs if p["journeys"]),
+            key=lambda p: (p["journeys"], p["from"], p["to"]),
+        )
     )
     return Findings(
         pairs=len(pairs),
         commute_pairs=sum(1 for p in pairs if p["commute_possible"]),
         no_commute=[(p["from"], p["to"]) for p in pairs if not p["commute_possible"]],
         without_journeys=[(p["from"], p["to"]) for p in pairs if not p["journeys"]],
-        fewest_journeys=[(p["from"], p["to"], p["journeys"]) for p in some[:FINDINGS_LIMIT]],
+        fewest_journeys=[(p["from"], p["to"], p["journeys"]) for p in some],
         isolated=[p["name"] for p in result.get("places", []) if not p["commute_destinations"]],
         without_stops=[p["name"] for p in result.get("places", []) if not p["stops"]],
     )
+
+
+# --------------------------------------------------------------------------- service level
+
+
+@dataclass(frozen=True)
+class ServiceLevel:
+    trips: int
+    typical_weekday_trips: int
+
+    @property
+    def is_little(self) -> bool:
+        return has_little_service(self.trips, self.typical_weekday_trips)
+
+
+def service_level(result: dict[str, Any]) -> ServiceLevel | None:
+    """The trips of the analysed date against the feed's typical weekday, when stored."""
+    service = result.get("service") or {}
+    if service.get("typical_weekday_trips") is None or service.get("trips") is None:
+        return None
+    return ServiceLevel(int(service["trips"]), int(service["typical_weekday_trips"]))

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -152,10 +153,18 @@ def result_of(
     return result
 
 
+def feed_limits() -> transit.Limits:
+    """What an uploaded feed may unpack to (settings.CONNECTIVITY_MAX_FEED_UNPACKED_BYTES)."""
+    default = transit.Limits()
+    return transit.Limits(
+        max_bytes=int(getattr(settings, "CONNECTIVITY_MAX_FEED_UNPACKED_BYTES", default.max_bytes))
+    )
+
+
 def analyse(analysis: Analysis, progress: Callable[[int, int], None] | None = None) -> dict:
     """Run transit on the analysis's feed, places, date and parameters; return the result JSON."""
     with local_copy(analysis.feed) as path:
-        loaded = transit.load_feed(path)
+        loaded = transit.load_feed(path, limits=feed_limits())
     if progress is not None:
         progress(0, 1)
     found = transit.analyse(
@@ -167,7 +176,7 @@ def analyse(analysis: Analysis, progress: Callable[[int, int], None] | None = No
         walk_m=float(analysis.walk_m),
         progress=progress,
     )
-    return result_of(
+    result = result_of(
         found,
         places=analysis.places,
         has_service=bool(loaded.services_on(analysis.date).any()),
@@ -175,6 +184,12 @@ def analyse(analysis: Analysis, progress: Callable[[int, int], None] | None = No
         min_transfer_s=analysis.min_transfer_s,
         walk_m=analysis.walk_m,
     )
+    result["warnings"] = list(loaded.warnings)
+    result["service"] = {
+        "trips": int(loaded.trips_per_day(analysis.date, analysis.date)[0]),
+        "typical_weekday_trips": analysis.feed.typical_weekday_trips,
+    }
+    return result
 
 
 def run_analysis(*, analysis_id: int, attempt: int | None = None) -> Analysis | None:

@@ -27,8 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext, override
 
 import transit
-from bygdebas.connectivity.dates import suggest_date
+from bygdebas.connectivity.dates import suggest_date, typical_weekday_trips
 from bygdebas.connectivity.models import Analysis, AnalysisQuerySet, Feed
+from bygdebas.connectivity.runner import feed_limits
 from bygdebas.connectivity.tasks import run_analysis_task
 from bygdebas.core.models import Municipality, Network, Town, User
 from bygdebas.plan.models import Activity
@@ -45,14 +46,18 @@ STALLED_MESSAGE = gettext_noop(
 
 
 def summarise(loaded: transit.Feed, *, today: datetime.date | None = None) -> dict[str, Any]:
-    """Return the counts of a loaded feed and a suggested date to analyse."""
+    """Return the counts of a loaded feed, its trips per day and a suggested date to analyse."""
     validity = loaded.validity()
     suggested = None
+    trips: list[int] = []
     if validity:
-        suggested = suggest_date(
-            *validity, today=today, has_service=lambda day: bool(loaded.services_on(day).any())
-        )
+        trips = [int(n) for n in loaded.trips_per_day(*validity)]
+        suggested = suggest_date(*validity, today=today, trips=trips)
     return {
+        "trips_from": validity[0].isoformat() if validity else None,
+        "trips_per_day": trips,
+        "typical_weekday_trips": typical_weekday_trips(validity[0], trips) if validity else 0,
+        "warnings": list(loaded.warnings),
         "agencies": len(loaded.agency_names),
         "agency_names": list(loaded.agency_names),
         "routes": len(loaded.route_ids),
@@ -86,7 +91,7 @@ def store_feed(
                 upload.seek(0)
                 shutil.copyfileobj(upload, target)
         try:
-            loaded = transit.load_feed(path)
+            loaded = transit.load_feed(path, limits=feed_limits())
         except transit.FeedError as error:
             raise ValidationError({"file": str(error)}) from None
         validity = loaded.validity()

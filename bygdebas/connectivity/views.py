@@ -176,6 +176,8 @@ def analysis_detail(request: NetworkRequest, pk: int) -> HttpResponse:
             compare_query=f"jamfor={comparison.before.pk}" if comparison else "",
             weekend=result.get("weekend", {}),
             has_service=result.get("has_service", True),
+            service=results.service_level(result),
+            warnings=result.get("warnings", []),
             formats=exports.FORMATS,
         )
         if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "matrix":

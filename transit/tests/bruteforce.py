@@ -3,6 +3,13 @@
 It shares only the connection list with the engine. Transfer times are worked out here from
 the feed itself, and changes are counted by rounds: round k boards only from where round k-1
 got off, so the first round that reaches the best arrival gives the fewest changes.
+
+The journeys of the date (docs/transit.md): the Pareto set over every departure of the whole
+timeline (the day before, the date and the day after), of which those leaving in [0, 24 h)
+belong to the date. A departure of the date is dominated by a later one of the date, or by
+any of the next day: of the latter, only the earliest arrival of all matters, which is one
+scan leaving at 24:00. A journey leaves its origin: the destination's stops that are also the
+origin's do not count as arriving.
 """
 
 from __future__ import annotations
@@ -143,7 +150,7 @@ class BruteForce:
         return self.tt.walk_m > 0 and self._distance(v, w) <= self.tt.walk_m
 
     def scan(self, origin: Collection[int], t: int) -> tuple[list[int], list[int]]:
-        """Return per stop the earliest arrival leaving the origin in [t, 24:00) and the fewest changes."""
+        """Return per stop the earliest arrival leaving the origin at t or later and the fewest changes."""
         n_stops = self.feed.n_stops
         best = [INF] * n_stops
         best_k = [INF] * n_stops
@@ -173,7 +180,7 @@ class BruteForce:
                     if not board or c >= reached_at[y]:
                         continue
                     if k == 0:
-                        if not (ds in origin_set and d < DAY_S):
+                        if ds not in origin_set:
                             continue
                     elif d < lower[ds] or not self._can_board(ds, d, y, plain_prev, special_prev):
                         continue
@@ -238,11 +245,14 @@ class BruteForce:
     def journeys_from(
         self, origin: Collection[int], destinations: Mapping[str, Collection[int]]
     ) -> dict[str, list[Journey]]:
-        """Return the Pareto-optimal journeys from the origin to every destination."""
+        """Return the journeys of the date from the origin to every destination."""
+        targets = {name: set(stops) - set(origin) for name, stops in destinations.items()}
+        # Departures of the next day and later: only their earliest arrival matters.
+        tomorrow_best, _ = self.scan(origin, DAY_S)
         profile: dict[str, list[tuple[int, int, int]]] = {name: [] for name in destinations}
         for t in self.candidates(origin):
             best, best_k = self.scan(origin, t)
-            for name, stops in destinations.items():
+            for name, stops in targets.items():
                 arrival = min((best[s] for s in stops), default=INF)
                 if arrival >= INF:
                     continue
@@ -251,8 +261,9 @@ class BruteForce:
         result: dict[str, list[Journey]] = {}
         for name, points in profile.items():
             found: list[Journey] = []
-            # The latest departure for each distinct arrival: walk from the latest candidate.
-            best_arrival = INF
+            # The latest departure for each distinct arrival: walk from the latest candidate,
+            # starting from what the next day's departures reach.
+            best_arrival = min((tomorrow_best[s] for s in targets[name]), default=INF)
             for t, arrival, changes in reversed(points):
                 if arrival < best_arrival:
                     best_arrival = arrival

@@ -187,3 +187,43 @@ def test_usage_errors_are_argparse_errors(tmp_path: Path) -> None:
         "xlsx",
     )
     assert done.returncode == 2 and "--out" in done.stderr
+
+
+@pytest.mark.parametrize("lat", ["nan", "95", ""])
+def test_places_off_the_earth_are_refused_with_their_line(tmp_path: Path, lat: str) -> None:
+    places = tmp_path / "places.csv"
+    places.write_text(f"name,lat,lon\nAby,59.0,15.0\nBstad,{lat},15.0\n", encoding="utf-8")
+    done = run("connectivity", commute_feed(tmp_path), "--date", "2024-01-10", "--places", places)
+    assert_fails(done, "places.csv, line 3")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_broken_archives_are_one_line_of_error(tmp_path: Path) -> None:
+    from transit.tests.brokenzips import deflated, members_of, write_zip, zeros
+
+    good = members_of(commute_feed(tmp_path))
+    encrypted = [deflated(m.name, b"x") if m.name == "trips.txt" else m for m in good]
+    next(m for m in encrypted if m.name == "trips.txt").flags = 1
+    kinds = {
+        "encrypted.zip": encrypted,
+        "bomb.zip": [m for m in good if m.name != "stops.txt"] + [zeros("stops.txt", 1 << 30)],
+    }
+    places = tiny_places_csv(tmp_path)
+    for name, members in kinds.items():
+        path = write_zip(tmp_path / name, members)
+        done = run("connectivity", path, "--date", "2024-01-10", "--places", places)
+        assert_fails(done, "transit: error: ")
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_warnings_go_to_stderr_and_the_analysis_runs(tmp_path: Path) -> None:
+    feed = commute_feed(tmp_path)
+    stops_file = feed / "stops.txt"
+    lines = stops_file.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",parent_station"
+    lines[1] += ",Gone"
+    stops_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = run("connectivity", feed, "--date", "2024-01-10", "--places", tiny_places_csv(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("transit: warning: stops.txt: 1 stop names a parent_station")
+    assert json.loads(done.stdout)["pairs"]

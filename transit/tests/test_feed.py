@@ -140,7 +140,21 @@ def test_an_arrival_before_the_previous_departure(tmp_path: Path) -> None:
     ]
     assert (
         broken(tmp_path, stop_times_txt=rows)
-        == "stop_times.txt, line 3: arrival_time is before the departure_time of the previous stop"
+        == "stop_times.txt, line 3: arrival_time 08:30:00 is before the departure_time 09:00:00"
+        " of the trip's stop on line 2"
+    )
+
+
+def test_a_time_after_midnight_written_as_the_next_day_is_reported_at_its_own_row(
+    tmp_path: Path,
+) -> None:
+    rows = [stop_time(stop_id="Örebro", arrival_time="23:10:00", departure_time="23:10:00")]
+    for sequence in range(2, 62):  # sixty untimed stops between
+        rows.append(stop_time(stop_sequence=sequence, arrival_time="", departure_time=""))
+    rows.append(stop_time(stop_sequence=62, arrival_time="00:02:00", departure_time="00:02:00"))
+    assert broken(tmp_path, stop_times_txt=rows) == (
+        "stop_times.txt, line 63: arrival_time 00:02:00 is before the departure_time 23:10:00"
+        " of the trip's stop on line 2 (times after midnight are written 24:00:00 and later)"
     )
 
 
@@ -180,10 +194,44 @@ def test_a_duplicate_stop_id(tmp_path: Path) -> None:
     )
 
 
-def test_an_unknown_parent_station(tmp_path: Path) -> None:
-    rows = [*stops("Örebro", "Åby")]
+def test_an_unknown_parent_station_is_ignored_with_a_warning_that_counts(tmp_path: Path) -> None:
+    rows = [*stops("Örebro", "Åby", "Ås")]
     rows[1]["parent_station"] = "Nope"
-    assert broken(tmp_path, stops_txt=rows) == "stops.txt, line 3: unknown parent_station 'Nope'"
+    rows[2]["parent_station"] = "Gone"
+    files = {**good_files(), "stops.txt": rows}
+    feed = load_feed(write_feed(tmp_path / "feed", files))
+    assert feed.parent.tolist() == [-1, -1, -1]
+    assert feed.warnings == [
+        "stops.txt: 2 stops name a parent_station that is not in the file (first on line 3);"
+        " they are read as stops without a station"
+    ]
+    assert feed.timetable(DAY).n_connections > 0
+
+
+@pytest.mark.parametrize("value", ["300", "-1", "5"])
+def test_a_location_type_out_of_range(tmp_path: Path, value: str) -> None:
+    rows = [*stops("Örebro", "Åby")]
+    rows[1]["location_type"] = value
+    assert broken(tmp_path, stops_txt=rows) == (
+        f"stops.txt, line 3: location_type must be 0 to 4, not '{value}'"
+    )
+
+
+def test_a_stop_off_the_earth(tmp_path: Path) -> None:
+    rows = [*stops("Örebro", "Åby")]
+    rows[1]["stop_lat"] = 95
+    assert broken(tmp_path, stops_txt=rows) == (
+        "stops.txt, line 3: stop_lat 95 and stop_lon 15.0 are not a position on Earth"
+    )
+
+
+def test_cr_only_line_ends_are_read(tmp_path: Path) -> None:
+    folder = write_feed(tmp_path / "feed", good_files())
+    for name in ("stop_times.txt", "stops.txt"):
+        path = folder / name
+        path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
+    feed = load_feed(folder)
+    assert feed.stop_ids == ["Örebro", "Åby"] and len(feed.st_stop) == 2
 
 
 def test_a_stop_without_coordinates(tmp_path: Path) -> None:
@@ -227,7 +275,7 @@ def test_a_bad_frequency(tmp_path: Path) -> None:
     rows = [{"trip_id": "T", "start_time": "8:00:00", "end_time": "9:00:00", "headway_secs": 0}]
     assert (
         broken(tmp_path, frequencies_txt=rows)
-        == "frequencies.txt, line 2: headway_secs must be positive"
+        == "frequencies.txt, line 2: headway_secs must be positive and at most a week"
     )
 
 
@@ -257,3 +305,10 @@ def test_an_empty_file(tmp_path: Path) -> None:
 def test_the_real_feed_copy_is_in_the_repository() -> None:
     here = Path(__file__).resolve().parents[2] / "data" / "gtfs"
     assert (here / "sj-rail-2023.zip").is_file() and (here / "sj-rail-2023.SOURCE.md").is_file()
+
+
+def test_an_integer_out_of_range(tmp_path: Path) -> None:
+    rows: list[dict[str, object]] = [{"route_id": "R", "route_type": "99999999999999999999"}]
+    assert broken(tmp_path, routes_txt=rows) == (
+        "routes.txt, line 2: route_type 99999999999999999999 is out of range"
+    )

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from transit import Journey, load_feed
-from transit.indicators import Analysis, analyse, pair_indicators, weekend_of
+from transit.indicators import Analysis, analyse, weekend_of
 from transit.places import Place
 from transit.tests.feeds import DAY, feed_files, hms, stops, trip, write_feed
+from transit.tests.reference import pair_indicators
 
 REQUIRED_KEYS = [
     "from",
@@ -246,3 +247,58 @@ def test_the_commute_windows_are_inclusive() -> None:
     assert late.commute_possible is False
     early_home = [Journey(hms("17:00") - 1, hms("17:30"), 0)]
     assert pair_indicators("A", "B", outward, early_home).commute_possible is False
+
+
+def overnight_feed(tmp_path: Path, *, cut: str | None = None) -> Path:
+    """A→B in the morning; an evening train to C whose connection to B leaves next morning."""
+    trips = [
+        trip("Morning", ("A", "6:00"), ("B", "6:30")),
+        trip("Evening", ("A", "22:00"), ("C", "22:30")),
+        trip("Early", ("C", "6:50"), ("B", "7:20")),
+        trip("Back", ("B", "17:10"), ("A", "17:40")),
+    ]
+    return write_feed(
+        tmp_path / (cut or "overnight"),
+        feed_files(stops("A", "B", "C"), *[t for t in trips if t[0]["trip_id"] != cut]),
+    )
+
+
+def test_an_overnight_wait_adds_no_journey_nor_a_late_last_departure(tmp_path: Path) -> None:
+    pair = analyse(load_feed(overnight_feed(tmp_path)), PLACES, DAY).pair("Aby", "Bstad")
+    assert pair.journeys == 1
+    assert pair.first_departure_s == pair.last_departure_s == hms("6:00")
+    assert pair.fastest_s == 1800 and pair.direct_trips == 1
+    assert pair.commute_possible and pair.saturday_commute_possible
+
+
+def test_compare_does_not_flag_a_cut_train_that_only_served_an_overnight_wait(
+    tmp_path: Path,
+) -> None:
+    from transit.compare import compare
+
+    before = analyse(load_feed(overnight_feed(tmp_path)), PLACES, DAY)
+    after = analyse(load_feed(overnight_feed(tmp_path, cut="Early")), PLACES, DAY)
+    flagged = [(p.origin, p.destination) for p in compare(before, after).flagged]
+    assert ("Aby", "Bstad") not in flagged
+    assert flagged == [("Cköping", "Aby"), ("Cköping", "Bstad")]
+
+
+def test_places_whose_circles_overlap_count_only_journeys_that_leave(tmp_path: Path) -> None:
+    files = feed_files(
+        stops("A", "B", "C", spacing_m=600.0),
+        trip("Inside", ("A", "8:00"), ("B", "8:10")),
+        trip("Out", ("A", "9:00"), ("B", "9:10"), ("C", "9:30")),
+    )
+    feed = load_feed(write_feed(tmp_path / "feed", files))
+    # Within 1,000 m: P has A and B, Q has B and C.
+    places = [
+        Place("P", 59.0, 15.0),
+        Place("Q", 59.0 + 1200.0 / 111_000, 15.0),
+    ]
+    result = analyse(feed, places, DAY)
+    assert [p.stops for p in result.places] == [2, 2]
+    there = result.pair("P", "Q")
+    assert (there.journeys, there.direct_trips) == (1, 1)
+    assert there.first_departure_s == hms("9:10") and there.fastest_s == 1200
+    back = result.pair("Q", "P")
+    assert (back.journeys, back.direct_trips) == (0, 0)

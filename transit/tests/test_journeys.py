@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from transit import Journey, journeys, load_feed
+from transit import Journey, all_pairs, journeys, load_feed
 from transit.tests.bruteforce import BruteForce
 from transit.tests.feeds import DAY, feed_files, hms, stops, trip, write_feed
 from transit.timetable import Timetable
@@ -18,6 +18,7 @@ def solve(tt: Timetable, origin: list[str], destination: list[str]) -> list[Jour
     b = [index[s] for s in destination]
     found = journeys(tt, a, b)
     assert found == BruteForce(tt).journeys_from(a, {"B": b})["B"]
+    assert found == all_pairs(tt, {"from": a, "to": b})[("from", "to")]
     return found
 
 
@@ -338,3 +339,66 @@ def test_fewest_changes_among_journeys_with_the_same_times(tmp_path: Path) -> No
     )
     tt = load_feed(write_feed(tmp_path / "feed", files)).timetable(DAY)
     assert solve(tt, ["A"], ["C"]) == [J("8:00", "9:00", 0)]
+
+
+def test_an_overnight_wait_is_no_journey_when_the_morning_departure_arrives_as_early(
+    tmp_path: Path,
+) -> None:
+    files = feed_files(
+        stops("A", "B", "C"),
+        trip("Morning", ("A", "6:00"), ("B", "6:30")),
+        trip("Evening", ("A", "22:00"), ("C", "22:30")),
+        trip("Early", ("C", "6:50"), ("B", "7:20")),
+    )
+    tt = load_feed(write_feed(tmp_path / "feed", files)).timetable(DAY)
+    # Leaving at 22:00 and waiting at C overnight arrives at 07:20 tomorrow; tomorrow's 06:00
+    # arrives earlier: the evening departure gets nobody anywhere that night.
+    assert solve(tt, ["A"], ["B"]) == [J("6:00", "6:30", 0)]
+    assert solve(tt, ["A"], ["C"]) == [J("22:00", "22:30", 0)]
+
+
+def test_a_late_train_arriving_after_midnight_is_a_journey(tmp_path: Path) -> None:
+    files = feed_files(
+        stops("A", "B"),
+        trip("Day", ("A", "12:00"), ("B", "13:00")),
+        trip("Night", ("A", "23:30"), ("B", "24:40")),
+    )
+    tt = load_feed(write_feed(tmp_path / "feed", files)).timetable(DAY)
+    # Nothing leaving tomorrow arrives by 00:40: the night train is kept.
+    assert solve(tt, ["A"], ["B"]) == [J("12:00", "13:00", 0), J("23:30", "24:40", 0)]
+
+
+def test_one_cannot_change_where_the_vehicle_lets_nobody_off(tmp_path: Path) -> None:
+    t, times = trip("T1", ("A", "8:00"), ("X", "8:20"), ("B", "8:40"))
+    times[1]["drop_off_type"] = 1
+    files = feed_files(
+        stops("A", "X", "B", "C"), (t, times), trip("T2", ("X", "8:30"), ("C", "9:00"))
+    )
+    tt = load_feed(write_feed(tmp_path / "feed", files)).timetable(DAY)
+    assert solve(tt, ["A"], ["C"]) == []
+    assert solve(tt, ["A"], ["B"]) == [J("8:00", "8:40", 0)]
+
+
+def test_journeys_from_an_untimed_stop_use_interpolated_times(tmp_path: Path) -> None:
+    t, times = trip("T", ("A", "8:00"), ("M", "8:00"), ("B", "8:30"))
+    times[1]["arrival_time"] = times[1]["departure_time"] = ""
+    tt = load_feed(
+        write_feed(tmp_path / "feed", feed_files(stops("A", "M", "B"), (t, times)))
+    ).timetable(DAY)
+    assert solve(tt, ["M"], ["B"]) == [J("8:15", "8:30", 0)]
+    assert solve(tt, ["A"], ["M"]) == [J("8:00", "8:15", 0)]
+
+
+def test_a_journey_must_leave_its_origin_when_places_overlap(tmp_path: Path) -> None:
+    files = feed_files(
+        stops("A", "B", "C"),
+        trip("Inside", ("A", "8:00"), ("B", "8:10")),
+        trip("Out", ("A", "9:00"), ("B", "9:10"), ("C", "9:30")),
+    )
+    tt = load_feed(write_feed(tmp_path / "feed", files)).timetable(DAY)
+    # P's stops are A and B, Q's are B and C: from P, Q is reached at C only (boarding at B).
+    assert solve(tt, ["A", "B"], ["B", "C"]) == [J("9:10", "9:30", 0)]
+    index = tt.feed.stop_index
+    found = all_pairs(tt, {"P": [index["A"], index["B"]], "Q": [index["B"], index["C"]]})
+    assert found[("P", "Q")] == [J("9:10", "9:30", 0)]
+    assert found[("Q", "P")] == []

@@ -11,16 +11,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from transit import analyse, journeys, load_feed, place_stops
-from transit.indicators import (
-    HORIZON_S,
-    DirectTrips,
-    is_commute_possible,
-    pair_indicators,
-    weekend_of,
-)
+from transit.indicators import HORIZON_S, weekend_of
 from transit.places import Place
 from transit.tests.bruteforce import BruteForce
 from transit.tests.feeds import DAY, write_feed
+from transit.tests.reference import DirectTrips, is_commute_possible, pair_indicators
 
 STOPS = ["A", "B", "C", "D", "E"]
 # Stops 150 m apart on a line, E at B's spot, so that walking and zero-length walks occur.

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from transit import all_pairs, analyse, indicators, load_feed, place_stops, read_places
-from transit.indicators import DirectTrips, is_commute_possible, pair_indicators
+from transit.tests.reference import DirectTrips, is_commute_possible, pair_indicators
 
 GENERATOR = Path(__file__).resolve().parents[2] / "bench" / "transit_feeds.py"
 

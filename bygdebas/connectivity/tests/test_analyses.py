@@ -56,7 +56,8 @@ class StartAnalysisTests(AnalysisTestCase):
         self.assertContains(response, "Fjugesta;59.1737;14.8723;")
         self.assertContains(response, "Kristinehamn;59.3165;14.1083;")
         self.assertNotContains(response, "Frövi")  # a rail node, neither seat nor neighbour
-        self.assertContains(response, 'value="2023-01-17"')
+        # The feed's typical weekday runs ~490 trips (2023-01-17 had 41): October 2023.
+        self.assertContains(response, 'value="2023-10-24"')
         self.assertEqual(len(services.default_places(self.network_a)), 25)
         seats = services.default_places(self.network_a)[:12]
         self.assertEqual({p["name"] for p in seats} >= {"Örebro", "Askersund", "Nora"}, True)
@@ -97,6 +98,63 @@ class StartAnalysisTests(AnalysisTestCase):
         pair = results.pairs_by_key(analysis.result)[("Örebro", "Hallsberg")]
         self.assertGreater(pair["journeys"], 20)
         self.assertTrue(pair["commute_possible"])
+
+    def test_a_date_with_much_less_service_is_warned_about_on_the_form_and_the_result(
+        self,
+    ) -> None:
+        places = "\n".join(f"{p['name']};{p['lat']};{p['lon']}" for p in FEW_PLACES[:2])
+        data = {
+            "feed": self.feed.pk,
+            "date": "2023-01-17",
+            "places": places,
+            "radius_m": 1000,
+            "min_transfer_s": 120,
+            "walk_m": 0,
+        }
+        warning = sv(
+            "%(date)s has much less service than a typical weekday of this feed: %(trips)s trips "
+            "against %(typical)s. The result will show few journeys; the suggested date is "
+            "%(suggested)s.",
+            date="2023-01-17",
+            trips=41,
+            typical=492,
+            suggested="2023-10-24",
+        )
+        response = self.as_bertil().post(self.url, data)
+        self.assertContains(response, warning, status_code=400)
+        self.assertContains(response, 'name="low_service_ok"', status_code=400)
+        self.assertEqual(Analysis.objects.count(), 1)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.as_bertil().post(self.url, {**data, "low_service_ok": "on"})
+        analysis = Analysis.objects.latest("pk")
+        self.assertRedirects(response, reverse("connectivity:analysis-detail", args=[analysis.pk]))
+        self.assertEqual(analysis.result["service"], {"trips": 41, "typical_weekday_trips": 492})
+        page = self.as_bertil().get(reverse("connectivity:analysis-detail", args=[analysis.pk]))
+        self.assertContains(
+            page,
+            sv(
+                "This date has much less service than a typical weekday of the feed: %(trips)s "
+                "trips against %(typical)s. Few journeys and commutes are to be expected; a "
+                "typical weekday is suggested when starting an analysis.",
+                trips=41,
+                typical=492,
+            ),
+        )
+        # The typical day of the form has no such warning.
+        typical = self.as_bertil().get(
+            reverse("connectivity:analysis-detail", args=[self.analysis.pk])
+        )
+        self.assertNotContains(
+            typical,
+            sv(
+                "This date has much less service than a typical weekday of the feed: %(trips)s "
+                "trips against %(typical)s. Few journeys and commutes are to be expected; a "
+                "typical weekday is suggested when starting an analysis.",
+                trips=496,
+                typical=492,
+            ),
+        )
+        self.assertNotContains(self.as_bertil().get(self.url), 'name="low_service_ok"')
 
     def test_an_invalid_form_is_shown_again_with_errors_and_nothing_starts(self) -> None:
         response = self.as_bertil().post(
@@ -254,7 +312,17 @@ class ResultPageTests(AnalysisTestCase):
         self.assertContains(response, reverse("connectivity:analysis-map", args=[self.analysis.pk]))
         self.assertContains(response, reverse("core:municipalities-geojson"))
         # Askersund has no railway: no stop, no commute, and the page says so.
-        self.assertContains(response, sv("No stop near this place."))
+        self.assertContains(
+            response,
+            sv(
+                "No stop within %(radius)s m of this place: it has no journeys in this analysis. "
+                "A larger radius or another position may find its stops.",
+                radius=1000,
+            ),
+        )
+        # The matrix gives a dash, not zeros, for Askersund's pairs.
+        self.assertContains(response, 'title="Örebro → Askersund: ')
+        self.assertNotContains(response, 'title="Örebro → Askersund">0')
         self.assertContains(response, "<h3>Askersund</h3>", html=False)
         fastest = self.as_sara().get(url, {"visa": "snabbast"})
         self.assertContains(
@@ -289,27 +357,49 @@ class ResultPageTests(AnalysisTestCase):
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         import csv
 
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-        self.assertEqual(len(rows), n * (n - 1))
-        self.assertEqual(list(rows[0])[:3], ["from", "to", "journeys"])
-        self.assertEqual(rows[0]["journeys"], str(self.analysis.result["pairs"][0]["journeys"]))
-        self.assertEqual(rows, self.cli_rows("csv"))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        self.assertEqual(len(rows), n * (n - 1) + 1)
+        self.assertEqual(rows[0][:3], [sv("From"), sv("To"), sv("Journeys")])
+        self.assertEqual(rows[0][10], sv("Commute possible"))
+        # The same figures as the command line's CSV, as Swedish Excel reads them.
+        cli = self.cli_rows("csv")
+        by_pair = {(r["from"], r["to"]): r for r in cli}
+        for row in rows[1:]:
+            machine = by_pair[(row[0], row[1])]
+            self.assertEqual(row[2], machine["journeys"])
+            self.assertEqual(
+                row[10], sv("yes") if machine["commute_possible"] == "True" else sv("no")
+            )
+            if machine["first_departure_s"]:
+                self.assertEqual(row[4], results.clock(int(machine["first_departure_s"])))
+            else:
+                self.assertEqual(row[4], "")
+        orebro_hallsberg = next(r for r in rows if r[:2] == ["Örebro", "Hallsberg"])
+        self.assertRegex(orebro_hallsberg[4], r"^\d\d:\d\d$")
+        self.assertRegex(orebro_hallsberg[6], r"^\d+:\d\d$")
 
         response = self.as_sara().get(reverse(base, args=[self.analysis.pk, "xlsx"]))
         book = openpyxl.load_workbook(io.BytesIO(response.content))
-        self.assertEqual(book.sheetnames[:2], ["pairs", "places"])
-        self.assertEqual(book["pairs"].max_row, n * (n - 1) + 1)
+        self.assertEqual(book.sheetnames[:2], [sv("Pairs"), sv("Places")])
+        pairs_sheet = book.worksheets[0]
+        self.assertEqual(pairs_sheet.max_row, n * (n - 1) + 1)
+        self.assertEqual(pairs_sheet.cell(1, 1).value, sv("From"))
+        self.assertIn(pairs_sheet.cell(2, 11).value, (sv("yes"), sv("no")))
         journeys = book.worksheets[2]
         self.assertEqual(journeys.cell(2, 1).value, "Örebro")
         self.assertEqual(
             journeys.cell(2, 3).value,
             results.pairs_by_key(self.analysis.result)[("Örebro", "Hallsberg")]["journeys"],
         )
+        # Askersund has no stop within the radius: a dash, not a zero.
+        self.assertEqual(journeys.cell(2, 6).value, "–")
 
         response = self.as_sara().get(reverse(base, args=[self.analysis.pk, "pdf"]))
         self.assertEqual(response["Content-Type"], "application/pdf")
         reader = pypdf.PdfReader(io.BytesIO(response.content))
         self.assertIn(len(reader.pages), (2, 3))
+        # The first page holds the findings and the table per place, not a few lines.
+        self.assertIn(sv("Per place"), reader.pages[0].extract_text())
         text = " ".join(page.extract_text() for page in reader.pages)
         self.assertIn("Askersund", text)
         self.assertIn("Trafiklab", text)

@@ -4,10 +4,13 @@ from django.test import SimpleTestCase
 
 from bygdebas.connectivity.dates import (
     easter_sunday,
+    has_little_service,
     holiday_name,
+    is_school_break,
     is_typical_tuesday,
     suggest_date,
     swedish_holidays,
+    typical_weekday_trips,
 )
 
 D = datetime.date
@@ -42,25 +45,51 @@ class HolidayTests(SimpleTestCase):
         self.assertFalse(is_typical_tuesday(D(2030, 1, 1)))  # New Year's Day on a Tuesday
 
 
+def trips(first: datetime.date, last: datetime.date, level: int = 500, **days: int) -> list[int]:
+    """Trips per day: level on weekdays, a fifth of it at weekends, some days set by name."""
+    counts = []
+    day = first
+    while day <= last:
+        counts.append(days.get(day.isoformat(), level if day.weekday() < 5 else level // 5))
+        day += datetime.timedelta(days=1)
+    return counts
+
+
 class SuggestDateTests(SimpleTestCase):
-    def test_a_past_feed_gets_its_first_typical_tuesday(self) -> None:
-        # The SJ feed starts on 11 December 2022: Christmas and early January are skipped.
-        day = suggest_date(D(2022, 12, 11), D(2024, 4, 8), today=D(2026, 11, 27))
-        self.assertEqual(day, D(2023, 1, 17))
-
-    def test_a_current_feed_gets_the_next_typical_tuesday(self) -> None:
-        day = suggest_date(D(2023, 1, 1), D(2024, 4, 8), today=D(2023, 11, 22))
-        self.assertEqual(day, D(2023, 11, 28))
-
-    def test_it_skips_a_tuesday_on_a_holiday_and_one_without_service(self) -> None:
-        # 1 May 2029 is a Tuesday.
-        self.assertEqual(suggest_date(D(2029, 4, 24), D(2029, 5, 31)), D(2029, 5, 8))
-        no_service = {D(2029, 5, 8)}
+    def test_a_feed_complete_only_later_gets_a_day_at_its_typical_level(self) -> None:
+        # Like the SJ feed: a tenth of the service until October, then all of it.
+        first, last = D(2022, 12, 11), D(2024, 4, 8)
+        counts = [
+            n if first + datetime.timedelta(i) >= D(2023, 10, 1) else n // 10
+            for i, n in enumerate(trips(first, last))
+        ]
+        self.assertEqual(typical_weekday_trips(first, counts), 500)
         self.assertEqual(
-            suggest_date(D(2029, 4, 24), D(2029, 5, 31), has_service=lambda d: d not in no_service),
-            D(2029, 5, 15),
+            suggest_date(first, last, today=D(2026, 11, 27), trips=counts), D(2023, 10, 3)
         )
 
-    def test_a_summer_only_feed_still_gets_a_tuesday(self) -> None:
-        self.assertEqual(suggest_date(D(2024, 6, 20), D(2024, 7, 31)), D(2024, 7, 2))
-        self.assertIsNone(suggest_date(D(2024, 6, 20), D(2024, 6, 24)))
+    def test_a_current_feed_gets_the_next_typical_weekday(self) -> None:
+        first, last = D(2023, 1, 1), D(2024, 4, 8)
+        day = suggest_date(first, last, today=D(2023, 11, 21), trips=trips(first, last))
+        self.assertEqual(day, D(2023, 11, 22))
+
+    def test_it_skips_holidays_school_breaks_and_thin_days(self) -> None:
+        first, last = D(2029, 4, 24), D(2029, 5, 31)
+        # 1 May 2029 is a Tuesday; the Wednesday and Thursday after it run little.
+        counts = trips(first, last, **{"2029-05-02": 100, "2029-05-03": 100})
+        self.assertEqual(suggest_date(first, last, trips=counts), D(2029, 5, 8))
+        self.assertTrue(is_school_break(D(2024, 10, 29)))  # week 44
+        self.assertTrue(is_school_break(D(2024, 2, 27)))  # winter sports break
+        self.assertTrue(is_school_break(D(2024, 4, 3)))  # after Easter
+        self.assertFalse(is_school_break(D(2023, 11, 28)))
+
+    def test_a_summer_only_feed_still_gets_its_busiest_midweek_day(self) -> None:
+        first, last = D(2024, 6, 20), D(2024, 7, 31)
+        counts = trips(first, last, **{"2024-07-10": 600})
+        self.assertEqual(suggest_date(first, last, trips=counts), D(2024, 7, 10))
+        self.assertIsNone(suggest_date(D(2024, 6, 21), D(2024, 6, 24), trips=[5, 1, 1, 5]))
+
+    def test_a_day_under_half_the_typical_level_has_little_service(self) -> None:
+        self.assertTrue(has_little_service(41, 492))
+        self.assertFalse(has_little_service(300, 492))
+        self.assertFalse(has_little_service(0, 0))

@@ -30,6 +30,11 @@ class ParsePlacesTests(SimpleTestCase):
         self.assertTrue(messages[2].startswith("Line 4"), messages)
         self.assertTrue(messages[3].startswith("Line 5"), messages)
 
+    def test_a_latitude_of_nan_or_infinity_is_not_on_the_map(self) -> None:
+        with translation.override("en"), self.assertRaises(ValidationError) as caught:
+            parse_places("Örebro;59.2;15.2\nKumla;nan;15.1\nLaxå;58.9;inf")
+        self.assertEqual([m.split(":")[0] for m in caught.exception.messages], ["Line 2", "Line 3"])
+
     def test_names_must_be_unique_and_at_least_two(self) -> None:
         with self.assertRaisesMessage(ValidationError, "Kumla"):
             parse_places("Kumla;59.1;15.1\nKumla;59.2;15.2")
