@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bygdebas
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install demo serve test test-sqlite test-postgres lint format messages worker bench bench-transit clean
+.PHONY: help install install-runtime lock demo serve test test-sqlite test-postgres lint format messages worker bench bench-transit clean
 
 help:
 	@echo "make demo    create the environment, migrate, load the Örebro demo and serve it on http://$(HOST):$(PORT)"
@@ -20,26 +20,48 @@ help:
 	@echo "make bench   run the benchmarks in bench/"
 	@echo "make bench-transit  the transit engine's benchmark alone (QUICK=1 for a short run)"
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# Two locks, both with hashes: requirements.lock is what runs the site (make demo, serve, worker,
+# production); requirements-dev.lock has the same pins plus the test and lint tools. A stamp per
+# lock keeps a second `make` fast; the development install satisfies the runtime lock too.
+$(VENV)/bin/python:
 	@python=$$(scripts/find-python) && echo "Using $$python" && "$$python" -m venv $(VENV)
+
+$(VENV)/.installed-runtime: requirements.lock | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.lock requirements.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	@touch $@ $(VENV)/.installed-runtime
 
-locale/sv/LC_MESSAGES/django.mo: locale/sv/LC_MESSAGES/django.po | $(VENV)/.installed
+install: $(VENV)/.installed-dev
+
+install-runtime: $(VENV)/.installed-runtime
+
+# Regenerate both locks from pyproject.toml (the development lock within the runtime lock's pins).
+lock: $(VENV)/.installed-dev
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.12 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 -c requirements.lock -o requirements-dev.lock
+
+locale/sv/LC_MESSAGES/django.mo: locale/sv/LC_MESSAGES/django.po | $(VENV)/.installed-runtime
 	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
 
-demo: install locale/sv/LC_MESSAGES/django.mo
+demo: install-runtime locale/sv/LC_MESSAGES/django.mo
 	$(MANAGE) migrate --no-input --verbosity 0
 	$(MANAGE) load_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-serve: install locale/sv/LC_MESSAGES/django.mo
+serve: install-runtime locale/sv/LC_MESSAGES/django.mo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-worker: install
-	$(MANAGE) db_worker
+# The worker of the configured task backend: RQ's (with its scheduler, for retries that wait) when
+# BYGDEBAS_TASKS_BACKEND is rq, else the database queue's.
+worker: install-runtime
+	@if [[ "$$BYGDEBAS_TASKS_BACKEND" == rq || "$$BYGDEBAS_TASKS_BACKEND" == django_tasks_rq.RQBackend ]]; then \
+	  set -x; $(MANAGE) rqworker --job-class django_tasks_rq.Job --with-scheduler default; \
+	else \
+	  set -x; $(MANAGE) db_worker; \
+	fi
 
 test: test-sqlite test-postgres
 
