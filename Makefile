@@ -10,13 +10,14 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bygdebas
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install install-runtime lock demo serve test test-sqlite test-postgres lint format messages worker bench bench-transit clean
+.PHONY: help install install-runtime lock check-production demo serve test test-sqlite test-postgres lint format messages worker bench bench-transit clean
 
 help:
 	@echo "make demo    create the environment, migrate, load the Örebro demo and serve it on http://$(HOST):$(PORT)"
 	@echo "make test    run the whole suite (SQLite, then PostgreSQL)"
 	@echo "make lint    ruff, mypy, djhtml, import-linter, migrations and translations checks"
-	@echo "make worker  run the background task worker"
+	@echo "make worker  run the background task worker (RQ's when BYGDEBAS_TASKS_BACKEND=rq)"
+	@echo "make check-production  collectstatic, gunicorn and the pages' headers with production settings"
 	@echo "make bench   run the benchmarks in bench/"
 	@echo "make bench-transit  the transit engine's benchmark alone (QUICK=1 for a short run)"
 
@@ -99,6 +100,11 @@ format: install
 messages: install
 	$(MANAGE) makemessages --locale sv --ignore=.venv --ignore=bench --no-obsolete
 	$(MANAGE) compilemessages --ignore=.venv
+
+# The production path as CI runs it: production settings on a fresh PostgreSQL database, migrate,
+# collectstatic, the demo data, gunicorn, and the pages and headers checked over HTTP.
+check-production: install-runtime
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) scripts/ci-production-check
 
 bench: install
 	$(PY) bench/dashboard.py
