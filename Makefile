@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bygdebas
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install install-runtime lock check-production demo serve test test-sqlite test-postgres lint format messages worker bench bench-transit clean
+.PHONY: help install install-runtime lock check-production bench-load demo serve test test-sqlite test-postgres lint format messages worker bench bench-transit clean
 
 help:
 	@echo "make demo    create the environment, migrate, load the Örebro demo and serve it on http://$(HOST):$(PORT)"
@@ -20,6 +20,7 @@ help:
 	@echo "make check-production  collectstatic, gunicorn and the pages' headers with production settings"
 	@echo "make bench   run the benchmarks in bench/"
 	@echo "make bench-transit  the transit engine's benchmark alone (QUICK=1 for a short run)"
+	@echo "make bench-load     gunicorn on PostgreSQL under 20 concurrent clients (DURATION=60)"
 
 # Two locks, both with hashes: requirements.lock is what runs the site (make demo, serve, worker,
 # production); requirements-dev.lock has the same pins plus the test and lint tools. A stamp per
@@ -112,6 +113,11 @@ bench: install
 	$(PY) bench/members.py
 	$(PY) bench/members_import.py
 	$(PY) bench/transit.py
+	$(PY) bench/load.py
+
+# gunicorn on PostgreSQL with national-scale data under 20 concurrent clients (DURATION seconds).
+bench-load: install
+	$(PY) bench/load.py $(if $(DURATION),--duration $(DURATION))
 
 bench-transit: install
 	$(PY) bench/transit.py $(if $(QUICK),--quick)

@@ -1,12 +1,14 @@
 """A real server under concurrent clients: gunicorn on PostgreSQL with national-scale data.
 
-    .venv/bin/python bench/load.py [--duration 60] [--clients 20] [--workers 5] [--threads 1]
+    .venv/bin/python bench/load.py [--duration 60] [--clients 20] [--think 0] [--workers 5]
+                                   [--threads 1] [--keep] [--reuse]
 
 Builds a PostgreSQL database of 24 networks (one large registry of 5,000 organisations and 50,000
 people, 23 smaller ones), 100,000 actions against the networks' plans and 10,000 events with
 their registrations; serves it with gunicorn and production settings on a free port of 127.0.0.1;
 and has ``--clients`` concurrent clients request the key staff pages (logged in as each network's
-staff member) and public pages, with no pause between requests, for ``--duration`` seconds. Prints
+staff member) and public pages for ``--duration`` seconds: with no pause between requests (the
+server's capacity), or ``--think`` seconds on average (people reading each page). Prints
 p50/p95/p99, the throughput and the errors per page, and the machine it ran on. Reports, never
 asserts. Everything stays on 127.0.0.1; the database is dropped at the end (``--keep`` keeps it,
 and a later ``--reuse`` serves it again without building).
@@ -277,6 +279,7 @@ class Run:
     rng: random.Random
     targets: list[dict[str, Any]]
     port: int
+    think: float = 0.0
     samples: list[Sample] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -316,6 +319,10 @@ class Run:
         own = []
         while time.perf_counter() < deadline:
             own.append(self.request(*self.choose(rng)))
+            left = deadline - time.perf_counter()
+            if self.think and left > 0:
+                # A person reading the page: exponential pauses around the mean.
+                time.sleep(min(rng.expovariate(1 / self.think), left))
         with self.lock:
             self.samples.extend(own)
 
@@ -329,6 +336,24 @@ class Run:
             thread.start()
         for thread in threads:
             thread.join(self.duration + REQUEST_TIMEOUT_S + 5)
+
+
+def server_cpu_seconds(master: int) -> float:
+    """CPU seconds so far of gunicorn's workers and of the PostgreSQL backends serving them."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        # Fields after the name: state, ppid, …, utime (12th) and stime (13th).
+        if int(stat[1]) == master or PG_DATABASE.encode() in cmdline:
+            total += int(stat[11]) + int(stat[12])
+    return total / ticks
 
 
 def free_port() -> int:
@@ -407,9 +432,11 @@ def report(run: Run, info: dict[str, Any], config: dict[str, Any]) -> dict[str, 
             }
         )
     everything = [s.seconds * 1000 for s in run.samples]
+    pause = f"{config['think_s']} s mean pause" if config["think_s"] else "no pause"
     info["load_average_at_end"] = harness.load_average()
     print(
-        f"== Load: {config['clients']} clients, {config['duration']:.0f} s, gunicorn "
+        f"== Load: {config['clients']} clients, {pause}, "
+        f"{config['duration']:.0f} s, gunicorn "
         f"{config['workers']} workers × {config['threads']} threads, PostgreSQL =="
     )
     print(
@@ -436,6 +463,12 @@ def report(run: Run, info: dict[str, Any], config: dict[str, Any]) -> dict[str, 
         f"{harness.percentile(everything, 50):>7.1f} {harness.percentile(everything, 95):>7.1f} "
         f"{harness.percentile(everything, 99):>7.1f} {len(everything) / run.duration:>6.1f}"
     )
+    cpu_ms = info["server_cpu_s"] * 1000 / max(len(everything), 1)
+    print(
+        f"Server CPU (gunicorn workers and PostgreSQL backends): {info['server_cpu_s']} s, "
+        f"{cpu_ms:.0f} ms a request: at most {(info['cores'] or 1) * 1000 / cpu_ms:.0f} requests a "
+        f"second on {info['cores']} cores. The clients' own CPU: {info['client_cpu_s']} s."
+    )
     for error in run.errors[:10]:
         print(f"  error: {error}")
     return {"machine": info, "config": config, "pages": rows, "errors": run.errors[:100]}
@@ -455,6 +488,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (20)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--think", type=float, default=0, help="mean seconds a client waits between requests (0)"
+    )
     parser.add_argument("--warmup", type=float, default=5, help="seconds of untimed load (5)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="serve a kept database again")
@@ -510,13 +546,18 @@ def main() -> int:
         if args.warmup:
             Run(args.warmup, args.clients, random.Random(SEED), targets, port).run()
         info["load_average_at_start"] = harness.load_average()
-        run = Run(args.duration, args.clients, random.Random(SEED), targets, port)
+        cpu_before = server_cpu_seconds(server.pid)
+        client_cpu_before = time.process_time()
+        run = Run(args.duration, args.clients, random.Random(SEED), targets, port, args.think)
         run.run()
+        info["server_cpu_s"] = round(server_cpu_seconds(server.pid) - cpu_before, 1)
+        info["client_cpu_s"] = round(time.process_time() - client_cpu_before, 1)
         config = {
             "duration": args.duration,
             "clients": args.clients,
             "workers": args.workers,
             "threads": args.threads,
+            "think_s": args.think,
             "when": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         }
         result = report(run, info, config)
