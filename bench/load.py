@@ -413,10 +413,14 @@ def stop(server: Any) -> None:
         server.wait()
 
 
-def report(run: Run, info: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+def report(
+    run: Run, alone: Run | None, info: dict[str, Any], config: dict[str, Any]
+) -> dict[str, Any]:
     rows = []
     for page, (label, whose, _network) in PAGES.items():
         times = [s.seconds * 1000 for s in run.samples if s.page == page]
+        # The peer: the same page with one client alone on the server, in the same run.
+        solo = [s.seconds * 1000 for s in alone.samples if s.page == page] if alone else []
         ok = [s for s in run.samples if s.page == page and s.status == 200]
         rows.append(
             {
@@ -429,6 +433,7 @@ def report(run: Run, info: dict[str, Any], config: dict[str, Any]) -> dict[str, 
                 "p95_ms": round(harness.percentile(times, 95), 1) if times else None,
                 "p99_ms": round(harness.percentile(times, 99), 1) if times else None,
                 "per_s": round(len(times) / run.duration, 1),
+                "alone_p50_ms": round(harness.percentile(solo, 50), 1) if solo else None,
             }
         )
     everything = [s.seconds * 1000 for s in run.samples]
@@ -451,12 +456,13 @@ def report(run: Run, info: dict[str, Any], config: dict[str, Any]) -> dict[str, 
         f"{ACTIONS:,} actions, {EVENTS:,} events, {REGISTRATIONS:,} registrations."
     )
     print(
-        f"{'page':<28} {'requests':>8} {'errors':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>6}"
+        f"{'page':<28} {'requests':>8} {'errors':>6} {'p50':>7} {'p95':>7} {'p99':>7} "
+        f"{'req/s':>6} {'alone p50':>9}"
     )
     for row in rows:
         print(
             f"{row['label']:<28} {row['requests']:>8} {row['errors']:>6} {row['p50_ms']:>7} "
-            f"{row['p95_ms']:>7} {row['p99_ms']:>7} {row['per_s']:>6}"
+            f"{row['p95_ms']:>7} {row['p99_ms']:>7} {row['per_s']:>6} {row['alone_p50_ms']!s:>9}"
         )
     print(
         f"{'all pages':<28} {len(everything):>8} {sum(r['errors'] for r in rows):>6} "
@@ -468,6 +474,10 @@ def report(run: Run, info: dict[str, Any], config: dict[str, Any]) -> dict[str, 
         f"Server CPU (gunicorn workers and PostgreSQL backends): {info['server_cpu_s']} s, "
         f"{cpu_ms:.0f} ms a request: at most {(info['cores'] or 1) * 1000 / cpu_ms:.0f} requests a "
         f"second on {info['cores']} cores. The clients' own CPU: {info['client_cpu_s']} s."
+    )
+    print(
+        "(ms; 'alone p50': the page's median with one client alone on the server, measured "
+        "just before.)"
     )
     for error in run.errors[:10]:
         print(f"  error: {error}")
@@ -488,6 +498,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (20)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--alone",
+        type=float,
+        default=20,
+        help="seconds of one client alone first, the peer the table compares with (20)",
+    )
     parser.add_argument(
         "--think", type=float, default=0, help="mean seconds a client waits between requests (0)"
     )
@@ -545,6 +561,10 @@ def main() -> int:
         server = start_gunicorn(env, port, args.workers, args.threads, workdir / "gunicorn.log")
         if args.warmup:
             Run(args.warmup, args.clients, random.Random(SEED), targets, port).run()
+        alone = None
+        if args.alone:
+            alone = Run(args.alone, 1, random.Random(SEED), targets, port)
+            alone.run()
         info["load_average_at_start"] = harness.load_average()
         cpu_before = server_cpu_seconds(server.pid)
         client_cpu_before = time.process_time()
@@ -560,7 +580,7 @@ def main() -> int:
             "think_s": args.think,
             "when": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         }
-        result = report(run, info, config)
+        result = report(run, alone, info, config)
         harness.RESULTS.mkdir(parents=True, exist_ok=True)
         (harness.RESULTS / f"{NAME}.json").write_text(json.dumps(result, indent=2))
         return 0
