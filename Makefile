@@ -10,36 +10,60 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bygdebas
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install demo serve test test-sqlite test-postgres lint format messages worker bench bench-transit clean
+.PHONY: help install install-runtime lock check-production bench-load demo serve test test-sqlite test-postgres lint format messages worker bench bench-transit clean
 
 help:
 	@echo "make demo    create the environment, migrate, load the Örebro demo and serve it on http://$(HOST):$(PORT)"
 	@echo "make test    run the whole suite (SQLite, then PostgreSQL)"
 	@echo "make lint    ruff, mypy, djhtml, import-linter, migrations and translations checks"
-	@echo "make worker  run the background task worker"
+	@echo "make worker  run the background task worker (RQ's when BYGDEBAS_TASKS_BACKEND=rq)"
+	@echo "make check-production  collectstatic, gunicorn and the pages' headers with production settings"
 	@echo "make bench   run the benchmarks in bench/"
 	@echo "make bench-transit  the transit engine's benchmark alone (QUICK=1 for a short run)"
+	@echo "make bench-load     gunicorn on PostgreSQL under 20 concurrent clients (DURATION=60)"
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# Two locks, both with hashes: requirements.lock is what runs the site (make demo, serve, worker,
+# production); requirements-dev.lock has the same pins plus the test and lint tools. A stamp per
+# lock keeps a second `make` fast; the development install satisfies the runtime lock too.
+$(VENV)/bin/python:
 	@python=$$(scripts/find-python) && echo "Using $$python" && "$$python" -m venv $(VENV)
+
+$(VENV)/.installed-runtime: requirements.lock | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.lock requirements.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	@touch $@ $(VENV)/.installed-runtime
 
-locale/sv/LC_MESSAGES/django.mo: locale/sv/LC_MESSAGES/django.po | $(VENV)/.installed
+install: $(VENV)/.installed-dev
+
+install-runtime: $(VENV)/.installed-runtime
+
+# Regenerate both locks from pyproject.toml (the development lock within the runtime lock's pins).
+lock: $(VENV)/.installed-dev
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.12 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 -c requirements.lock -o requirements-dev.lock
+
+locale/sv/LC_MESSAGES/django.mo: locale/sv/LC_MESSAGES/django.po | $(VENV)/.installed-runtime
 	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
 
-demo: install locale/sv/LC_MESSAGES/django.mo
+demo: install-runtime locale/sv/LC_MESSAGES/django.mo
 	$(MANAGE) migrate --no-input --verbosity 0
 	$(MANAGE) load_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-serve: install locale/sv/LC_MESSAGES/django.mo
+serve: install-runtime locale/sv/LC_MESSAGES/django.mo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-worker: install
-	$(MANAGE) db_worker
+# The worker of the configured task backend: RQ's (with its scheduler, for retries that wait) when
+# BYGDEBAS_TASKS_BACKEND is rq, else the database queue's.
+worker: install-runtime
+	@if [[ "$$BYGDEBAS_TASKS_BACKEND" == rq || "$$BYGDEBAS_TASKS_BACKEND" == django_tasks_rq.RQBackend ]]; then \
+	  set -x; $(MANAGE) rqworker --job-class django_tasks_rq.Job --with-scheduler default; \
+	else \
+	  set -x; $(MANAGE) db_worker; \
+	fi
 
 test: test-sqlite test-postgres
 
@@ -78,13 +102,24 @@ messages: install
 	$(MANAGE) makemessages --locale sv --ignore=.venv --ignore=bench --no-obsolete
 	$(MANAGE) compilemessages --ignore=.venv
 
+# The production path as CI runs it: production settings on a fresh PostgreSQL database, migrate,
+# collectstatic, the demo data, gunicorn, and the pages and headers checked over HTTP.
+check-production: install-runtime
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) scripts/ci-production-check
+
 bench: install
 	$(PY) bench/dashboard.py
 	$(PY) bench/events.py
 	$(PY) bench/members.py
 	$(PY) bench/members_import.py
+	$(PY) bench/plan_import.py
 	$(PY) bench/search.py
 	$(PY) bench/transit.py
+	$(PY) bench/load.py
+
+# gunicorn on PostgreSQL with national-scale data under 20 concurrent clients (DURATION seconds).
+bench-load: install
+	$(PY) bench/load.py $(if $(DURATION),--duration $(DURATION))
 
 bench-transit: install
 	$(PY) bench/transit.py $(if $(QUICK),--quick)

@@ -197,12 +197,16 @@ BYGDEBAS_MAX_UPLOAD_BYTES = int(os.environ.get("BYGDEBAS_MAX_UPLOAD_BYTES", 10 *
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# --- Cache (rate limits) --------------------------------------------------------------------
-if os.environ.get("REDIS_URL"):
+# --- Cache and Redis ------------------------------------------------------------------------
+# With REDIS_URL every process shares one cache (and the RQ task queue, when chosen below); the
+# rate limits then count there. Without it each process has its own memory cache, and the rate
+# limits count in the database instead (bygdebas.core.ratelimit), so every process sees one count.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
         }
     }
 else:
@@ -212,16 +216,27 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Background tasks (django.tasks) --------------------------------------------------------
 # Immediate when developing and testing; the database-backed worker in production
-# (`python manage.py db_worker`). See docs/operations.md for moving to Redis/RQ.
-TASKS_BACKEND = os.environ.get(
-    "BYGDEBAS_TASKS_BACKEND",
-    "django_tasks_db.DatabaseBackend"
-    if PRODUCTION
-    else "django.tasks.backends.immediate.ImmediateBackend",
-)
+# (`python manage.py db_worker`). With Redis, RQ (`python manage.py rqworker …`, see
+# docs/operations.md). BYGDEBAS_TASKS_BACKEND takes a backend's dotted path or one of these names.
+TASKS_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+TASKS_BACKEND = os.environ.get("BYGDEBAS_TASKS_BACKEND", "database" if PRODUCTION else "immediate")
+TASKS_BACKEND = TASKS_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)
 TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    if not REDIS_URL:
+        raise RuntimeError("The RQ task backend needs REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")
+    # One queue, Django's default; every task uses it. A connectivity analysis of a large feed
+    # can take minutes, so a job may run for an hour before RQ gives up on it.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60 * 60}}
 if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# A failed mail delivery is tried again after this many seconds times 2, 4, 8 and 16.
+BYGDEBAS_MAIL_RETRY_DELAY_S = float(os.environ.get("BYGDEBAS_MAIL_RETRY_DELAY_S", 60))
 
 # --- Mail -----------------------------------------------------------------------------------
 # Real SMTP in production (default: an MTA on localhost:25) or whenever EMAIL_HOST is set;

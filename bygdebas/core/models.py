@@ -321,3 +321,22 @@ def changed_fields(instance: models.Model, before: dict[str, Any], fields: Itera
         if before.get(name) != new:
             changes[name] = [str(before.get(name, "")), str(new)]
     return changes
+
+
+class RateLimitCounter(models.Model):
+    """POSTs one client made to one form in one window, counted where every web process sees them.
+
+    Used by ``core.ratelimit`` when the cache is each process's own memory; a shared cache
+    (Redis, Memcached) counts there instead.
+    """
+
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate limit counter")
+        verbose_name_plural = _("rate limit counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

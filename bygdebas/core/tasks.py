@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import default_task_backend, task
 from django.utils import timezone
@@ -25,7 +26,7 @@ def deliver_mail(payload: dict[str, Any], attempt: int = 1) -> None:
         if attempt >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
             logger.exception("Giving up delivering mail to %s", payload.get("to"))
             raise
-        delay = timedelta(minutes=2**attempt)
+        delay = timedelta(seconds=settings.BYGDEBAS_MAIL_RETRY_DELAY_S * 2**attempt)
         logger.warning("Mail delivery failed; retrying in %s", delay)
         deliver_mail.using(run_after=timezone.now() + delay).enqueue(payload, attempt + 1)
         # The retry is queued; this attempt is still a failure, recorded with its traceback.
