@@ -324,6 +324,12 @@ CONNECTIVITY_STALLED_AFTER_S = int(os.environ.get("CONNECTIVITY_STALLED_AFTER_S"
 CONNECTIVITY_QUEUED_STALLED_AFTER_S = int(
     os.environ.get("CONNECTIVITY_QUEUED_STALLED_AFTER_S", 24 * 60 * 60)
 )
+# The largest timetable (GTFS zip) staff may upload, and how much it may unpack to in all (a feed
+# beyond either is refused with a clear error before it is read).
+BYGDEBAS_MAX_FEED_BYTES = int(os.environ.get("BYGDEBAS_MAX_FEED_BYTES", 200 * 1024 * 1024))
+CONNECTIVITY_MAX_FEED_UNPACKED_BYTES = int(
+    os.environ.get("CONNECTIVITY_MAX_FEED_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024)
+)
 
 LOGGING = {
     "version": 1,
