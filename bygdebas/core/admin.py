@@ -8,7 +8,7 @@ cannot be deleted from the admin. Role changes are written to the network's audi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.models import AuditEntry, County, Municipality, Network, Role, User
 from bygdebas.core.phone import normalise_phone
+from bygdebas.core.rows import annotated
 from bygdebas.core.services import record_audit
 
 
@@ -100,7 +101,7 @@ class RoleInline(SuperuserOnly, admin.TabularInline):
 def _audit_role(request: HttpRequest, role: Role, verb: str, old: str, new: str) -> None:
     record_audit(
         network=role.network,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=cast(User, request.user),  # the admin is for superusers: never anonymous
         verb=verb,
         obj=role,
         source=AuditEntry.Source.ADMIN,
@@ -274,7 +275,7 @@ class CountyAdmin(GeographyAdmin):
 
     @admin.display(description=_("municipalities"), ordering="number_of_municipalities")
     def municipality_count(self, obj: County) -> int:
-        return int(obj.number_of_municipalities)  # type: ignore[attr-defined]
+        return int(annotated(obj, "number_of_municipalities"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("code", "boundary_size") if obj is not None else ("boundary_size",)

@@ -102,8 +102,8 @@ def organization_schema(network: Network, *, base_url: str) -> dict[str, Any]:
             ),
             "addressCountry": "SE",
         }
-    if network.county_id:
-        data["areaServed"] = {"@type": "AdministrativeArea", "name": network.county.name}  # type: ignore[union-attr]
+    if network.county is not None:
+        data["areaServed"] = {"@type": "AdministrativeArea", "name": network.county.name}
     if network.website:
         data["sameAs"] = [network.website]
     return data

@@ -84,12 +84,12 @@ class StorageMixin:
     """A media folder of its own per test, so that "nothing was stored" can be checked."""
 
     def setUp(self) -> None:
-        super().setUp()  # type: ignore[misc]
+        super().setUp()
         self.media = tempfile.mkdtemp(prefix="bygdebas-images-")
-        self.addCleanup(shutil.rmtree, self.media, ignore_errors=True)  # type: ignore[attr-defined]
+        self.addCleanup(shutil.rmtree, self.media, ignore_errors=True)
         settings = override_settings(MEDIA_ROOT=self.media)
         settings.enable()
-        self.addCleanup(settings.disable)  # type: ignore[attr-defined]
+        self.addCleanup(settings.disable)
 
     def stored_files(self) -> list[str]:
         return sorted(
@@ -143,7 +143,7 @@ class ProcessingTests(StorageMixin, CastMixin, TestCase):
         _data, stored = read_back(image.renditions[-1]["name"])
         self.assertEqual(stored.size, (400, 800))
         # The blue corner was top-left; turned clockwise it is top-right.
-        red, _green, blue = stored.convert("RGB").getpixel((380, 20))  # type: ignore[misc]
+        red, _green, blue = stored.convert("RGB").getpixel((380, 20))
         self.assertGreater(blue, 150)
         self.assertLess(red, 80)
 
@@ -330,7 +330,7 @@ class ImageViewTests(StorageMixin, CastMixin, TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "image/jpeg")
         self.assertIn("immutable", response["Cache-Control"])
-        body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        body = b"".join(response.streaming_content)
         self.assertEqual(body, read_back(image.renditions[0]["name"])[0])
         self.assertEqual(self.as_david().get(url).status_code, 404)
         self.assertEqual(self.as_anonymous().get(image.url_for(500)).status_code, 404)

@@ -76,7 +76,7 @@ class NormalisePhoneTests(SimpleTestCase):
     def test_blank_is_allowed(self) -> None:
         for blank in ("", "   ", None):
             with self.subTest(blank=blank):
-                self.assertEqual(normalise_phone(blank), "")  # type: ignore[arg-type]
+                self.assertEqual(normalise_phone(blank), "")
 
     def test_errors_say_what_is_wrong(self) -> None:
         cases = {

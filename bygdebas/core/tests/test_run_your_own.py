@@ -161,7 +161,7 @@ class RunYourOwnTests(SimpleTestCase):
         import psycopg
 
         with psycopg.connect(dbname=self.database, **self.pg) as connection:
-            return list(connection.execute(sql))  # type: ignore[arg-type]
+            return list(connection.execute(sql))
 
     def _database_url(self) -> str:
         p = self.pg

@@ -48,8 +48,8 @@ class SearchableEventsMixin:
     @classmethod
     def setUpClass(cls) -> None:
         search.register_searchable(Event, kind=KIND, label="Evenemang", document=event_document)
-        cls.addClassCleanup(search.unregister_searchable, KIND)  # type: ignore[attr-defined]
-        super().setUpClass()  # type: ignore[misc]
+        cls.addClassCleanup(search.unregister_searchable, KIND)
+        super().setUpClass()
 
 
 def ids(page: search.SearchPage) -> list[int]:

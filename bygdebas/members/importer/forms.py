@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.forms import choice_field
 from bygdebas.core.sizes import binary_size
 from bygdebas.members.importer.columns import FIELDS, FIELDS_BY_KEY, Mapping, guess_mapping
 from bygdebas.members.importer.plan import MERGE, SKIP
@@ -95,7 +96,7 @@ class MappingForm(forms.Form):
             data["columns_for_row"] = str(table.header_row)
         super().__init__(data, *args, **kwargs)
         self.table = table
-        self.fields["header_row"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "header_row").choices = [
             (number, _("Row %(row)s: %(text)s") % {"row": number, "text": text})
             for number, text in table.header_candidates
         ]

@@ -166,7 +166,7 @@ def email(value: Cell, lookups: Lookups) -> str:
             raise ValidationError(
                 _("“%(value)s” is not an e-mail address.") % {"value": cell_text(value)}
             ) from None
-    if len(raw) > Person._meta.get_field("email").max_length:  # type: ignore[operator]
+    if len(raw) > (Person._meta.get_field("email").max_length or 254):
         raise ValidationError(_("The e-mail address is too long."))
     return raw
 

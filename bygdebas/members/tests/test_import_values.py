@@ -76,7 +76,7 @@ class ParserPropertyTests(SimpleTestCase):
         for key, parse in PARSERS.items():
             note(f"parser: {key}")  # named in the report of a failing example
             with contextlib.suppress(ValidationError):
-                parse(cell, found)  # type: ignore[arg-type]
+                parse(cell, found)
 
     @PROPERTY
     @given(text=st.one_of(st.text(), st.text(alphabet=TRICKY, max_size=20)))
@@ -91,7 +91,7 @@ class ParserPropertyTests(SimpleTestCase):
 
 class NumberValueTests(SimpleTestCase):
     def parse(self, key: str, cell: object) -> object:
-        return PARSERS[key](cell, lookups())  # type: ignore[arg-type]
+        return PARSERS[key](cell, lookups())
 
     def assert_error(self, key: str, cell: object) -> None:
         with self.assertRaises(ValidationError):
