@@ -288,6 +288,14 @@ if PRODUCTION:
 # Rate limit for public forms and the login form: this many POSTs per client per window.
 BYGDEBAS_RATE_LIMIT_POSTS = int(os.environ.get("BYGDEBAS_RATE_LIMIT_POSTS", 10))
 BYGDEBAS_RATE_LIMIT_WINDOW_S = int(os.environ.get("BYGDEBAS_RATE_LIMIT_WINDOW_S", 600))
+# The same forms, counted per network (all clients together: a flood from many addresses) and
+# per e-mail address given in the form (mail to one address from many clients), per window.
+BYGDEBAS_RATE_LIMIT_NETWORK_POSTS = int(
+    os.environ.get("BYGDEBAS_RATE_LIMIT_NETWORK_POSTS", 50 * BYGDEBAS_RATE_LIMIT_POSTS)
+)
+BYGDEBAS_RATE_LIMIT_EMAIL_POSTS = int(
+    os.environ.get("BYGDEBAS_RATE_LIMIT_EMAIL_POSTS", BYGDEBAS_RATE_LIMIT_POSTS)
+)
 # With several networks on one installation and no host match, use this one (slug).
 BYGDEBAS_DEFAULT_NETWORK = os.environ.get("BYGDEBAS_DEFAULT_NETWORK", "")
 # The site's address, for links in mail sent outside a request (reminders, offers from the schedule).

@@ -1,4 +1,9 @@
-"""A small fixed-window rate limit for public forms and the login form."""
+"""A small fixed-window rate limit for public forms and the login form.
+
+``count_attempt(key)`` is the one counter: everything here (and ``core.public_forms``, which
+counts per client address, per network and per e-mail address) goes through it, so that where
+the count is kept is decided in one place.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +21,19 @@ def client_key(request: HttpRequest) -> str:
     return hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
-def is_rate_limited(request: HttpRequest, scope: str) -> bool:
-    """Count one attempt for this client in ``scope``; True once the window's limit is passed."""
-    window = settings.BYGDEBAS_RATE_LIMIT_WINDOW_S
-    key = f"ratelimit:{scope}:{client_key(request)}"
+def count_attempt(key: str, *, window: int | None = None) -> int:
+    """Count one attempt under ``key`` in the current window; the attempts so far, this one too."""
+    window = window or settings.BYGDEBAS_RATE_LIMIT_WINDOW_S
+    key = f"ratelimit:{key}"
     cache.add(key, 0, timeout=window)
     try:
-        attempts = cache.incr(key)
+        return int(cache.incr(key))
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
-        attempts = 1
+        return 1
+
+
+def is_rate_limited(request: HttpRequest, scope: str) -> bool:
+    """Count one attempt for this client in ``scope``; True once the window's limit is passed."""
+    attempts = count_attempt(f"{scope}:{client_key(request)}")
     return attempts > settings.BYGDEBAS_RATE_LIMIT_POSTS
