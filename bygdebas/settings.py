@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks_db",
 ]
+if TESTING:
+    # Small models for the tests of the shared pieces (moderation, confirmation); no migrations.
+    INSTALLED_APPS.append("bygdebas.core.tests.testapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
