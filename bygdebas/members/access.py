@@ -144,9 +144,7 @@ def is_contact_of(user: AnyUser, organisation: Organisation) -> bool:
     The check other apps use before showing or accepting what a contact person does for an
     organisation (a good example, a preparedness profile); one query.
     """
-    return (
-        organisations_for_contact(user, organisation.network).filter(pk=organisation.pk).exists()
-    )
+    return organisations_for_contact(user, organisation.network).filter(pk=organisation.pk).exists()
 
 
 def check_contact(user: AnyUser, network: Network) -> None:

@@ -8,7 +8,9 @@ class PlanConfig(AppConfig):
     verbose_name = _("Activity plan")
 
     def ready(self) -> None:
+        # The system check that every target proposal names a registered metric.
         from bygdebas.plan.counts import register_plan_metrics
+        from bygdebas.plan.importer import proposals  # noqa: F401
 
         register_plan_metrics()
 
