@@ -341,3 +341,13 @@ BYGDEBAS_IMAGE_WIDTHS = tuple(
 )
 # Results per page of a search.
 BYGDEBAS_SEARCH_PAGE_SIZE = int(os.environ.get("BYGDEBAS_SEARCH_PAGE_SIZE", 20))
+# Confirmation by e-mail (core.confirmation): a sign-up, report or "me too" not confirmed within
+# this many days is deleted by purge_unconfirmed, and its link no longer works. Per purpose in
+# BYGDEBAS_CONFIRMATION_DAYS, e.g. "newsletter.subscription=7,conditions.report=3".
+BYGDEBAS_CONFIRMATION_DEFAULT_DAYS = int(os.environ.get("BYGDEBAS_CONFIRMATION_DEFAULT_DAYS", 7))
+BYGDEBAS_CONFIRMATION_DAYS = {
+    purpose.strip(): int(days)
+    for purpose, _sep, days in (
+        item.partition("=") for item in env_list("BYGDEBAS_CONFIRMATION_DAYS")
+    )
+}
