@@ -110,6 +110,10 @@ class Submission(models.Model):
         _("as sent in"), default=dict, blank=True, encoder=DjangoJSONEncoder
     )
 
+    if TYPE_CHECKING:
+        submitted_by_id: int | None
+        decided_by_id: int | None
+
     class Meta:
         abstract = True
 

@@ -250,7 +250,7 @@ def _check_step(obj: Submission, action: str, current: str) -> None:
     if current in _FROM[action]:
         return
     status = ModerationStatus(current).label if current else _("not sent in")
-    messages = {
+    messages: dict[str, str] = {
         Action.RESUBMITTED: _("Only a submission sent back for changes can be sent in again; "
                               "this one is: %(status)s."),
         Action.APPROVED: _("Only a submission waiting for a decision can be approved; this one "
@@ -266,7 +266,8 @@ def _check_step(obj: Submission, action: str, current: str) -> None:
 def _locked(obj: Submission) -> Submission:
     """``obj``'s row, locked for the transaction, so two decisions cannot both pass the check."""
     manager: Any = type(obj)._default_manager
-    return manager.select_for_update().get(pk=obj.pk)  # type: ignore[no-any-return]
+    row: Submission = manager.select_for_update().get(pk=obj.pk)
+    return row
 
 
 def _network(obj: Submission) -> Network:
@@ -556,7 +557,8 @@ def read_resubmission_token[M: Submission](
         raise LinkInvalidError("The submission does not wait for changes.")
     if values.get("r") != _round(obj):
         raise LinkInvalidError("The link is for an earlier request for changes.")
-    return obj  # type: ignore[no-any-return]
+    found: M = obj
+    return found
 
 
 # --- Personal data ----------------------------------------------------------------------------

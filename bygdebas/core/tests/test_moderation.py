@@ -318,9 +318,11 @@ class ResubmitTests(ModerationTestCase):
             (self.network_b, token),
             (self.network_a, token[:-2] + "xx"),
         ):
-            with self.subTest(network=network.slug, value=value[-4:]):
-                with self.assertRaises(LinkInvalidError):
-                    moderation.read_resubmission_token(Note, network, value)
+            with (
+                self.subTest(network=network.slug, value=value[-4:]),
+                self.assertRaises(LinkInvalidError),
+            ):
+                moderation.read_resubmission_token(Note, network, value)
         # A second round of changes gets a new link.
         moderation.request_changes(found, by=self.bertil, reason="Och tiden?")
         self.assertNotEqual(moderation.resubmission_token(found), token)

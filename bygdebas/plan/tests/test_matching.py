@@ -248,7 +248,9 @@ class TargetProposalTests(CastMixin, TestCase):
         activities = parsed.areas[0].activities
 
         self.assertEqual(activities[0].targets, [])
-        self.assertEqual([(t.metric, t.value) for t in activities[1].targets], [("plan.actions", 4)])
+        self.assertEqual(
+            [(t.metric, t.value) for t in activities[1].targets], [("plan.actions", 4)]
+        )
 
     def test_a_proposal_is_checked_when_it_is_registered(self) -> None:
         for kwargs, message in (
