@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from bygdebas.core.tenancy import NetworkQuerySet
 
 if TYPE_CHECKING:
-    from bygdebas.core.http import AnyUser
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 _S = TypeVar("_S", bound="Submission", covariant=True)
 
@@ -51,7 +52,7 @@ class SubmissionQuerySet(NetworkQuerySet[_S]):
     def declined(self) -> Self:
         return self.filter(moderation_status=ModerationStatus.DECLINED)
 
-    def submitted_by_user(self, user: AnyUser) -> Self:
+    def submitted_by_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         """What ``user`` sent in while logged in (a contact person's own submissions)."""
         if not user.is_authenticated:
             return self.none()
