@@ -385,11 +385,12 @@ class SignedLinkView(View):
             return self._invalid(EXPIRED)
         except LinkError:
             return self._invalid(INVALID)
+        with transaction.atomic():
+            acted = self.act(obj)
         if one_click:
-            # Done or done before: the mail client only needs to know it worked.
-            self.act(obj)
+            # Done now or done before: the mail client only needs to know it worked.
             return HttpResponse(status=200, content_type="text/plain; charset=utf-8")
-        if not self.act(obj):
+        if not acted:
             return self._invalid(USED)
         return render(request, self.templates["done"], self.get_context_data(obj))
 

@@ -96,7 +96,7 @@ Action = ModerationEvent.Action
 # A link that lets an anonymous submitter send their changes stays valid this long.
 RESUBMISSION_LINK_MAX_AGE = datetime.timedelta(days=30)
 
-# Which states each step may start from ("" is a row never sent in).
+# Which states each step may start from (``submit`` starts from a row never sent in).
 _FROM: dict[str, tuple[str, ...]] = {
     Action.RESUBMITTED: (ModerationStatus.CHANGES_REQUESTED,),
     Action.APPROVED: (ModerationStatus.PENDING, ModerationStatus.CHANGES_REQUESTED),
@@ -246,7 +246,7 @@ def _as_moderation_error() -> Iterator[None]:
 # --- Steps ------------------------------------------------------------------------------------
 
 
-def _check_step(obj: Submission, action: str, current: str) -> None:
+def _check_step(action: str, current: str) -> None:
     if current in _FROM[action]:
         return
     status = ModerationStatus(current).label if current else _("not sent in")
@@ -372,7 +372,7 @@ def resubmit(
     changes = dict(changes or {})
     with transaction.atomic():
         row = _locked(obj)
-        _check_step(row, Action.RESUBMITTED, row.moderation_status)
+        _check_step(Action.RESUBMITTED, row.moderation_status)
         if row.submitted_by_id is not None and (by is None or by.pk != row.submitted_by_id):
             raise ModerationError(
                 _("Only the person who sent it in can send it in again."), code="not_submitter"
@@ -412,7 +412,7 @@ def approve(
     edits = dict(edits or {})
     with transaction.atomic():
         row = _locked(obj)
-        _check_step(row, Action.APPROVED, row.moderation_status)
+        _check_step(Action.APPROVED, row.moderation_status)
         before = snapshot(row)
         later = _apply(row, edits, who=_("Staff"))
         row.moderation_status = ModerationStatus.APPROVED
@@ -437,7 +437,7 @@ def _decide(obj: Submission, action: str, *, by: User, reason: str, mail: bool) 
         raise ModerationError({"reason": _("Say why: the sender is told.")})
     with transaction.atomic():
         row = _locked(obj)
-        _check_step(row, action, row.moderation_status)
+        _check_step(action, row.moderation_status)
         row.moderation_status = _TO[action]
         row.decided_at = timezone.now()
         row.decided_by = by

@@ -205,10 +205,11 @@ def _done_message(choice: str, obj: Submission) -> str:
 def _fields(obj: Submission) -> list[dict[str, Any]]:
     """Each moderated field's label, current value and the submitter's original value."""
     rows = []
+    values = moderation.snapshot(obj)
     for field_name in obj.moderated_fields:
         field: Any = obj._meta.get_field(field_name)
         original = obj.original.get(field_name) if obj.original else None
-        current = moderation.snapshot(obj).get(field_name)
+        current = values.get(field_name)
         rows.append(
             {
                 "name": field_name,

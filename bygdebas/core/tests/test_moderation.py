@@ -119,7 +119,7 @@ class SubmitTests(ModerationTestCase):
         note = self.send_in(by=self.cecilia)
         again = Note.objects.get(pk=note.pk)
 
-        with self.assertRaisesMessage(ModerationError, "This has already been sent in."):
+        with self.assertRaisesMessage(ModerationError, sv("This has already been sent in.")):
             moderation.submit(again, by=self.cecilia)
 
         self.assertEqual(len(moderation.history(note)), 1)
@@ -253,7 +253,11 @@ class TransitionTests(ModerationTestCase):
         stale = Note.objects.get(pk=note.pk)  # a second member of staff's page, loaded before
 
         moderation.approve(note, by=self.bertil)
-        with self.assertRaisesMessage(ModerationError, "Only a submission waiting"):
+        message = sv(
+            "Only a submission waiting for a decision can be declined; this one is: %(status)s.",
+            status=sv("Approved"),
+        )
+        with self.assertRaisesMessage(ModerationError, message):
             moderation.decline(stale, by=self.anna, reason="Nej.")
 
         note.refresh_from_db()
