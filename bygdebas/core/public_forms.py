@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Concatenate, Literal, cast
@@ -53,6 +54,7 @@ else:
     _Form = object
 
 type Dimension = Literal["ip", "network", "email"]
+_SCOPE = re.compile(r"[a-z0-9._-]{1,40}")
 DIMENSIONS: tuple[Dimension, ...] = ("ip", "network", "email")
 _SETTINGS: dict[Dimension, str] = {
     "ip": "BYGDEBAS_RATE_LIMIT_POSTS",
@@ -73,6 +75,11 @@ class RateLimit:
     limits: Mapping[Dimension, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if not _SCOPE.fullmatch(self.scope):
+            # The counter's key must fit the database store's column, with room for the rest.
+            raise ValueError(
+                f"A rate-limit scope is 1 to 40 of a-z, 0-9, '.', '_', '-': not {self.scope!r}."
+            )
         unknown = set(self.per) - set(DIMENSIONS)
         if unknown:
             raise ValueError(f"Unknown rate-limit dimensions {sorted(unknown)}; use {DIMENSIONS}.")

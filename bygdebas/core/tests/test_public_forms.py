@@ -102,6 +102,12 @@ class RateLimitTests(CastMixin, TestCase):
         with self.assertRaisesMessage(ValueError, "Unknown rate-limit dimensions ['phone']"):
             RateLimit("x", per=("ip", "phone"))  # type: ignore[arg-type]
 
+    def test_a_scope_is_short_and_plain(self) -> None:
+        for scope in ("", "Kontakt formulär", "x" * 41):
+            with self.subTest(scope=scope), self.assertRaisesMessage(ValueError, "1 to 40"):
+                RateLimit(scope)
+        self.assertEqual(RateLimit("conditions.report-me_too").scope, "conditions.report-me_too")
+
 
 class TipForm(PublicFormMixin, forms.Form):
     tip = forms.CharField(label="Tips")

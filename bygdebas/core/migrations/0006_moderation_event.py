@@ -7,6 +7,10 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Numbered 0006 because main has 0005_ratelimitcounter (from the prod branch) on the same parent:
+# when the branches meet, this migration depends on ('core', '0005_ratelimitcounter') instead.
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
