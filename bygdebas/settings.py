@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks_db",
 ]
+if TESTING:
+    # Small models for the tests of the shared pieces (moderation, confirmation); no migrations.
+    INSTALLED_APPS.append("bygdebas.core.tests.testapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -303,6 +306,14 @@ if PRODUCTION:
 # Rate limit for public forms and the login form: this many POSTs per client per window.
 BYGDEBAS_RATE_LIMIT_POSTS = int(os.environ.get("BYGDEBAS_RATE_LIMIT_POSTS", 10))
 BYGDEBAS_RATE_LIMIT_WINDOW_S = int(os.environ.get("BYGDEBAS_RATE_LIMIT_WINDOW_S", 600))
+# The same forms, counted per network (all clients together: a flood from many addresses) and
+# per e-mail address given in the form (mail to one address from many clients), per window.
+BYGDEBAS_RATE_LIMIT_NETWORK_POSTS = int(
+    os.environ.get("BYGDEBAS_RATE_LIMIT_NETWORK_POSTS", 50 * BYGDEBAS_RATE_LIMIT_POSTS)
+)
+BYGDEBAS_RATE_LIMIT_EMAIL_POSTS = int(
+    os.environ.get("BYGDEBAS_RATE_LIMIT_EMAIL_POSTS", BYGDEBAS_RATE_LIMIT_POSTS)
+)
 # With several networks on one installation and no host match, use this one (slug).
 BYGDEBAS_DEFAULT_NETWORK = os.environ.get("BYGDEBAS_DEFAULT_NETWORK", "")
 # The site's address, for links in mail sent outside a request (reminders, offers from the schedule).
@@ -351,3 +362,13 @@ BYGDEBAS_IMAGE_WIDTHS = tuple(
 )
 # Results per page of a search.
 BYGDEBAS_SEARCH_PAGE_SIZE = int(os.environ.get("BYGDEBAS_SEARCH_PAGE_SIZE", 20))
+# Confirmation by e-mail (core.confirmation): a sign-up, report or "me too" not confirmed within
+# this many days is deleted by purge_unconfirmed, and its link no longer works. Per purpose in
+# BYGDEBAS_CONFIRMATION_DAYS, e.g. "newsletter.subscription=7,conditions.report=3".
+BYGDEBAS_CONFIRMATION_DEFAULT_DAYS = int(os.environ.get("BYGDEBAS_CONFIRMATION_DEFAULT_DAYS", 7))
+BYGDEBAS_CONFIRMATION_DAYS = {
+    purpose.strip(): int(days)
+    for purpose, _sep, days in (
+        item.partition("=") for item in env_list("BYGDEBAS_CONFIRMATION_DAYS")
+    )
+}

@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,12 +27,14 @@ import transit
 from bygdebas.connectivity.models import Analysis, Feed
 from bygdebas.core.models import Network
 from bygdebas.plan import services as plan_services
+from bygdebas.plan.matching import find_activities
 from bygdebas.plan.models import Activity, Plan
 
 logger = logging.getLogger(__name__)
 
-# An activity whose text mentions one of these is the plan's public-transport activity.
-ACTIVITY_KEYWORDS = ("kollektivtrafik", "public transport")
+# An activity whose text mentions one of these is the plan's public-transport activity
+# (plan.matching: "kollektivtrafik*" also finds "kollektivtrafiksfrågor").
+ACTIVITY_KEYWORDS = ("kollektivtrafik*", "public transport*")
 # The share of the progress bar before and after the journey search.
 SEARCH_FROM, SEARCH_TO = 10, 90
 # A running analysis writes a heartbeat at least this often while it searches (well under
@@ -72,15 +73,7 @@ def _places(rows: Sequence[dict[str, Any]]) -> list[transit.Place]:
 
 def plan_activities(network: Network, year: int) -> list[Activity]:
     """The activities of the year's plan that mention public transport."""
-    condition = Q()
-    for word in ACTIVITY_KEYWORDS:
-        condition |= Q(text__icontains=word)
-    return list(
-        Activity.objects.for_network(network)
-        .for_year(year)
-        .filter(condition)
-        .select_related("area__plan")
-    )
+    return find_activities(network, year, tiers=(ACTIVITY_KEYWORDS,))
 
 
 class Superseded(Exception):

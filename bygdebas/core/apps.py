@@ -19,6 +19,18 @@ class CoreConfig(AppConfig):
         # Stored image files go with their row, also when it is deleted by a cascade.
         post_delete.connect(images.remove_files_after_delete, sender=Image)
 
+        from bygdebas.core.access import ADMIN_ROLES
+        from bygdebas.core.navigation import has_role, register_menu_entry
+
+        register_menu_entry(
+            "office",
+            "core.users",
+            label=_("Users"),
+            url_name="core:role-list",
+            order=120,
+            visible=has_role(ADMIN_ROLES),
+        )
+
 
 def unicode_case_functions_for_sqlite(
     sender: object, connection: BaseDatabaseWrapper, **kwargs: object

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The shared pieces' models live in modules of their own; importing them here registers them.
 from bygdebas.core.models_images import Image as Image
+from bygdebas.core.models_moderation import ModerationEvent as ModerationEvent
 from bygdebas.core.models_search import SearchDocument as SearchDocument
 from bygdebas.core.tenancy import NetworkQuerySet, network_q
 

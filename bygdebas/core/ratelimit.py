@@ -4,6 +4,10 @@ Every web process must see the same count, or N processes allow N times the limi
 lives in the cache when the cache is shared and increments atomically (Redis, Memcached), and in
 the database otherwise (one row per client, form and window, incremented by an atomic upsert):
 never in one process's memory.
+
+``count_attempt(key)`` is the one counter: everything here (and ``core.public_forms``, which
+counts per client address, per network and per e-mail address) goes through it, so that where
+the count is kept is decided in one place.
 """
 
 from __future__ import annotations
@@ -36,21 +40,25 @@ def uses_shared_cache() -> bool:
     return isinstance(caches["default"], RedisCache | BaseMemcachedCache)
 
 
+def count_attempt(key: str, *, window: int | None = None) -> int:
+    """Count one attempt under ``key`` in the current window; the attempts so far, this one too."""
+    window = window or settings.BYGDEBAS_RATE_LIMIT_WINDOW_S
+    key = f"ratelimit:{key}"
+    if uses_shared_cache():
+        return _count_in_cache(key, window)
+    return _count_in_database(key, window)
+
+
 def is_rate_limited(request: HttpRequest, scope: str) -> bool:
     """Count one attempt for this client in ``scope``; True once the window's limit is passed."""
-    window = settings.BYGDEBAS_RATE_LIMIT_WINDOW_S
-    key = f"ratelimit:{scope}:{client_key(request)}"
-    if uses_shared_cache():
-        attempts = _count_in_cache(key, window)
-    else:
-        attempts = _count_in_database(key, window)
+    attempts = count_attempt(f"{scope}:{client_key(request)}")
     return attempts > settings.BYGDEBAS_RATE_LIMIT_POSTS
 
 
 def _count_in_cache(key: str, window: int) -> int:
     cache.add(key, 0, timeout=window)
     try:
-        return cache.incr(key)
+        return int(cache.incr(key))
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
         return 1

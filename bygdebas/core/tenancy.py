@@ -53,6 +53,15 @@ def network_q(model: type[models.Model], network: Network | int, *, via: str = "
     return Q(**{f"{via}__{path}" if via else path: network})
 
 
+def network_id_of(obj: models.Model) -> int:
+    """The id of the network ``obj`` belongs to, following its model's declared path."""
+    *parents, last = network_path(type(obj)).split("__")
+    target: Any = obj
+    for name in parents:
+        target = getattr(target, name)
+    return int(getattr(target, f"{last}_id"))
+
+
 class NetworkQuerySet(models.QuerySet[_M, _M]):
     """The base QuerySet of every network-owned model; app QuerySets subclass it."""
 

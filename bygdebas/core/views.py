@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -17,7 +16,6 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.generic.edit import ProcessFormView
 
 from bygdebas.core import services
 from bygdebas.core.access import ADMIN_ROLES, current_network, get_role_for_user, role_required
@@ -25,28 +23,11 @@ from bygdebas.core.forms import InviteForm, LoginForm, ResetForm, RoleForm
 from bygdebas.core.geo import municipalities_geojson
 from bygdebas.core.http import NetworkRequest
 from bygdebas.core.models import AuditEntry, Image, Role
-from bygdebas.core.ratelimit import is_rate_limited
-
-if TYPE_CHECKING:
-    # What the mixin is mixed into: a view with a form, whose post() it wraps.
-    _FormView = ProcessFormView
-else:
-    _FormView = object
-
-
-class RateLimitedMixin(_FormView):
-    """Answers 429 to a POST once the visitor has used up ``scope``'s rate limit."""
-
-    scope = "form"
-
-    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if is_rate_limited(request, self.scope):
-            return render(request, "429.html", status=429)
-        return super().post(request, *args, **kwargs)
+from bygdebas.core.public_forms import RateLimit, RateLimitedMixin
 
 
 class LoginView(RateLimitedMixin, auth_views.LoginView):
-    scope = "login"
+    rate_limit = RateLimit("login")
     form_class = LoginForm
     template_name = "core/login.html"
     redirect_authenticated_user = True
@@ -61,7 +42,8 @@ class LoginView(RateLimitedMixin, auth_views.LoginView):
 
 
 class PasswordResetView(RateLimitedMixin, auth_views.PasswordResetView):
-    scope = "password-reset"
+    # Per address too: one address is not flooded with reset mail from many clients.
+    rate_limit = RateLimit("password-reset", per=("ip", "network", "email"))
     form_class = ResetForm
     template_name = "core/password_reset_form.html"
     success_url = reverse_lazy("core:password-reset-done")

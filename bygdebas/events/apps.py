@@ -12,6 +12,26 @@ class EventsConfig(AppConfig):
 
         register_event_metrics()
 
+        from bygdebas.core.navigation import register_menu_entry
+
+        register_menu_entry(
+            "public", "events.calendar", label=_("Calendar"), url_name="events:event-list", order=20
+        )
+        register_menu_entry(
+            "office",
+            "events.events",
+            label=_("Events"),
+            url_name="events:staff-event-list",
+            order=40,
+        )
+        register_menu_entry(
+            "office",
+            "events.bodies",
+            label=_("Partnership bodies"),
+            url_name="events:body-list",
+            order=50,
+        )
+
         from bygdebas.core.personal_data import register_personal_data
         from bygdebas.events import privacy
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.forms import choice_field, model_choice_field
 from bygdebas.core.models import Municipality, Network
+from bygdebas.core.public_forms import PublicFormMixin
 from bygdebas.core.uploads import ATTACHMENT_EXTENSIONS, check_upload
 from bygdebas.events.models import SDG_CHOICES, Event, EventQuerySet, Question, Registration
 from bygdebas.plan.fields import ActivityChoiceField, activities_by_area
@@ -59,7 +60,7 @@ class CalendarFilterForm(forms.Form):
         return urlencode({key: value for key, value in data.items() if value})
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(PublicFormMixin, forms.Form):
     """Name, e-mail, organisation and one field per question of the event."""
 
     name = forms.CharField(
@@ -79,8 +80,6 @@ class RegistrationForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    # A field people never see or fill in; bots that fill every field give themselves away.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args: Any, questions: Sequence[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,11 +95,6 @@ class RegistrationForm(forms.Form):
     @staticmethod
     def question_field(question: Question) -> str:
         return f"question_{question.pk}"
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Leave this field empty."))
-        return ""
 
     def answers(self) -> dict[str, str]:
         """Answers keyed by the question's wording: questions are re-created when staff edit

@@ -7,6 +7,15 @@ The self-service pages are for contact persons: users with the CONTACT role in t
 the login of a person with a CONTACT engagement in an organisation. Another network's row is 404;
 a staff member on the self-service pages is 403 (they are not contacts); a contact asking for
 someone else's organisation gets 404, so that the page does not even tell whether it exists.
+
+Other apps (newsletter, projects, conditions…) may use the self-service part as the members
+registry's public service; members never imports them:
+
+- ``contact_login_required``: a view decorator (anonymous visitors to the login page);
+- ``check_contact(user, network)``: 403 unless the user is a contact person there;
+- ``organisations_for_contact(user, network)``: the organisations a user is contact person of;
+- ``is_contact_of(user, organisation)``: whether they are for this one;
+- ``get_contact_organisation(user, network, pk)``: one of them, 404 for any other.
 """
 
 from __future__ import annotations
@@ -127,6 +136,15 @@ def organisations_for_contact(user: AnyUser, network: Network) -> OrganisationQu
         )
         .distinct()
     )
+
+
+def is_contact_of(user: AnyUser, organisation: Organisation) -> bool:
+    """Whether ``user`` is a contact person of ``organisation`` (in the organisation's network).
+
+    The check other apps use before showing or accepting what a contact person does for an
+    organisation (a good example, a preparedness profile); one query.
+    """
+    return organisations_for_contact(user, organisation.network).filter(pk=organisation.pk).exists()
 
 
 def check_contact(user: AnyUser, network: Network) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.forms import choice_field, model_choice_field
 from bygdebas.core.models import Municipality, Network
+from bygdebas.core.public_forms import PublicFormMixin
 from bygdebas.members.models import Membership, Organisation, Person
 from bygdebas.members.normalise import normalise_org_number, normalise_phone
 from bygdebas.members.services.membership import next_statuses
@@ -49,9 +49,10 @@ class _CleanContactFields:
         return normalise_phone(self.cleaned_data.get("contact_phone", ""))
 
 
-class JoinForm(_CleanContactFields, forms.Form):
+class JoinForm(PublicFormMixin, _CleanContactFields, forms.Form):
     """The public "become a member" form: the organisation, its contact person and the consent."""
 
+    honeypot_field = "homepage"  # the organisation's website is a real field here
     ORGANISATION_FIELDS = (
         "name", "kind", "org_number", "municipality", "locality", "email", "phone", "website",
         "is_youth_led",
@@ -109,8 +110,6 @@ class JoinForm(_CleanContactFields, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     consent = forms.BooleanField(label="", required=True)
-    # A field people never see or fill in; bots that fill every field give themselves away.
-    homepage = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,11 +126,6 @@ class JoinForm(_CleanContactFields, forms.Form):
             MinValueValidator(1900),
             MaxValueValidator(year),
         ]
-
-    def clean_homepage(self) -> str:
-        if self.cleaned_data.get("homepage"):
-            raise ValidationError(_("Leave this field empty."))
-        return ""
 
     def organisation_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.ORGANISATION_FIELDS}

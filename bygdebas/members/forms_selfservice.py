@@ -9,25 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.forms import model_choice_field
 from bygdebas.core.models import AuditEntry, Network
+from bygdebas.core.public_forms import PublicFormMixin
 from bygdebas.members.models import Engagement, Organisation, Person
 
 # Self-service
 
 
-class LoginLinkForm(forms.Form):
+class LoginLinkForm(PublicFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail address"),
         max_length=254,
         help_text=_("The address the network has for you as the contact person."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
-    # A field people never see or fill in; bots that fill every field give themselves away.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Leave this field empty."))
-        return ""
 
 
 class OrganisationSelfServiceForm(forms.ModelForm):

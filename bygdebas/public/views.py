@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bygdebas.core.access import current_network
 from bygdebas.core.metadata import PageMeta, organization_schema, summary
 from bygdebas.core.models import Network
-from bygdebas.core.ratelimit import is_rate_limited
+from bygdebas.core.public_forms import rate_limited
 from bygdebas.events.models import Event
 from bygdebas.plan.models import Plan
 from bygdebas.public.forms import ContactForm
@@ -78,25 +78,23 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("contact")
 def contact(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
     form = ContactForm(request.POST or None)
-    if request.method == "POST":
-        if is_rate_limited(request, "contact"):
-            return render(request, "429.html", status=429)
-        if form.is_valid():
-            try:
-                send_contact_message(
-                    network=network,
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    message=form.cleaned_data["message"],
-                )
-            except NoContactAddressError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Thank you! Your message has been sent."))
-                return redirect("public:contact")
+    if request.method == "POST" and form.is_valid():
+        try:
+            send_contact_message(
+                network=network,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                message=form.cleaned_data["message"],
+            )
+        except NoContactAddressError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Thank you! Your message has been sent."))
+            return redirect("public:contact")
     page_meta = PageMeta(
         title=_("Contact – %(network)s") % {"network": network.name},
         description=_("Write to %(network)s.") % {"network": network.name},

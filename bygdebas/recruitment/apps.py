@@ -15,6 +15,15 @@ class RecruitmentConfig(AppConfig):
         from bygdebas.recruitment.models import Prospect
 
         register_recruitment_metrics()
+        from bygdebas.core.navigation import register_menu_entry
+
+        register_menu_entry(
+            "office",
+            "recruitment.board",
+            label=_("Recruitment"),
+            url_name="recruitment:board",
+            order=110,
+        )
         # A member organisation's page also lists the actions about the prospect it was.
         register_organisation_sources(
             "recruitment.prospects", sources=Prospect.objects.recruited_as

@@ -27,6 +27,7 @@ from bygdebas.members.models import Engagement, Membership, Organisation, Person
 from bygdebas.members.services import registry
 from bygdebas.members.services.privacy import retention_years, years_before
 from bygdebas.plan import services as plan_services
+from bygdebas.plan.matching import find_activities
 from bygdebas.plan.models import Activity
 from bygdebas.recruitment.models import (
     OPEN_STATUSES,
@@ -38,10 +39,11 @@ from bygdebas.recruitment.models import (
 )
 
 # Words that mark the plan's recruitment activity ("Söka upp nya lokala grupper och inbjuda dessa
-# till våra nätverk"), strongest first: the first tier that matches anything wins.
+# till våra nätverk"), strongest first: the first tier that matches anything wins
+# (plan.matching: "rekryt*" is any word that starts so).
 RECRUITMENT_WORDS: tuple[tuple[str, ...], ...] = (
-    ("nya lokala", "lokala grupper", "rekryt"),
-    ("medlemstal", "medlemskap", "nya medlemmar", "medlem"),
+    ("nya lokala", "lokala grupper", "rekryt*"),
+    ("medlemstal*", "medlemskap*", "nya medlemmar", "medlem*"),
 )
 PROSPECT_FIELDS = (
     "name",
@@ -62,17 +64,7 @@ PERSONAL_FIELDS = ("contact_name", "contact_email", "contact_phone")
 
 def find_recruitment_activities(network: Network, year: int) -> list[Activity]:
     """The activities of the network's plan for ``year`` that speak of recruiting new groups."""
-    activities = list(
-        Activity.objects.for_network(network)
-        .for_year(year)
-        .select_related("area")
-        .order_by("area__order", "area_id", "order", "pk")
-    )
-    for words in RECRUITMENT_WORDS:
-        found = [a for a in activities if any(word in a.text.lower() for word in words)]
-        if found:
-            return found
-    return []
+    return find_activities(network, year, tiers=RECRUITMENT_WORDS)
 
 
 def responsible_choices(network: Network) -> QuerySet[User]:

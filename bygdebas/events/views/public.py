@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bygdebas.core.access import current_network
 from bygdebas.core.models import Municipality, Network
-from bygdebas.core.ratelimit import is_rate_limited
+from bygdebas.core.public_forms import RateLimit, check_rate_limit
 from bygdebas.core.rows import annotated, attach
 from bygdebas.events import calendar as ical
 from bygdebas.events.access import get_public_event, get_registration_by_token
@@ -38,6 +38,8 @@ from bygdebas.events.models import Event, EventQuerySet, Registration
 from bygdebas.events.services import registrations as services
 
 PAGE_SIZE = 20
+# Checked after the event is found, so that an unknown event is a 404, not a count.
+REGISTRATION_LIMIT = RateLimit("register")
 FEED_PAST_DAYS = 90
 
 # What the description's Markdown may turn into; anything else (raw HTML included) is removed.
@@ -250,8 +252,9 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_public_event(network, pk, user=request.user)
     if request.method == "GET":  # e.g. a reload after the form was sent
         return redirect("events:event-detail", pk=event.pk)
-    if is_rate_limited(request, "register"):
-        return render(request, "429.html", status=429)
+    refused = check_rate_limit(request, REGISTRATION_LIMIT)
+    if refused is not None:
+        return refused
     form = RegistrationForm(request.POST, questions=list(event.questions.all()))
     if form.is_valid():
         try:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bygdebas.core.access import current_network
 from bygdebas.core.forms import add_service_errors
 from bygdebas.core.models import Network
-from bygdebas.core.ratelimit import is_rate_limited
+from bygdebas.core.public_forms import rate_limited
 from bygdebas.members.forms_membership import JoinForm, RenewalForm, consent_text
 from bygdebas.members.models import Membership, Person
 from bygdebas.members.services import membership as services
@@ -29,34 +29,32 @@ def _base_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("join")
 def join(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
     form = JoinForm(request.POST or None, network=network)
-    if request.method == "POST":
-        if is_rate_limited(request, "join"):
-            return render(request, "429.html", status=429)
-        if form.is_valid():
-            try:
-                result = services.apply_for_membership(
-                    network=network,
-                    organisation=form.organisation_data(),
-                    person=form.person_data(),
-                    message=form.cleaned_data["message"],
-                    consent_text=consent_text(network),
-                    base_url=_base_url(request),
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.apply_for_membership(
+                network=network,
+                organisation=form.organisation_data(),
+                person=form.person_data(),
+                message=form.cleaned_data["message"],
+                consent_text=consent_text(network),
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you! We have received the application of %(organisation)s. "
+                    "A confirmation is on its way to %(email)s."
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you! We have received the application of %(organisation)s. "
-                        "A confirmation is on its way to %(email)s."
-                    )
-                    % {"organisation": result.organisation.name, "email": result.person.email},
-                )
-                return redirect("members:join-done")
+                % {"organisation": result.organisation.name, "email": result.person.email},
+            )
+            return redirect("members:join-done")
     return render(
         request,
         "members/join/join_form.html",

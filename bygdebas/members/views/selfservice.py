@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bygdebas.core.access import current_network
 from bygdebas.core.forms import add_service_errors
 from bygdebas.core.http import NetworkRequest
-from bygdebas.core.ratelimit import is_rate_limited
+from bygdebas.core.public_forms import rate_limited
 from bygdebas.core.rows import attach
 from bygdebas.members.access import (
     check_contact,
@@ -46,20 +46,18 @@ from bygdebas.members.services import selfservice as services
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limited("login-link", per=("ip", "network", "email"))
 def login_request(request: HttpRequest) -> HttpResponse:
     network = current_network(request)
     form = LoginLinkForm(request.POST or None)
-    if request.method == "POST":
-        if is_rate_limited(request, "login-link"):
-            return render(request, "429.html", status=429)
-        if form.is_valid():
-            services.send_login_link(
-                network=network,
-                email=form.cleaned_data["email"],
-                base_url=request.build_absolute_uri("/"),
-            )
-            # The same answer whether the address is known or not.
-            return redirect("members:selfservice-login-sent")
+    if request.method == "POST" and form.is_valid():
+        services.send_login_link(
+            network=network,
+            email=form.cleaned_data["email"],
+            base_url=request.build_absolute_uri("/"),
+        )
+        # The same answer whether the address is known or not.
+        return redirect("members:selfservice-login-sent")
     return render(
         request,
         "members/selfservice/login_request.html",
@@ -76,12 +74,11 @@ def login_sent(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limited("login-link")
 def login_link(request: HttpRequest, token: str) -> HttpResponse:
     network = current_network(request)
     try:
         if request.method == "POST":
-            if is_rate_limited(request, "login-link"):
-                return render(request, "429.html", status=429)
             user = services.log_in_by_link(network=network, token=token)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("You are logged in."))

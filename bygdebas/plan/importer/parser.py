@@ -16,7 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from bygdebas.plan.importer.targets import ParsedTarget, suggest_targets
+from bygdebas.plan.importer.proposals import propose_targets
+from bygdebas.plan.importer.targets import ParsedTarget
 
 
 class PlanImportError(Exception):
@@ -482,7 +483,7 @@ def _parse_activities(section: _Section, words: set[str] | None) -> list[ParsedA
         if item:
             text = str(item)
             areas[-1].activities.append(
-                ParsedActivity(text=text, targets=suggest_targets(text), line=item_line)
+                ParsedActivity(text=text, targets=propose_targets(text), line=item_line)
             )
             item = WrappedText(words=words)
 
