@@ -5,6 +5,7 @@ member of the public."""
 
 from __future__ import annotations
 
+import re
 from email.message import EmailMessage
 
 from django.test import TestCase
@@ -168,8 +169,12 @@ class DecisionTests(ModerationTestCase):
         )
         text = self.text_of(message)
         self.assertIn("Skriv vilken kyrka.", text)
-        token = moderation.resubmission_token(note)
-        self.assertIn(f"http://a.test/test/anteckning/{token}/", text)
+        # The link carries a signed, timestamped token: it must name this note on this network.
+        found = re.search(r"http://a\.test/test/anteckning/([^/\s]+)/", text)
+        self.assertIsNotNone(found, text)
+        self.assertEqual(
+            moderation.read_resubmission_token(Note, self.network_a, found.group(1)).pk, note.pk
+        )
         self.assertEqual(
             self.events(note)[-1],
             (Action.CHANGES_REQUESTED, "bertil@a.test", "Skriv vilken kyrka."),
