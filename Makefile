@@ -48,13 +48,15 @@ lock: $(VENV)/.installed-dev
 locale/sv/LC_MESSAGES/django.mo: locale/sv/LC_MESSAGES/django.po | $(VENV)/.installed-runtime
 	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
 
+# HOST and PORT also make the site's address in what the demo prints and in mail sent without
+# a request (BYGDEBAS_BASE_URL, unless that is set): `make demo HOST=0.0.0.0 PORT=8001`.
 demo: install-runtime locale/sv/LC_MESSAGES/django.mo
 	$(MANAGE) migrate --no-input --verbosity 0
-	$(MANAGE) load_demo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(MANAGE) load_demo
+	HOST=$(HOST) PORT=$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 serve: install-runtime locale/sv/LC_MESSAGES/django.mo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 # The worker of the configured task backend: RQ's (with its scheduler, for retries that wait) when
 # BYGDEBAS_TASKS_BACKEND is rq, else the database queue's.

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "bygdebas.core.middleware.NetworkMiddleware",
+    "bygdebas.core.middleware.PrivateCacheMiddleware",
 ]
 
 ROOT_URLCONF = "bygdebas.urls"
@@ -179,6 +180,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # collectstatic; production serves the hashed, compressed copies collectstatic made.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "bygdebas" / "site_root"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("BYGDEBAS_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 if TESTING:
@@ -242,6 +245,8 @@ if TESTING:
 BYGDEBAS_MAIL_RETRY_DELAY_S = float(os.environ.get("BYGDEBAS_MAIL_RETRY_DELAY_S", 60))
 
 # --- Mail -----------------------------------------------------------------------------------
+# Mail printed to the terminal readably (a login link can be copied from it), not as raw MIME.
+CONSOLE_MAIL_BACKEND = "bygdebas.core.mail_console.EmailBackend"
 # Real SMTP in production (default: an MTA on localhost:25) or whenever EMAIL_HOST is set;
 # otherwise, when developing, messages are printed to the console.
 if os.environ.get("EMAIL_HOST") or PRODUCTION:
@@ -259,7 +264,7 @@ if os.environ.get("EMAIL_HOST") or PRODUCTION:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": CONSOLE_MAIL_BACKEND}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bygdebas <noreply@bygdebas.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -317,7 +322,13 @@ BYGDEBAS_RATE_LIMIT_EMAIL_POSTS = int(
 # With several networks on one installation and no host match, use this one (slug).
 BYGDEBAS_DEFAULT_NETWORK = os.environ.get("BYGDEBAS_DEFAULT_NETWORK", "")
 # The site's address, for links in mail sent outside a request (reminders, offers from the schedule).
-BYGDEBAS_BASE_URL = os.environ.get("BYGDEBAS_BASE_URL", "http://127.0.0.1:8000")
+# Where the site is served, for links in mail sent without a request. When developing it
+# follows HOST and PORT, as `make demo` and `make serve` use them.
+BYGDEBAS_BASE_URL = os.environ.get("BYGDEBAS_BASE_URL") or (
+    "http://127.0.0.1:8000"
+    if PRODUCTION
+    else f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
+)
 # Membership renewal: reminders this many days after the request, lapse after this many days,
 # and how long a renewal link stays valid.
 BYGDEBAS_MEMBERSHIP_REMINDER_DAYS = tuple(

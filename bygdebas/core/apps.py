@@ -10,12 +10,27 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models import fields
         from django.db.models.signals import post_delete
 
         from bygdebas.core import images
+        from bygdebas.core.audit import register_audit_words
+        from bygdebas.core.models import Role
         from bygdebas.core.models_images import Image
 
+        # The empty choice of every select. Django 6.1's "- Select an option -" has no Swedish
+        # translation; Django lets an app's ready() set its own.
+        fields.BLANK_CHOICE_LABEL = _("– Choose –")
         connection_created.connect(unicode_case_functions_for_sqlite)
+        register_audit_words(
+            verbs={
+                "role granted": _("Role granted"),
+                "role changed": _("Role changed"),
+                "role revoked": _("Role revoked"),
+            },
+            fields={"role": _("role"), "email": _("e-mail address")},
+            values={"role": dict(Role.Kind.choices)},
+        )
         # Stored image files go with their row, also when it is deleted by a cascade.
         post_delete.connect(images.remove_files_after_delete, sender=Image)
 

@@ -17,7 +17,7 @@ import json
 from typing import IO, Any, ClassVar
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseNotAllowed
 from django.urls import URLPattern, path
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 
@@ -115,6 +115,9 @@ class PublicFeed(Feed):
         return None  # the feed's author (the network) stands for every entry
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # A feed is read, never posted to (the permission matrix asks every URL).
+        if request.method not in {"GET", "HEAD"}:
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         response = super().__call__(request, *args, **kwargs)
         # Feed readers poll: a few minutes' caching spares the database without going stale.
         response.headers.setdefault("Cache-Control", "public, max-age=300")

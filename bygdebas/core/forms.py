@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.mail import send_templated_mail
@@ -50,7 +52,21 @@ class LoginForm(AuthenticationForm):
 
 
 class ResetForm(PasswordResetForm):
-    """Django's reset form, sending through the one mail service."""
+    """Django's reset form, sending through the one mail service.
+
+    A reset asked for on a network's host goes only to people with a role in that network: the
+    mail carries the network's name and sender and a link on its host, so someone who belongs
+    only to another network must not get one (the page says the same either way). Superusers,
+    the installation's operators, have no role but run every network; they get it anywhere.
+    """
+
+    request: HttpRequest | None = None
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        network = getattr(self.request, "network", None)
+        for user in super().get_users(email):
+            if user.is_superuser or (network is not None and user.role_in(network)):
+                yield user
 
     def send_mail(
         self,

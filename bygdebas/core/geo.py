@@ -319,6 +319,31 @@ def municipalities_geojson(network: Network) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _said(part: str, earlier: list[str]) -> bool:
+    """Whether ``part`` (a municipality, say) is already a comma-separated piece of an earlier
+    part, or the last word(s) of one ("Byvägen 4, 692 32 Kumla" says Kumla)."""
+    wanted = " ".join(part.split()).casefold()
+    for text in earlier:
+        for piece in text.split(","):
+            piece = " ".join(piece.split()).casefold()
+            if piece == wanted or piece.endswith(f" {wanted}"):
+                return True
+    return False
+
+
+def place_line(*parts: str | None) -> str:
+    """Where something is, as one line: the parts joined by commas, each said once.
+
+    ``place_line("Byvägen 4, Kumla", "Kumla")`` is "Byvägen 4, Kumla", not "…, Kumla, Kumla".
+    """
+    kept: list[str] = []
+    for part in parts:
+        part = (part or "").strip()
+        if part and not _said(part, kept):
+            kept.append(part)
+    return ", ".join(kept)
+
+
 def describe(result: GeographyResult) -> str:
     """One line saying what a load did, for the commands' output."""
     if result.county is None:

@@ -1,4 +1,4 @@
-"""Resolve the network (tenant) a request is for from its host name."""
+"""Resolve the network (tenant) a request is for from its host name; keep private pages private."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from bygdebas.core.http import PublicRequest
 from bygdebas.core.models import Network
@@ -57,4 +57,32 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+# Every page under these prefixes shows personal data or is an export of it: staff pages,
+# member self-service, and Django's admin.
+PRIVATE_PREFIXES = ("/kansli/", "/medlem/", "/admin/")
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: no-store`` on every answer that may hold personal data.
+
+    That is every answer under the private prefixes (whatever the view said), and every answer to
+    a logged-in user unless the view declared it ``public`` (an image, the map's GeoJSON, a feed).
+    One rule here rather than a decorator per view, so a new view cannot forget it; the
+    permission matrix checks it for every URL and role.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(PRIVATE_PREFIXES):
+            # Drop whatever a view set: no part of these pages may be kept, not even "public".
+            del response["Cache-Control"]
+            add_never_cache_headers(response)
+        elif request.user.is_authenticated and "public" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
         return response

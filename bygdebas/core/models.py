@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # The shared pieces' models live in modules of their own; importing them here registers them.
+from bygdebas.core.audit import field_label, value_label, verb_label
 from bygdebas.core.models_images import Image as Image
 from bygdebas.core.models_moderation import ModerationEvent as ModerationEvent
 from bygdebas.core.models_search import SearchDocument as SearchDocument
@@ -312,6 +313,32 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.object_repr}"
+
+    @property
+    def verb_label(self) -> str:
+        """What happened, in the reader's language."""
+        return verb_label(self.verb)
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """Each change as (field, old, new), in words."""
+        # get_for_id is cached: a list of entries costs no query per entry.
+        model = (
+            ContentType.objects.get_for_id(self.content_type_id).model_class()
+            if self.content_type_id
+            else None
+        )
+        rows = []
+        for name, pair in (self.changes or {}).items():
+            old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else ("", pair)
+            rows.append(
+                (
+                    field_label(model, name),
+                    value_label(model, name, old),
+                    value_label(model, name, new),
+                )
+            )
+        return rows
 
 
 def changed_fields(instance: models.Model, before: dict[str, Any], fields: Iterable[str]) -> dict:

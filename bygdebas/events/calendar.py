@@ -25,9 +25,7 @@ def _vevent(event: Event, *, base_url: str) -> icalendar.Event:
     entry.add("url", url)
     description = event.description.strip()
     entry.add("description", f"{description}\n\n{url}" if description else url)
-    place = ", ".join(
-        part for part in (event.place_name, event.address, str(event.municipality or "")) if part
-    )
+    place = event.place_line
     if place:
         entry.add("location", place)
     elif event.is_digital:

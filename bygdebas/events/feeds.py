@@ -11,9 +11,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from bygdebas.core.feeds import PublicFeed
+from bygdebas.core.markdown import render_markdown
 from bygdebas.core.models import Network
 from bygdebas.events.models import Event
-from bygdebas.events.views.public import _feed_events, render_markdown
+from bygdebas.events.views.public import _feed_events
 
 FEED_ITEMS = 50
 
@@ -24,8 +25,7 @@ def _when(event: Event) -> str:
 
 
 def _where(event: Event) -> str:
-    parts = [event.place_name, event.address, event.municipality.name if event.municipality else ""]
-    place = ", ".join(part for part in parts if part)
+    place = event.place_line
     if event.is_digital:
         place = f"{place} {_('and online')}" if place else _("Online")
     return place

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bygdebas.core.geo import place_line
 from bygdebas.core.models import municipality_field
 from bygdebas.core.tenancy import NetworkQuerySet
 
@@ -205,6 +206,18 @@ class Event(models.Model):
     @property
     def is_digital(self) -> bool:
         return self.format in {self.Format.DIGITAL, self.Format.HYBRID}
+
+    @property
+    def place_line(self) -> str:
+        """The place, the address and the municipality, each said once."""
+        municipality = self.municipality.name if self.municipality else ""
+        return place_line(self.place_name, self.address, municipality)
+
+    @property
+    def short_place_line(self) -> str:
+        """The place (or else the address) and the municipality, for lists."""
+        municipality = self.municipality.name if self.municipality else ""
+        return place_line(self.place_name or self.address, municipality)
 
     def is_registration_open(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()

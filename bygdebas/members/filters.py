@@ -86,7 +86,7 @@ def search_organisations(queryset: OrganisationQuerySet, text: str) -> Organisat
     condition |= Q(email__contains=needle)  # stored lower-cased
     digits = _digits(needle)
     if len(digits) >= 4 and len(digits) >= len(needle.replace(" ", "")) - 1:
-        # "8024123456" finds "802412-3456": the number as stored has a hyphen after six digits.
+        # "8024123450" finds "802412-3450": the number as stored has a hyphen after six digits.
         written = digits if len(digits) <= 6 else f"{digits[:6]}-{digits[6:]}"
         condition |= Q(org_number__contains=written)
     return queryset.filter(condition)

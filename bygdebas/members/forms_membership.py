@@ -72,7 +72,7 @@ class JoinForm(PublicFormMixin, _CleanContactFields, forms.Form):
         label=_("Organisation number"),
         max_length=13,
         required=False,
-        help_text=_("Optional. Ten digits, as 802412-3456."),
+        help_text=_("Optional. Ten digits, as 802412-3450."),
     )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.none(), required=False

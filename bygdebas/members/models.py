@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bygdebas.core.geo import place_line
 from bygdebas.core.models import municipality_field
 from bygdebas.core.tenancy import NetworkQuerySet
 from bygdebas.members.normalise import name_key
@@ -75,7 +76,7 @@ class Organisation(models.Model):
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.LOCAL_GROUP
     )
     org_number = models.CharField(
-        _("organisation number"), max_length=11, blank=True, help_text=_("As 802412-3456.")
+        _("organisation number"), max_length=11, blank=True, help_text=_("As 802412-3450.")
     )
     municipality = municipality_field(related_name="organisations")
     locality = models.CharField(_("locality"), max_length=100, blank=True)
@@ -136,6 +137,11 @@ class Organisation(models.Model):
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 
+    @property
+    def place_line(self) -> str:
+        """The municipality and the locality, each said once ("Kumla", not "Kumla, Kumla")."""
+        return place_line(self.municipality.name if self.municipality else "", self.locality)
+
 
 class PersonQuerySet(NetworkQuerySet["Person"]):
     def not_erased(self) -> PersonQuerySet:
@@ -152,8 +158,8 @@ class Person(models.Model):
         LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation")
 
     class Language(models.TextChoices):
-        SWEDISH = "sv", "Svenska"
-        ENGLISH = "en", "English"
+        SWEDISH = "sv", _("Swedish")
+        ENGLISH = "en", _("English")
 
     network = models.ForeignKey(
         "core.Network", verbose_name=_("network"), on_delete=models.CASCADE, related_name="people"

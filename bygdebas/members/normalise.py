@@ -42,7 +42,7 @@ def normalise_org_number(value: str) -> str:
     match = _ORG_NUMBER.match(raw)
     if not match:
         raise ValidationError(
-            _("“%(value)s” is not an organisation number: write ten digits, as 802412-3456."),
+            _("“%(value)s” is not an organisation number: write ten digits, as 802412-3450."),
             code="format",
             params={"value": value},
         )

@@ -16,6 +16,11 @@ urlpatterns = [
         views.organisation_export,
         name="selfservice-organisation-export",
     ),
+    path(
+        "medlem/<int:pk>/uppgifter.pdf",
+        views.organisation_pdf,
+        name="selfservice-organisation-pdf",
+    ),
     path("medlem/<int:pk>/personer/ny/", views.person_add, name="selfservice-person-add"),
     path(
         "medlem/<int:pk>/personer/<int:person_pk>/",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Max
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from bygdebas.core.models import Municipality, Network, User
@@ -320,7 +321,8 @@ def update_action(
     action.participants = participants
     action.link = link
     if attachment is False:
-        action.attachment.delete(save=False)
+        _delete_file_on_commit(action.attachment)
+        action.attachment = None
     elif attachment is not None and attachment is not True:
         action.attachment.save(attachment.name or "attachment", attachment, save=False)
     action.save()
@@ -328,8 +330,15 @@ def update_action(
     return action
 
 
+def _delete_file_on_commit(file: FieldFile) -> None:
+    # A rolled-back transaction keeps the row, so it must keep the file too.
+    storage, name = file.storage, file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
 def delete_action(*, action: Action) -> None:
-    """Delete an action and its attachment."""
-    if action.attachment:
-        action.attachment.delete(save=False)
+    """Delete an action, and its attachment once the deletion is committed."""
+    _delete_file_on_commit(action.attachment)
     action.delete()

@@ -97,10 +97,21 @@ def plan_import(request: NetworkRequest) -> HttpResponse:
             form.add_error("document", str(error))
         else:
             year = form.cleaned_data.get("year") or parsed.year or timezone.localdate().year
+            # Refused here, before the preview, rather than after the staff have checked it.
+            if Plan.objects.for_network(request.network).filter(year=year).exists():
+                form.add_error(
+                    "year",
+                    _(
+                        "There is already a plan for %(year)s. Give another year, or edit or "
+                        "delete that plan first."
+                    )
+                    % {"year": year},
+                )
+                return render(request, "plan/plan_import.html", {"form": form}, status=400)
             initial = {
                 "plan": {
                     "year": year,
-                    "title": parsed.title,
+                    "title": parsed.title_for(year),
                     "vision": parsed.vision,
                     "values": parsed.values,
                     "overall_goal": parsed.overall_goal,
@@ -136,9 +147,13 @@ def plan_import(request: NetworkRequest) -> HttpResponse:
                     "areas": areas,
                     "activities": activities,
                     "parsed": parsed,
+                    "retitled": parsed.title_for(year) != parsed.title,
+                    "year": year,
                 },
             )
-    return render(request, "plan/plan_import.html", {"form": form})
+    return render(
+        request, "plan/plan_import.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @role_required(WRITE_ROLES)

@@ -8,6 +8,8 @@ class RecruitmentConfig(AppConfig):
     verbose_name = _("Recruitment")
 
     def ready(self) -> None:
+        from bygdebas.core.audit import register_audit_words
+        from bygdebas.core.navigation import register_menu_entry
         from bygdebas.core.personal_data import register_personal_data, register_retention
         from bygdebas.members.organisation_sources import register_organisation_sources
         from bygdebas.recruitment import privacy
@@ -15,14 +17,20 @@ class RecruitmentConfig(AppConfig):
         from bygdebas.recruitment.models import Prospect
 
         register_recruitment_metrics()
-        from bygdebas.core.navigation import register_menu_entry
-
         register_menu_entry(
             "office",
             "recruitment.board",
             label=_("Recruitment"),
             url_name="recruitment:board",
             order=110,
+        )
+        register_audit_words(
+            verbs={
+                "prospect.changed": _("Prospect changed"),
+                "prospect.contact_erased": _("Prospect's contact person erased"),
+                "prospect.created": _("Prospect created"),
+                "prospect.deleted": _("Prospect deleted"),
+            }
         )
         # A member organisation's page also lists the actions about the prospect it was.
         register_organisation_sources(

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bygdebas.core.geo import place_line
 from bygdebas.core.models import municipality_field
 from bygdebas.core.tenancy import NetworkQuerySet
 
@@ -149,6 +150,11 @@ class Prospect(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def place_line(self) -> str:
+        """The municipality and the locality, each said once ("Kumla", not "Kumla, Kumla")."""
+        return place_line(self.municipality.name if self.municipality else "", self.locality)
 
     @property
     def is_open(self) -> bool:

@@ -15,8 +15,17 @@ import icalendar
 import pytest
 from playwright.sync_api import Page
 
+from bygdebas.core.models import Role
 from bygdebas.events.models import Registration
-from bygdebas.testing import SmtpServerMixin, make_county, make_event, make_network
+from bygdebas.testing import (
+    PASSWORD,
+    SmtpServerMixin,
+    make_county,
+    make_event,
+    make_network,
+    make_registration,
+    make_user,
+)
 from bygdebas.tests_browser.base import BrowserTestCase
 
 pytestmark = pytest.mark.browser
@@ -116,8 +125,15 @@ class EventFlowTests(SmtpServerMixin, BrowserTestCase):
         page.goto(self.link_in(confirmation, rf"/anmalan/{gunnel.token}/"))
         gunnel.refresh_from_db()
         self.assertEqual(gunnel.status, Registration.Status.CONFIRMED, "GET must not cancel")
+        # Cancelling asks first, on a page of its own, as accepting an offer does.
         with page.expect_navigation():
-            page.locator("main form[action$='/avboka/'] button[type=submit]").click()
+            page.get_by_role("link", name="Avboka min anmälan").click()
+        self.assertTrue(page.url.endswith(f"/anmalan/{gunnel.token}/avboka/"), page.url)
+        gunnel.refresh_from_db()
+        self.assertEqual(gunnel.status, Registration.Status.CONFIRMED, "one click must not cancel")
+        self.assert_accessible(where="the confirmation of the cancellation")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Ja, avboka min anmälan").click()
         self.assertTrue(page.url.endswith(f"/anmalan/{gunnel.token}/"), page.url)
         gunnel.refresh_from_db()
         self.assertEqual(gunnel.status, Registration.Status.CANCELLED)
@@ -135,3 +151,25 @@ class EventFlowTests(SmtpServerMixin, BrowserTestCase):
         self.assertEqual(erik.status, Registration.Status.CONFIRMED)
         *_earlier, confirmed = self.mail_to("erik@byalag.example", count=3)
         self.assert_ics(confirmed)
+
+    def test_staff_cancel_a_registration_only_after_saying_yes(self) -> None:
+        page = self.page
+        bertil = make_user(email="bertil@a.test", role=Role.Kind.STAFF, network=self.network)
+        gunnel = make_registration(event=self.event, name="Gunnel Gustafsson")
+        page.goto(self.url("/konto/logga-in/"))
+        page.fill("#id_username", bertil.email)
+        page.fill("#id_password", PASSWORD)
+        self.submit_main_form(page)
+
+        page.goto(self.url(f"/kansli/evenemang/{self.event.pk}/"))
+        with page.expect_navigation():
+            page.get_by_role("link", name="Avboka anmälan Gunnel Gustafsson").click()
+        gunnel.refresh_from_db()
+        self.assertEqual(gunnel.status, Registration.Status.CONFIRMED, "one click must not cancel")
+        self.assertIn("Gunnel Gustafsson", page.locator("main").inner_text())
+        self.assert_accessible(where="the staff confirmation of the cancellation")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Ja, avboka anmälan").click()
+        gunnel.refresh_from_db()
+        self.assertEqual(gunnel.status, Registration.Status.CANCELLED)
+        self.mail_to(gunnel.email)

@@ -120,7 +120,7 @@ class MembersFlowTests(SmtpServerMixin, BrowserTestCase):
         # Anna finds the change, made through self-service, in the audit log.
         office.goto(self.url(f"/kansli/integritet/logg/?source=self_service&person={maja.pk}"))
         log = office.locator("main table").inner_text()
-        self.assertIn("person.changed", log)
+        self.assertIn("Person ändrad", log)
         self.assertIn(maja.phone, log)
         entry = AuditEntry.objects.get(verb="person.changed", object_id=str(maja.pk))
         self.assertEqual(entry.source, AuditEntry.Source.SELF_SERVICE)

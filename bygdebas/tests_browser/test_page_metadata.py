@@ -87,9 +87,9 @@ class PageMetadataTests(BrowserTestCase):
                 "srcset": ", ".join(f"{s['url']} {s['width']}w" for s in image.sizes),
             },
         )
-        # wait_for_function polls with eval, which the CSP forbids; decode() resolves once the
-        # picture has loaded (and rejects if it cannot be).
-        self.page.evaluate("() => document.getElementById('probe').decode()")
+        # Not wait_for_function: its polling evaluates a string in the page, which the CSP
+        # (rightly) refuses; evaluate() waits for the promise without that.
+        self.page.locator("#probe").evaluate("(img) => img.decode()")
         natural = self.page.evaluate("document.getElementById('probe').naturalWidth")
         self.assertIn(natural, {480, 960})
         self.assert_no_csp_violations()

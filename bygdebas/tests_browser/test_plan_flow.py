@@ -90,6 +90,14 @@ class PlanFlowTests(BrowserTestCase):
         self.assertEqual(activity_texts[0], "Bevaka landsbygdsfrågor.")
         self.assertIn("Hela Örebro län ska leva!", page.input_value("#id_plan-vision"))
         self.assertEqual(page.input_value("#id_plan-year"), "2025")
+        # A compact list: one line per activity (it was 12,800 px tall with every field open).
+        height = page.evaluate("() => document.scrollingElement.scrollHeight")
+        self.assertLess(height, 3500)
+        # An activity's fields open on demand.
+        first = page.locator("details.preview-activity").first
+        self.assertFalse(first.locator("textarea").is_visible())
+        first.locator("summary").click()
+        self.assertTrue(first.locator("textarea").is_visible())
         self.assertFalse(Plan.objects.exists(), "the preview must not save anything")
         self.assert_accessible(where="the import preview")
 

@@ -7,7 +7,12 @@ from typing import Any
 from django.test import TestCase
 
 from bygdebas.connectivity.models import Analysis, Feed
-from bygdebas.connectivity.tests.helpers import FEW_PLACES, finished_analysis, store_sj_feed
+from bygdebas.connectivity.tests.helpers import (
+    FEW_PLACES,
+    finished_analysis,
+    sj_upload,
+    store_sj_feed,
+)
 from bygdebas.core.tests.matrix import (
     READ_PAGE,
     READ_ROW,
@@ -15,12 +20,19 @@ from bygdebas.core.tests.matrix import (
     WRITE_ROW,
     Entry,
     MatrixMixin,
+    page_form,
 )
 from bygdebas.testing import CastMixin
 
+PLACES = "Örebro;59.2789;15.2113;160140\nHallsberg;59.0671;15.1104;16120"
+
 MATRIX: dict[str, Entry] = {
     "connectivity:analysis-list": Entry(READ_PAGE),
-    "connectivity:analysis-create": Entry(WRITE_PAGE),
+    "connectivity:analysis-create": Entry(
+        WRITE_PAGE,
+        post=WRITE_PAGE,
+        post_data=page_form(feed=lambda test: str(test.feed.pk), date="2023-11-28", places=PLACES),
+    ),
     "connectivity:analysis-detail": Entry(READ_ROW, kwargs="analysis"),
     "connectivity:analysis-progress": Entry(READ_ROW, kwargs="analysis"),
     "connectivity:analysis-map": Entry(READ_ROW, kwargs="analysis"),
@@ -28,9 +40,14 @@ MATRIX: dict[str, Entry] = {
     "connectivity:analysis-delete": Entry(WRITE_ROW, method="post", kwargs="analysis"),
     "connectivity:analysis-rerun": Entry(WRITE_ROW, method="post", kwargs="failed_analysis"),
     "connectivity:feed-list": Entry(READ_PAGE),
-    "connectivity:feed-upload": Entry(WRITE_PAGE),
+    "connectivity:feed-upload": Entry(
+        WRITE_PAGE,
+        post=WRITE_PAGE,
+        post_data=(("name", "Ny tidtabell"), ("file", lambda test: sj_upload())),
+    ),
     "connectivity:feed-detail": Entry(READ_ROW, kwargs="feed"),
-    "connectivity:feed-delete": Entry(WRITE_ROW, method="post", kwargs="feed"),
+    # A feed no analysis uses may be deleted.
+    "connectivity:feed-delete": Entry(WRITE_ROW, method="post", kwargs="spare_feed"),
 }
 
 
@@ -53,6 +70,11 @@ class ConnectivityMatrixTests(MatrixMixin, CastMixin, TestCase):
             stage=Analysis.Stage.STOPPED,
             error="Secretby could not be read",
         )
+        # The same timetable stored again, with no analysis: one that may be deleted.
+        cls.spare_feed = Feed.objects.get(pk=cls.feed.pk)
+        cls.spare_feed.pk = None
+        cls.spare_feed.name = "A-feed-secret spare"
+        cls.spare_feed.save()
         # Network B has its own rows, so its pages render with them.
         cls.feed_b = store_sj_feed(cls.network_b, name="B-feed")
 
@@ -66,6 +88,8 @@ class ConnectivityMatrixTests(MatrixMixin, CastMixin, TestCase):
                 return {"pk": self.analysis.pk, "fmt": "csv"}
             case "feed":
                 return {"pk": self.feed.pk}
+            case "spare_feed":
+                return {"pk": self.spare_feed.pk}
         return {}
 
     def fingerprint(self) -> tuple:

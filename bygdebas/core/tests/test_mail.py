@@ -104,6 +104,50 @@ class PasswordResetMailTests(SmtpTestCase):
         self.assertEqual(self.smtp.envelopes, [])
 
 
+class PasswordResetAcrossNetworksTests(SmtpTestCase):
+    """A reset is sent only to people with a role in the network whose host they asked on."""
+
+    def ask(self, network: Any, email: str) -> Any:
+        with self.captureOnCommitCallbacks(execute=True):
+            return client_for(network).post(
+                reverse("core:password-reset"), {"email": email}, follow=True
+            )
+
+    def test_a_user_of_another_network_gets_no_mail_but_the_same_page(self) -> None:
+        # David is staff of B only: A's host must not send him A's mail with a link on A.
+        response = self.ask(self.network_a, "david@b.test")
+
+        self.assertEqual(response.redirect_chain, [(reverse("core:password-reset-done"), 302)])
+        self.assertContains(response, sv("Check your e-mail"))
+        self.assertEqual(self.smtp.envelopes, [])
+
+    def test_the_same_user_gets_the_mail_on_his_own_network_s_host(self) -> None:
+        self.ask(self.network_b, "david@b.test")
+
+        envelope, message = self.only_message()
+        self.assertEqual(envelope.rcpt_tos, ["david@b.test"])
+        text, _html = self.assert_multipart(message)
+        self.assertRegex(text, r"http://b\.test/konto/losenord/[^/\s]+/[^/\s]+/")
+        self.assertNotIn("a.test", text)
+
+    def test_a_user_with_roles_in_both_networks_gets_each_network_s_mail(self) -> None:
+        Role.objects.create(user=self.david, network=self.network_a, kind=Role.Kind.BOARD)
+
+        self.ask(self.network_a, "david@b.test")
+
+        _envelope, message = self.only_message()
+        self.assertEqual(message["From"].addresses[0].display_name, "Nätverk A")
+
+    def test_a_superuser_without_a_role_gets_the_mail_on_any_network(self) -> None:
+        # The installation's operator runs every network and has no role in any.
+        User.objects.create_superuser(email="drift@example.org", password=PASSWORD)
+
+        self.ask(self.network_b, "drift@example.org")
+
+        envelope, _message = self.only_message()
+        self.assertEqual(envelope.rcpt_tos, ["drift@example.org"])
+
+
 class ContactMailTests(SmtpTestCase):
     def test_the_contact_form_reaches_the_office_with_reply_to_the_sender(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):

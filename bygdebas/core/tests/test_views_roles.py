@@ -32,8 +32,8 @@ class RoleViewTests(CastMixin, TestCase):
             [(e.verb, e.changes) for e in response.context["entries"]],
             [("role changed", {"role": ["staff", "board"]})],
         )
-        self.assertContains(response, "role changed")
-        self.assertContains(response, "staff → board")
+        self.assertContains(response, sv("Role changed"))
+        self.assertContains(response, f"{sv('Staff')} → {sv('Board')}")
 
     def test_the_invite_form_shows_errors(self) -> None:
         response = self.as_anna().post(

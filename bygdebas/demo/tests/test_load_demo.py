@@ -54,6 +54,18 @@ class LoadDemoTests(TestCase):
         self.assertEqual(held.count(), 2)
         self.assertTrue(all(event.held_action.source == event for event in held))
         self.assertEqual(events.upcoming().count(), 3)
+        # Every event with a place has a position in its municipality, so the demo shows the
+        # event map (the calendar page of an upcoming event draws it).
+        for event in events.exclude(format=Event.Format.DIGITAL):
+            with self.subTest(event=event.title):
+                self.assertIsNotNone(event.lat)
+                self.assertIsNotNone(event.lon)
+                seat = event.municipality
+                self.assertLess(abs(event.lat - seat.seat_lat), 0.2)
+                self.assertLess(abs(event.lon - seat.seat_lon), 0.3)
+        upcoming = events.upcoming().exclude(format=Event.Format.DIGITAL).first()
+        page = self.client.get(f"/kalender/{upcoming.pk}/")
+        self.assertContains(page, 'id="map"')
         full = events.get(capacity=12)
         self.assertEqual(full.registrations.filter(status=Registration.Status.WAITING).count(), 3)
         meetings = BodyMeeting.objects.filter(body__network=network)

@@ -577,6 +577,27 @@ class PersonalLinkTests(PublicEventTestCase):
                 response = self.as_david().get(reverse(name, args=[registration.token]))
                 self.assertEqual(response.status_code, 404)
 
+    def test_the_personal_page_only_links_to_the_pages_that_ask_before_acting(self) -> None:
+        event = make_event(network=self.network_a)
+        confirmed = make_registration(event=event)
+        offered = make_registration(
+            event=event, status=Registration.Status.OFFERED, offer_expires_at=in_days(2, 14)
+        )
+
+        for registration, name in (
+            (confirmed, "events:registration-cancel"),
+            (offered, "events:registration-accept"),
+        ):
+            with self.subTest(status=registration.status):
+                page = self.as_anonymous().get(
+                    reverse("events:registration", args=[registration.token])
+                )
+                target = reverse(name, args=[registration.token])
+                self.assertContains(page, f'href="{target}"')
+                # One click on the personal page must not cancel or accept.
+                self.assertNotContains(page, f'action="{target}"')
+                self.assertNotContains(page, '<form method="post" action="/anmalan/')
+
     def test_get_on_the_cancel_link_changes_nothing(self) -> None:
         registration = make_registration(event=make_event(network=self.network_a))
         url = reverse("events:registration-cancel", args=[registration.token])

@@ -289,6 +289,21 @@ class EventDetailTests(CastMixin, TestCase):
         )
         cls.url = reverse("events:staff-event-detail", kwargs={"pk": cls.event.pk})
 
+    def test_the_description_s_markdown_is_rendered_as_on_the_public_page(self) -> None:
+        self.event.description = (
+            "Om **bygdens** framtid.\n\n- fika\n- samtal\n\n"
+            "<script>alert(1)</script> [länk](javascript:alert(1))"
+        )
+        self.event.save()
+
+        page = self.as_bertil().get(self.url).content.decode()
+
+        self.assertIn("<strong>bygdens</strong>", page)
+        self.assertIn("<li>fika</li>", page)
+        self.assertNotIn("**bygdens**", page)
+        self.assertNotIn("<script>alert", page)
+        self.assertNotIn("javascript:", page)
+
     def test_it_lists_the_participants_by_status_with_their_answers(self) -> None:
         response = self.as_sara().get(self.url)
 
@@ -389,6 +404,23 @@ class EventDetailTests(CastMixin, TestCase):
         self.assertEqual(
             messages_of(response), [sv("Only someone on the waiting list can be given a place.")]
         )
+
+    def test_cancelling_a_registration_asks_first(self) -> None:
+        url = reverse("events:staff-registration-cancel", kwargs={"pk": self.bo.pk})
+        page = self.as_bertil().get(self.url)
+        # The list links to a page that asks; no button on it cancels at once.
+        self.assertContains(page, f'href="{url}"')
+        self.assertNotContains(page, f'action="{url}"')
+
+        with self.captureOnCommitCallbacks(execute=True):
+            confirm = self.as_bertil().get(url)
+
+        self.assertEqual(confirm.status_code, 200)
+        self.assertContains(confirm, "Bo Berg")
+        self.assertContains(confirm, f'<form method="post" action="{url}">')
+        self.bo.refresh_from_db()
+        self.assertEqual(self.bo.status, Registration.Status.CONFIRMED)
+        self.assertEqual(mail.outbox, [])
 
     def test_cancelling_a_registration_offers_the_place_to_the_first_waiting(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):

@@ -12,8 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-import markdown
-import nh3
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -21,12 +19,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bygdebas.core.access import current_network
+from bygdebas.core.markdown import render_markdown
 from bygdebas.core.models import Municipality, Network
 from bygdebas.core.public_forms import RateLimit, check_rate_limit
 from bygdebas.core.rows import annotated, attach
@@ -41,25 +39,6 @@ PAGE_SIZE = 20
 # Checked after the event is found, so that an unknown event is a 404, not a count.
 REGISTRATION_LIMIT = RateLimit("register")
 FEED_PAST_DAYS = 90
-
-# What the description's Markdown may turn into; anything else (raw HTML included) is removed.
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
-
-
-def render_markdown(text: str) -> SafeString:
-    """Markdown as HTML that is safe to show: sanitised by nh3 after rendering."""
-    html = markdown.markdown(text or "", extensions=["sane_lists", "tables"])
-    cleaned = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return mark_safe(cleaned)  # sanitised by nh3 just above
 
 
 def _base_url(request: HttpRequest) -> str:

@@ -297,9 +297,16 @@ def registration_promote(request: NetworkRequest, pk: int) -> HttpResponse:
 
 
 @role_required(WRITE_ROLES)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def registration_cancel(request: NetworkRequest, pk: int) -> HttpResponse:
+    """GET asks (the person is told by mail and the place passes on); only POST cancels."""
     registration = get_registration_for_user(request.user, request.network, pk, write=True)
+    if request.method == "GET":
+        return render(
+            request,
+            "events/staff/registration_cancel.html",
+            {"registration": registration, "event": registration.event},
+        )
     if registration.is_active:
         services.cancel_registration(registration=registration, base_url=_base_url(request))
         messages.success(

@@ -17,9 +17,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bygdebas.core.mail import send_templated_mail
@@ -345,3 +347,43 @@ def organisation_data(organisation: Organisation) -> dict[str, Any]:
             for membership in memberships
         ],
     }
+
+
+def organisation_document(organisation: Organisation) -> dict[str, Any]:
+    """What ``organisation_data`` holds, as rows a person reads: labels, not field names and
+    codes, in the active language (for the PDF download)."""
+    engagements = (
+        Engagement.objects.filter(organisation=organisation, person__erased_at__isnull=True)
+        .select_related("person")
+        .order_by("person__name", "person_id", "role")
+    )
+    people: dict[int, dict[str, Any]] = {}
+    for engagement in engagements:
+        person = engagement.person
+        entry = people.setdefault(person.pk, {"person": person, "roles": [], "consents": []})
+        entry["roles"].append(engagement.get_role_display())
+    for consent in Consent.objects.filter(person_id__in=people).order_by("given_at", "pk"):
+        people[consent.person_id]["consents"].append(consent)
+    return {
+        "organisation": organisation,
+        "tags": sorted(tag.name for tag in organisation.tags.all()),
+        "people": list(people.values()),
+        "memberships": list(Membership.objects.filter(organisation=organisation).order_by("year")),
+        "generated_at": timezone.now(),
+    }
+
+
+def render_organisation_pdf(organisation: Organisation, *, base_url: str | None = None) -> bytes:
+    """Everything the network stores about an organisation and its people, as an A4 PDF in
+    the active language: the readable twin of the JSON download."""
+    import weasyprint
+
+    html = render_to_string(
+        "members/selfservice/pdf/organisation.html",
+        {
+            **organisation_document(organisation),
+            "network": organisation.network,
+            "language_code": get_language(),
+        },
+    )
+    return weasyprint.HTML(string=html, base_url=base_url).write_pdf()

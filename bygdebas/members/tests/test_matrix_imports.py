@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from bygdebas.core.models import AuditEntry
@@ -12,14 +13,30 @@ from bygdebas.members.importer import storage
 from bygdebas.members.models import Organisation, Person
 from bygdebas.testing import CastMixin
 
+
+def member_list(test: Any) -> SimpleUploadedFile:
+    return SimpleUploadedFile("lista.csv", "Namn;Ort\nNya byalaget;Ås\n".encode(), "text/csv")
+
+
 MATRIX: dict[str, Entry] = {
-    "members:import-upload": Entry(WRITE_PAGE),
-    "members:import-preview": Entry(WRITE_ROW, kwargs="token"),
+    # An upload is kept as a file until it is saved or cancelled; the registry is untouched.
+    "members:import-upload": Entry(
+        WRITE_PAGE, post=WRITE_PAGE, post_data=(("file", member_list),), writes=False
+    ),
+    # A POST recomputes the preview with another mapping; nothing is saved.
+    "members:import-preview": Entry(
+        WRITE_ROW,
+        kwargs="token",
+        post=WRITE_ROW,
+        post_data=(("column_0", "name"), ("column_1", "locality")),
+        writes=False,
+    ),
     "members:import-save": Entry(
         WRITE_ROW, method="post", kwargs="token", data=(("column_0", "name"),)
     ),
     "members:import-done": Entry(WRITE_ROW, kwargs="token"),
-    "members:import-cancel": Entry(WRITE_ROW, method="post", kwargs="token"),
+    # The file is removed once the request's transaction commits.
+    "members:import-cancel": Entry(WRITE_ROW, method="post", kwargs="token", writes=False),
 }
 
 

@@ -16,6 +16,7 @@ from bygdebas.core.tests.matrix import (
     WRITE_ROW,
     Entry,
     MatrixMixin,
+    page_form,
 )
 from bygdebas.members.models import Membership, Organisation, Person
 from bygdebas.members.tokens import make_renewal_token
@@ -30,18 +31,42 @@ from bygdebas.testing import (
 NEXT_YEAR = timezone.localdate().year + 1
 
 MATRIX: dict[str, Entry] = {
-    "members:join": Entry(PUBLIC),
+    "members:join": Entry(
+        PUBLIC,
+        post=PUBLIC,
+        post_data=page_form(
+            name="Nya byalaget",
+            contact_name="Nils Nilsson",
+            contact_email="nils@example.org",
+            consent="on",
+        ),
+    ),
     "members:join-done": Entry(PUBLIC),
-    "members:renewal": Entry(PUBLIC_ROW, kwargs="renewal_token"),
+    "members:renewal": Entry(
+        PUBLIC_ROW,
+        kwargs="renewal_token",
+        post=PUBLIC_ROW,
+        post_data=page_form(phone="019-12 34 56"),
+    ),
     "members:membership-list": Entry(READ_PAGE),
-    "members:membership-create": Entry(WRITE_PAGE),
+    "members:membership-create": Entry(
+        WRITE_PAGE,
+        post=WRITE_PAGE,
+        post_data=page_form(
+            organisation=lambda test: str(test.applicant_org.pk), year=str(NEXT_YEAR + 1)
+        ),
+    ),
     "members:membership-renewal": Entry(READ_PAGE),
     "members:membership-renewal-send": Entry(
         WRITE_PAGE, method="post", data=(("year", str(NEXT_YEAR)),)
     ),
-    "members:membership-edit": Entry(WRITE_ROW, kwargs="membership"),
+    "members:membership-edit": Entry(
+        WRITE_ROW, kwargs="membership", post=WRITE_ROW, post_data=page_form(fee="250")
+    ),
     "members:membership-approve": Entry(WRITE_ROW, method="post", kwargs="application"),
-    "members:membership-decline": Entry(WRITE_ROW, kwargs="application"),
+    "members:membership-decline": Entry(
+        WRITE_ROW, kwargs="application", post=WRITE_ROW, post_data=(("reason", "Utanför länet."),)
+    ),
 }
 
 
@@ -70,6 +95,10 @@ class MembershipMatrixTests(MatrixMixin, CastMixin, TestCase):
             year=NEXT_YEAR,
             status=Membership.Status.RENEWAL_REQUESTED,
             renewal_requested_at=timezone.now(),
+        )
+        # A member without a renewal request yet, for the renewal send to write.
+        make_membership(
+            organisation=make_organisation(network=cls.network_a, email="c@a.example"), year=year
         )
         # Network B has a member too, so its staff's renewal page has something to send.
         make_membership(

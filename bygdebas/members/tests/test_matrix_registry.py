@@ -18,6 +18,7 @@ from bygdebas.core.tests.matrix import (
     WRITE_ROW,
     Entry,
     MatrixMixin,
+    page_form,
 )
 from bygdebas.members.models import Engagement, Membership, Organisation, Person, Tag
 from bygdebas.testing import (
@@ -32,20 +33,39 @@ from bygdebas.testing import (
 MATRIX: dict[str, Entry] = {
     "members:organisation-list": Entry(READ_PAGE),
     "members:organisation-export": Entry(WRITE_PAGE, kwargs="xlsx"),
-    "members:organisation-create": Entry(WRITE_PAGE),
+    "members:organisation-create": Entry(
+        WRITE_PAGE, post=WRITE_PAGE, post_data=page_form(name="Nya byalaget")
+    ),
     "members:organisation-map": Entry(READ_PAGE),
     "members:organisation-map-json": Entry(READ_PAGE),
     "members:organisation-detail": Entry(READ_ROW, kwargs="organisation"),
-    "members:organisation-edit": Entry(WRITE_ROW, kwargs="organisation"),
-    "members:engagement-add": Entry(WRITE_ROW, kwargs="organisation"),
+    "members:organisation-edit": Entry(
+        WRITE_ROW,
+        kwargs="organisation",
+        post=WRITE_ROW,
+        post_data=page_form(name="Ändrade byalaget"),
+    ),
+    "members:engagement-add": Entry(
+        WRITE_ROW,
+        kwargs="organisation",
+        post=WRITE_ROW,
+        post_data=(("email", "a-secret@example.org"), ("role", "treasurer")),
+    ),
     "members:engagement-remove": Entry(WRITE_ROW, method="post", kwargs="engagement"),
     "members:person-list": Entry(READ_PAGE),
     "members:person-export": Entry(WRITE_PAGE, kwargs="csv"),
-    "members:person-create": Entry(WRITE_PAGE),
+    "members:person-create": Entry(
+        WRITE_PAGE, post=WRITE_PAGE, post_data=page_form(name="Ny Person", email="ny@example.org")
+    ),
     "members:person-detail": Entry(READ_ROW, kwargs="person"),
-    "members:person-edit": Entry(WRITE_ROW, kwargs="person"),
+    "members:person-edit": Entry(
+        WRITE_ROW, kwargs="person", post=WRITE_ROW, post_data=page_form(name="Ändrad Person")
+    ),
     "members:person-engagement-add": Entry(
-        WRITE_ROW, method="post", kwargs="person", data=(("role", "chair"),)
+        WRITE_ROW,
+        method="post",
+        kwargs="person",
+        data=(("organisation", lambda test: str(test.organisation.pk)), ("role", "chair")),
     ),
     "members:statistics": Entry(READ_PAGE),
 }

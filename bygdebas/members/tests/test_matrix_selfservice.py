@@ -7,7 +7,15 @@ from typing import Any
 from django.test import TestCase
 
 from bygdebas.core.models import AuditEntry
-from bygdebas.core.tests.matrix import LOGIN, OK, PUBLIC, Entry, MatrixMixin, expect
+from bygdebas.core.tests.matrix import (
+    LOGIN,
+    OK,
+    PUBLIC,
+    Entry,
+    MatrixMixin,
+    expect,
+    page_form,
+)
 from bygdebas.members.models import Engagement, Organisation, Person
 from bygdebas.members.services.selfservice import make_login_token
 from bygdebas.testing import CastMixin, make_engagement, make_person
@@ -18,15 +26,31 @@ CONTACT_PAGE = expect(LOGIN, 403, 403, 403, OK, 403, 403)
 CONTACT_ROW = expect(LOGIN, 403, 403, 403, OK, 403, 404)
 
 MATRIX: dict[str, Entry] = {
-    "members:selfservice-login": Entry(PUBLIC),
+    "members:selfservice-login": Entry(
+        PUBLIC,
+        post=PUBLIC,
+        post_data=(("email", "cecilia@a.test"),),
+        writes=False,  # a mail
+    ),
     "members:selfservice-login-sent": Entry(PUBLIC),
-    "members:selfservice-login-link": Entry(PUBLIC, kwargs="token"),
+    # The link of a contact person without a login yet: using it creates the login.
+    "members:selfservice-login-link": Entry(PUBLIC, kwargs="token", post=PUBLIC),
     "members:selfservice-home": Entry(CONTACT_PAGE),
     "members:selfservice-organisation": Entry(CONTACT_ROW, kwargs="org"),
-    "members:selfservice-organisation-edit": Entry(CONTACT_ROW, kwargs="org"),
+    "members:selfservice-organisation-edit": Entry(
+        CONTACT_ROW, kwargs="org", post=CONTACT_ROW, post_data=page_form(locality="Nyby")
+    ),
     "members:selfservice-organisation-export": Entry(CONTACT_ROW, kwargs="org"),
-    "members:selfservice-person-add": Entry(CONTACT_ROW, kwargs="org"),
-    "members:selfservice-person-edit": Entry(CONTACT_ROW, kwargs="person"),
+    "members:selfservice-organisation-pdf": Entry(CONTACT_ROW, kwargs="org"),
+    "members:selfservice-person-add": Entry(
+        CONTACT_ROW,
+        kwargs="org",
+        post=CONTACT_ROW,
+        post_data=page_form(name="Ny Kassör", email="ny@example.org", roles="treasurer"),
+    ),
+    "members:selfservice-person-edit": Entry(
+        CONTACT_ROW, kwargs="person", post=CONTACT_ROW, post_data=page_form(phone="019-12 34 56")
+    ),
     "members:selfservice-person-remove": Entry(CONTACT_ROW, method="post", kwargs="person"),
 }
 
@@ -44,11 +68,15 @@ class SelfServiceMatrixTests(MatrixMixin, CastMixin, TestCase):
         make_engagement(
             person=cls.treasurer, organisation=cls.cecilia_org, role=Engagement.Role.TREASURER
         )
+        cls.newcomer = make_person(network=cls.network_a, name="Ny Kontakt")
+        make_engagement(
+            person=cls.newcomer, organisation=cls.cecilia_org, role=Engagement.Role.CONTACT
+        )
 
     def kwargs_for(self, entry: Entry) -> dict[str, Any]:
         return {
             "": {},
-            "token": {"token": make_login_token(self.cecilia_person)},
+            "token": {"token": make_login_token(self.newcomer)},
             "org": {"pk": self.cecilia_org.pk},
             "person": {"pk": self.cecilia_org.pk, "person_pk": self.treasurer.pk},
         }[entry.kwargs]

@@ -3,10 +3,16 @@
 Phone numbers: bygdebas/core/tests/test_phone.py.
 """
 
+import re
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, TestCase
+from django.urls import reverse
 
 from bygdebas.members.normalise import luhn_ok, name_key, normalise_org_number
+from bygdebas.testing import make_network
 
 
 class OrgNumberTests(SimpleTestCase):
@@ -32,6 +38,37 @@ class OrgNumberTests(SimpleTestCase):
             with self.subTest(bad=bad), self.assertRaises(ValidationError) as wrong_format:
                 normalise_org_number(bad)
             self.assertEqual(wrong_format.exception.code, "format")
+
+
+class ExampleOrgNumberTests(TestCase):
+    """An example we show people must pass the check we apply to what they type."""
+
+    EXAMPLE = re.compile(r"\b\d{6}-\d{4}\b")
+
+    def test_the_join_form_s_example_passes_the_check(self) -> None:
+        make_network(domain="testserver")
+        page = self.client.get(reverse("members:join")).content.decode()
+        examples = self.EXAMPLE.findall(page)
+        self.assertTrue(examples, "the join form shows an example organisation number")
+        for example in examples:
+            with self.subTest(example=example):
+                self.assertEqual(normalise_org_number(example), example)
+
+    def test_every_example_in_the_code_and_the_catalogue_passes_the_check(self) -> None:
+        root = Path(settings.BASE_DIR)
+        sources = [
+            *(root / "bygdebas").rglob("*.py"),
+            *(root / "bygdebas" / "templates").rglob("*.html"),
+            root / "locale" / "sv" / "LC_MESSAGES" / "django.po",
+        ]
+        for source in sources:
+            if "tests" in source.parts or "migrations" in source.parts:
+                continue
+            for line in source.read_text().splitlines():
+                # Only the examples we show: "as 802412-3450", "som 802412-3450".
+                for example in re.findall(r"(?i:as|som) (\d{6}-\d{4})", line):
+                    with self.subTest(source=source.name, example=example):
+                        self.assertTrue(luhn_ok(example.replace("-", "")), line.strip())
 
 
 class NameKeyTests(SimpleTestCase):

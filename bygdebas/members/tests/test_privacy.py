@@ -31,6 +31,7 @@ from bygdebas.testing import (
     make_person,
     make_registration,
     make_user,
+    sv,
     sv_plural,
 )
 
@@ -82,10 +83,10 @@ class PersonPrivacyTests(CastMixin, TestCase):
     def test_the_page_shows_legal_basis_consents_and_for_admins_the_log(self) -> None:
         page = self.as_anna().get(url("privacy-person", self.person.pk))
         self.assertContains(page, "Nyhetsbrev")
-        self.assertContains(page, "person.created")
+        self.assertContains(page, sv("Person created"))
         staff_page = self.as_bertil().get(url("privacy-person", self.person.pk))
         self.assertContains(staff_page, "Nyhetsbrev")
-        self.assertNotContains(staff_page, "person.created")
+        self.assertNotContains(staff_page, sv("Person created"))
 
     def test_staff_record_and_withdraw_a_consent_audited(self) -> None:
         response = self.as_bertil().post(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from typing import Any
 
 from django.test import TestCase
 from django.urls import reverse
@@ -17,6 +19,7 @@ from bygdebas.testing import (
     make_municipality,
     make_organisation,
     make_person,
+    sv,
 )
 
 LIST = reverse("members:organisation-list")
@@ -242,6 +245,26 @@ class OrganisationExportTests(CastMixin, TestCase):
     def test_the_board_may_not_export_personal_data(self) -> None:
         response = self.as_sara().get(reverse("members:organisation-export", args=["csv"]))
         self.assertEqual(response.status_code, 403)
+
+
+class ImportLinkTests(CastMixin, TestCase):
+    """The member import is found beside the exports, by those who may use it."""
+
+    def import_links(self, response: Any) -> list[Any]:
+        html = response.content.decode()
+        return re.findall(rf'<a [^>]*href="{reverse("members:import-upload")}"[^>]*>', html)
+
+    def test_the_organisation_and_people_lists_link_the_import_for_staff(self) -> None:
+        for name in ("members:organisation-list", "members:person-list"):
+            with self.subTest(page=name):
+                response = self.as_bertil().get(reverse(name))
+                self.assertEqual(len(self.import_links(response)), 1)
+                self.assertContains(response, sv("Import from a spreadsheet"))
+
+    def test_the_board_sees_no_import_link(self) -> None:
+        for name in ("members:organisation-list", "members:person-list"):
+            with self.subTest(page=name):
+                self.assertEqual(self.import_links(self.as_sara().get(reverse(name))), [])
 
 
 class PersonListTests(CastMixin, TestCase):

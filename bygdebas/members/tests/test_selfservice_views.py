@@ -3,8 +3,10 @@ as self-service, and nobody else's organisation is reachable."""
 
 from __future__ import annotations
 
+import io
 import json
 
+import pypdf
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -215,6 +217,37 @@ class SelfServiceTests(CastMixin, TestCase):
             [(2020, "lapsed"), (timezone.localdate().year, "active")],
         )
         self.assertNotIn("Nils Granne", response.content.decode())
+
+    def test_the_readable_download_is_a_pdf_in_swedish(self) -> None:
+        record_consent(person=self.treasurer, purpose="Nyhetsbrev", source=Consent.Source.JOIN_FORM)
+        self.cecilia_org.org_number = "802412-3450"
+        self.cecilia_org.save()
+        page = self.as_cecilia().get(url("selfservice-organisation", self.cecilia_org.pk))
+        pdf_url = url("selfservice-organisation-pdf", self.cecilia_org.pk)
+        self.assertContains(page, f'href="{pdf_url}"')
+
+        response = self.as_cecilia().get(pdf_url)
+
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertIn("attachment", response["Content-Disposition"])
+        text = " ".join(
+            page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
+        )
+        text = " ".join(text.split())
+        for expected in (
+            "Cecilias byalag",
+            "Organisationsnummer 802412-3450",
+            "Kim Kassör",
+            "Kassör",  # the role, as a word
+            "Nyhetsbrev",
+            "Medlemskap",
+            "Aktiv",
+            "Förfallna",  # the lapsed membership of 2020
+        ):
+            self.assertIn(expected, text)
+        for code in ("org_number", "treasurer", "lapsed", "legal_basis"):
+            self.assertNotIn(code, text)
+        self.assertNotIn("Nils Granne", text)
 
     def test_pages_make_a_flat_number_of_queries(self) -> None:
         def count() -> int:

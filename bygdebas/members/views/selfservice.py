@@ -255,3 +255,17 @@ def organisation_export(request: NetworkRequest, pk: int) -> HttpResponse:
     filename = f"{slugify(organisation.name) or 'organisation'}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@contact_login_required
+@require_GET
+def organisation_pdf(request: NetworkRequest, pk: int) -> HttpResponse:
+    """The same as the JSON download, as a PDF people read (labels in the page's language)."""
+    organisation = get_contact_organisation(request.user, request.network, pk)
+    content = services.render_organisation_pdf(
+        organisation, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"{slugify(organisation.name) or 'organisation'}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -59,6 +59,13 @@ class ParsedPlan:
     areas: list[ParsedArea]
     year: int | None
 
+    def title_for(self, year: int) -> str:
+        """The title with the document's year put as ``year``: "…för 2025" imported as the
+        plan for 2027 is proposed as "…för 2027"."""
+        if self.year is None or self.year == year:
+            return self.title
+        return re.sub(rf"(?<!\d){self.year}(?!\d)", str(year), self.title)
+
     def to_dict(self) -> dict[str, Any]:
         """The plan as plain data, in the shape the plan import service takes."""
         return {

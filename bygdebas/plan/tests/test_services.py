@@ -316,13 +316,14 @@ class UpdateAndDeleteActionTests(CastMixin, TestCase):
     def test_it_removes_the_attachment_when_asked(self) -> None:
         storage, name = self.action.attachment.storage, self.action.attachment.name
 
-        services.update_action(
-            action=self.action,
-            performed_on=self.action.performed_on,
-            title=self.action.title,
-            activities=[self.first],
-            attachment=False,
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            services.update_action(
+                action=self.action,
+                performed_on=self.action.performed_on,
+                title=self.action.title,
+                activities=[self.first],
+                attachment=False,
+            )
 
         self.assertEqual(Action.objects.get(pk=self.action.pk).attachment.name, "")
         self.assertFalse(storage.exists(name))
@@ -343,10 +344,12 @@ class UpdateAndDeleteActionTests(CastMixin, TestCase):
 
     def test_it_deletes_the_action_and_its_file(self) -> None:
         storage, name = self.action.attachment.storage, self.action.attachment.name
+        pk = self.action.pk  # delete() sets the instance's pk to None
 
-        services.delete_action(action=self.action)
+        with self.captureOnCommitCallbacks(execute=True):
+            services.delete_action(action=self.action)
 
-        self.assertFalse(Action.objects.filter(pk=self.action.pk).exists())
+        self.assertFalse(Action.objects.filter(pk=pk).exists())
         self.assertFalse(storage.exists(name))
         self.assertTrue(Activity.objects.filter(pk=self.first.pk).exists())
 

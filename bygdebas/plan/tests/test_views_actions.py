@@ -10,13 +10,14 @@ import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bygdebas.core.uploads import ATTACHMENT_EXTENSIONS
+from bygdebas.plan import services
 from bygdebas.plan.models import Action, Activity, Area, Plan
 from bygdebas.testing import (
     CastMixin,
@@ -233,7 +234,8 @@ class ActionEditAndDeleteTests(CastMixin, TestCase):
         self.assertTrue(self.file[0].exists(self.file[1]))
 
     def test_it_removes_the_attachment(self) -> None:
-        self.edit(remove_attachment="on")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.edit(remove_attachment="on")
 
         self.action.refresh_from_db()
         self.assertEqual(self.action.attachment.name, "")
@@ -252,14 +254,24 @@ class ActionEditAndDeleteTests(CastMixin, TestCase):
         confirm = self.as_bertil().get(reverse("plan:action-delete", kwargs={"pk": self.action.pk}))
         self.assertContains(confirm, "Seminarium")
 
-        response = self.as_bertil().post(
-            reverse("plan:action-delete", kwargs={"pk": self.action.pk})
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.as_bertil().post(
+                reverse("plan:action-delete", kwargs={"pk": self.action.pk})
+            )
 
         self.assertRedirects(response, reverse("plan:action-list"))
         self.assertFalse(Action.objects.exists())
         self.assertFalse(self.file[0].exists(self.file[1]))
         self.assertEqual(Activity.objects.count(), 3)
+
+    def test_a_deletion_that_is_rolled_back_keeps_the_attachment(self) -> None:
+        pk = self.action.pk
+        with transaction.atomic():
+            services.delete_action(action=self.action)
+            transaction.set_rollback(True)
+
+        self.assertTrue(Action.objects.filter(pk=pk).exists())
+        self.assertTrue(self.file[0].exists(self.file[1]))
 
 
 class ActionListTests(CastMixin, TestCase):

@@ -7,6 +7,7 @@ the pages do.
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 from typing import Any
 
@@ -133,9 +134,67 @@ class PlanImportTests(CastMixin, TestCase):
         self.assertEqual(plan.areas.get(order=2).title, "Samverkan")
         self.assertEqual(Activity.objects.filter(area__plan=plan).count(), 28)
 
-    def test_a_year_that_already_has_a_plan_is_refused_and_nothing_is_half_saved(self) -> None:
-        existing = make_plan(network=self.network_a, year=2025, areas=(1,))
+    def test_a_year_that_already_has_a_plan_is_refused_before_the_preview(self) -> None:
+        make_plan(network=self.network_a, year=2025, areas=(1,))
+
+        # The year read from the document, and a year typed on the upload page.
+        for extra in ({}, {"year": "2025"}):
+            with self.subTest(extra=extra):
+                response = self.upload(SEED.name, SEED.read_bytes(), **extra)
+
+                self.assertEqual(response.status_code, 400)
+                self.assertTemplateUsed(response, "plan/plan_import.html")
+                self.assertEqual(
+                    response.context["form"].errors["year"],
+                    [
+                        sv(
+                            "There is already a plan for %(year)s. Give another year, or edit "
+                            "or delete that plan first.",
+                            year=2025,
+                        )
+                    ],
+                )
+
+    def test_importing_into_a_new_year_proposes_the_title_with_that_year(self) -> None:
+        response = self.upload(SEED.name, SEED.read_bytes(), year="2027")
+
+        plan_form = response.context["plan_form"]
+        self.assertEqual(plan_form.initial["year"], 2027)
+        self.assertEqual(plan_form.initial["title"], "Verksamhetsplan med aktiviteter för 2027")
+        self.assertContains(
+            response,
+            sv(
+                "The document is the plan for %(document)s; its title now says %(year)s. Check it.",
+                document=2025,
+                year=2027,
+            ),
+        )
+
+    def test_the_preview_is_a_compact_list_opened_per_activity(self) -> None:
+        response, _data = self.preview()
+
+        html = response.content.decode()
+        # One closed <details> per activity (and the two empty rows to add one).
+        self.assertEqual(html.count('<details class="preview-activity"'), 31)
+        self.assertEqual(re.findall(r'<details class="preview-activity"[^>]* open>', html), [])
+        self.assertIn("Bevaka landsbygdsfrågor.</span>", html)
+
+    def test_an_activity_with_an_error_is_shown_open(self) -> None:
         _response, data = self.preview()
+        data["activities-3-value_1"] = "-2"
+
+        response = self.as_bertil().post(reverse("plan:plan-import-save"), data)
+
+        self.assertEqual(response.status_code, 400)
+        opened = re.findall(
+            r'<details class="preview-activity" id="([\w-]+)" open>', response.content.decode()
+        )
+        self.assertEqual(opened, ["activity-4"])
+
+    def test_a_year_that_already_has_a_plan_is_refused_and_nothing_is_half_saved(self) -> None:
+        _response, data = self.preview()
+        # Another plan for the year appears while the preview is open.
+        existing = make_plan(network=self.network_a, year=2025, areas=(1,))
 
         response = self.as_bertil().post(reverse("plan:plan-import-save"), data)
 
@@ -162,7 +221,7 @@ class PlanImportTests(CastMixin, TestCase):
     def test_an_unsupported_file_type_is_refused(self) -> None:
         response = self.upload("plan.exe", b"MZ\x90\x00")
 
-        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.status_code, 400)
         self.assertTemplateUsed(response, "plan/plan_import.html")
         self.assertEqual(
             response.context["form"].errors["document"],

@@ -18,26 +18,57 @@ from bygdebas.core.tests.matrix import (
     WRITE_ROW,
     Entry,
     MatrixMixin,
+    page_form,
 )
 from bygdebas.members.models import Membership, Organisation
 from bygdebas.plan.models import Action, Activity
 from bygdebas.recruitment.models import Prospect, ProspectContact
 from bygdebas.testing import CastMixin, make_plan
 
+
+def activity_pk(test: Any) -> str:
+    return str(test.activity.pk)
+
+
 MATRIX: dict[str, Entry] = {
     "recruitment:board": Entry(READ_PAGE),
     "recruitment:prospect-list": Entry(READ_PAGE),
-    "recruitment:prospect-create": Entry(WRITE_PAGE),
-    "recruitment:prospect-detail": Entry(READ_ROW, kwargs="prospect"),
-    "recruitment:prospect-edit": Entry(WRITE_ROW, kwargs="prospect"),
-    "recruitment:prospect-move": Entry(
-        WRITE_ROW, method="post", kwargs="prospect", data=(("status", "contacted"),)
+    "recruitment:prospect-create": Entry(
+        WRITE_PAGE, post=WRITE_PAGE, post_data=page_form(name="Nya byalaget")
     ),
-    "recruitment:prospect-convert": Entry(WRITE_ROW, kwargs="prospect"),
-    "recruitment:prospect-delete": Entry(WRITE_ROW, kwargs="prospect"),
-    "recruitment:contact-create": Entry(WRITE_ROW, kwargs="prospect"),
-    "recruitment:contact-edit": Entry(WRITE_ROW, kwargs="contact"),
-    "recruitment:contact-delete": Entry(WRITE_ROW, kwargs="contact"),
+    "recruitment:prospect-detail": Entry(READ_ROW, kwargs="prospect"),
+    "recruitment:prospect-edit": Entry(
+        WRITE_ROW, kwargs="prospect", post=WRITE_ROW, post_data=page_form(name="Ändrat byalag")
+    ),
+    "recruitment:prospect-move": Entry(
+        WRITE_ROW,
+        method="post",
+        kwargs="prospect",
+        data=(("status", "contacted"), ("activities", activity_pk)),
+        get=WRITE_ROW,  # the page that asks for a reason, without script
+    ),
+    "recruitment:prospect-convert": Entry(
+        WRITE_ROW,
+        kwargs="prospect",
+        post=WRITE_ROW,
+        post_data=page_form(converted_on="2025-06-01", activities=activity_pk),
+    ),
+    "recruitment:prospect-delete": Entry(WRITE_ROW, kwargs="prospect", post=WRITE_ROW),
+    "recruitment:contact-create": Entry(
+        WRITE_ROW,
+        kwargs="prospect",
+        post=WRITE_ROW,
+        post_data=page_form(
+            happened_on="2025-06-01", text="Ringde ordföranden.", activities=activity_pk
+        ),
+    ),
+    "recruitment:contact-edit": Entry(
+        WRITE_ROW,
+        kwargs="contact",
+        post=WRITE_ROW,
+        post_data=page_form(text="Ändrad anteckning."),
+    ),
+    "recruitment:contact-delete": Entry(WRITE_ROW, kwargs="contact", post=WRITE_ROW),
 }
 
 

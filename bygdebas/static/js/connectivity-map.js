@@ -3,6 +3,12 @@
 // No tiles unless configured. The same figures are in the matrix table, so the map is optional.
 (function () {
   "use strict";
+  // Leaflet puts a string tooltip or popup in place as HTML; a text node is only ever text.
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (response) { return response.json(); });
   }
@@ -24,21 +30,21 @@
           var own = feature.properties.in_network;
           return { color: "#7d8f84", weight: 1, fillColor: own ? "#dcebe1" : "#eef1ef", fillOpacity: 0.6 };
         },
-        onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.name); }
+        onEachFeature: function (feature, layer) { layer.bindTooltip(text(feature.properties.name)); }
       });
       if (!points.length) { map.fitBounds(boundaries.getBounds()); }
       boundaries.addTo(map);
       result.lines.forEach(function (line) {
         L.polyline(line.coordinates, { color: "#1f5f3a", weight: line.weight, opacity: 0.75 })
-          .bindTooltip(line.from + " – " + line.to + ": " + line.journeys + " " + label +
-                       " (" + line.there + " + " + line.back + ")")
+          .bindTooltip(text(line.from + " – " + line.to + ": " + line.journeys + " " + label +
+                            " (" + line.there + " + " + line.back + ")"))
           .addTo(map);
       });
       result.places.forEach(function (place, index) {
         L.circleMarker(points[index], {
           radius: 5, color: "#8a4b00", weight: 2,
           fillColor: place.stops ? "#ffbf47" : "#ffffff", fillOpacity: 1
-        }).bindTooltip(place.name).addTo(map);
+        }).bindTooltip(text(place.name)).addTo(map);
       });
     });
   }

@@ -2,6 +2,12 @@
 // With data-lat and data-lon the map also marks that point (an event's place) and centres on it.
 (function () {
   "use strict";
+  // Leaflet puts a string tooltip or popup in place as HTML; a text node is only ever text.
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
   function init() {
     var el = document.getElementById("map");
     if (!el || !window.L) { return; }
@@ -24,13 +30,13 @@
           },
           onEachFeature: function (feature, lyr) {
             var p = feature.properties;
-            lyr.bindTooltip(p.name + (p.seat ? " (" + p.seat + ")" : ""));
+            lyr.bindTooltip(text(p.name + (p.seat ? " (" + p.seat + ")" : "")));
           }
         }).addTo(map);
         if (point) {
           // Drawn after the boundaries so it stays on top; a circle needs no marker images.
           L.circleMarker(point, { radius: 9, color: "#8a4b00", weight: 3, fillColor: "#ffbf47", fillOpacity: 0.9 })
-            .bindTooltip(el.dataset.label || "", { permanent: false })
+            .bindTooltip(text(el.dataset.label || ""), { permanent: false })
             .addTo(map);
         } else {
           map.fitBounds(layer.getBounds());

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -58,8 +59,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         for line in core_demo.login_lines():
             self.stdout.write(line)
-        self.stdout.write("Open http://127.0.0.1:8000/ (office: http://127.0.0.1:8000/kansli/)")
+        # Where `make demo` serves the site: HOST and PORT, through BYGDEBAS_BASE_URL.
+        base = settings.BYGDEBAS_BASE_URL.rstrip("/")
+        self.stdout.write(f"Open {base}/ (office: {base}/kansli/)")
         self.stdout.write(
             "Contact persons can also log in without a password at "
-            "http://127.0.0.1:8000/medlem/logga-in/ (the link is printed in this terminal's mail log)."
+            f"{base}/medlem/logga-in/ (the link is printed in this terminal's mail log)."
         )
