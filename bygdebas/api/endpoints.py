@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 
 from bygdebas.api import schemas
@@ -184,7 +184,7 @@ def keyed_router() -> Router:
         tags=["Plan"],
         summary="Log an action",
     )
-    def create_action(request: HttpRequest, data: schemas.ActionIn) -> tuple[int, Action]:
+    def create_action(request: HttpRequest, data: schemas.ActionIn) -> Status[Action]:
         """Log an action against activities of the plan for its year. Scope `write_actions`."""
         api_key = require_scope(request, Scope.WRITE_ACTIONS)
         network = api_key.network
@@ -210,7 +210,7 @@ def keyed_router() -> Router:
             participants=data.participants,
             link=data.link,
         )
-        return 201, _actions(network).get(pk=action.pk)
+        return Status(201, _actions(network).get(pk=action.pk))
 
     @router.get(
         "/events",
@@ -266,7 +266,7 @@ def keyed_router() -> Router:
     )
     def create_registration(
         request: HttpRequest, data: schemas.RegistrationIn
-    ) -> tuple[int, Registration]:
+    ) -> Status[Registration]:
         """A place if one is free, else the waiting list; the person gets the same mail as when
         registering on the site. Scope `write_registrations`."""
         api_key = require_scope(request, Scope.WRITE_REGISTRATIONS)
@@ -279,6 +279,6 @@ def keyed_router() -> Router:
             organisation=data.organisation,
             base_url=network.base_url,
         )
-        return 201, registration
+        return Status(201, registration)
 
     return router

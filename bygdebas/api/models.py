@@ -29,7 +29,7 @@ def hash_key(key: str) -> str:
 
 def split_key(key: str) -> str | None:
     """The prefix of a key that has the form of ours, else None."""
-    parts = key.split("_")
+    parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_MARK or not parts[1] or not parts[2]:
         return None
     return parts[1]
