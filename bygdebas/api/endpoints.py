@@ -20,7 +20,7 @@ from bygdebas.api.auth import KeyAuth, require_scope
 from bygdebas.api.models import ApiKey
 from bygdebas.api.services import record_personal_data_read
 from bygdebas.core.access import fetch_in_network
-from bygdebas.core.api_registry import cursor_page
+from bygdebas.core.api_registry import RowId, cursor_page
 from bygdebas.events.models import Event, Registration
 from bygdebas.events.services.registrations import register
 from bygdebas.members.models import Engagement, Membership, Organisation, Person
@@ -104,7 +104,7 @@ def keyed_router() -> Router:
         tags=["Registry"],
         summary="One organisation",
     )
-    def get_organisation(request: HttpRequest, organisation_id: Path[int]) -> Organisation:
+    def get_organisation(request: HttpRequest, organisation_id: Path[RowId]) -> Organisation:
         """Scope `read_registry`; e-mail and phone with `read_personal` only."""
         api_key = require_scope(request, *REGISTRY)
         organisation = fetch_in_network(
@@ -139,7 +139,7 @@ def keyed_router() -> Router:
         tags=["Registry"],
         summary="One person",
     )
-    def get_person(request: HttpRequest, person_id: Path[int]) -> Person:
+    def get_person(request: HttpRequest, person_id: Path[RowId]) -> Person:
         """Scope `read_personal`; written to the network's audit log."""
         api_key = require_scope(request, *PERSONAL)
         person = fetch_in_network(
@@ -233,7 +233,7 @@ def keyed_router() -> Router:
         tags=["Events"],
         summary="One event",
     )
-    def get_event(request: HttpRequest, event_id: Path[int]) -> Event:
+    def get_event(request: HttpRequest, event_id: Path[RowId]) -> Event:
         """Scope `read_public` (public events) or `read_registry` (any event)."""
         api_key = require_scope(request, Scope.READ_PUBLIC, Scope.READ_REGISTRY)
         return fetch_in_network(api_key.network, _events(api_key.network, api_key), event_id)

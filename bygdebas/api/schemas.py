@@ -13,7 +13,13 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from bygdebas.api.models import ApiKey
-from bygdebas.core.api_registry import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_schema
+from bygdebas.core.api_registry import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    RowId,
+    Text,
+    page_schema,
+)
 from bygdebas.events.api import PublicEventOut
 
 
@@ -27,7 +33,7 @@ def _municipality_code(obj: Any) -> str | None:
 
 
 class SyncFilters(Schema):
-    cursor: str | None = Field(None, description="`next_cursor` of the previous page.")
+    cursor: Text | None = Field(None, description="`next_cursor` of the previous page.")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     updated_since: datetime.datetime | None = Field(
         None,
@@ -131,14 +137,14 @@ class ActionOut(Schema):
 
 class ActionIn(Schema):
     performed_on: datetime.date
-    title: str = Field(min_length=1, max_length=300)
-    description: str = Field("", max_length=10_000)
-    activity_ids: list[int] = Field(
+    title: Text = Field(min_length=1, max_length=300)
+    description: Text = Field("", max_length=10_000)
+    activity_ids: list[RowId] = Field(
         min_length=1, max_length=50, description="Activities of the plan for the action's year."
     )
-    municipality_code: str | None = Field(None, max_length=4)
+    municipality_code: Text | None = Field(None, max_length=4)
     participants: int | None = Field(None, ge=0, le=1_000_000)
-    link: str = Field("", max_length=500)
+    link: Text = Field("", max_length=500)
 
     @field_validator("title")
     @classmethod
@@ -198,10 +204,10 @@ class RegistrationOut(Schema):
 
 
 class RegistrationIn(Schema):
-    event_id: int
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(max_length=254)
-    organisation: str = Field("", max_length=200)
+    event_id: RowId
+    name: Text = Field(min_length=1, max_length=200)
+    email: Text = Field(max_length=254)
+    organisation: Text = Field("", max_length=200)
 
     @field_validator("name")
     @classmethod

@@ -21,13 +21,13 @@ import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja import Schema
-from pydantic import create_model
+from pydantic import AfterValidator, Field, create_model
 
 if TYPE_CHECKING:
     from ninja import Router
@@ -37,6 +37,27 @@ if TYPE_CHECKING:
 # The largest page any list answers; the default when the client does not say.
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
+
+
+# The largest id a database column holds: a bigger number in a path or body is refused as
+# invalid input rather than overflowing in the database.
+MAX_ID = 2_147_483_647
+
+
+def _storable_text(value: str) -> str:
+    # PostgreSQL refuses NUL in text, and a lone surrogate cannot be encoded: refuse both as
+    # invalid input, before they reach a query.
+    if "\x00" in value:
+        raise ValueError("Text may not contain NUL characters.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("Text is not valid Unicode.") from error
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable_text)]
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 @dataclass(frozen=True)

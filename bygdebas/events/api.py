@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from bygdebas.core.api_registry import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    Text,
     api_network,
     cursor_page,
     page_schema,
@@ -60,9 +61,9 @@ PublicEventPage = page_schema(PublicEventOut, "PublicEventPage")
 
 
 class UpcomingFilters(Schema):
-    cursor: str | None = Field(None, description="`next_cursor` of the previous page.")
+    cursor: Text | None = Field(None, description="`next_cursor` of the previous page.")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    municipality: str | None = Field(
+    municipality: Text | None = Field(
         None, description="A municipality code (four digits, e.g. 1880 for Örebro)."
     )
 

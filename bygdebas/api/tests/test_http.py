@@ -41,6 +41,22 @@ class ProblemDetailsTests(ApiCastMixin, TestCase):
         fields = {error["location"][-1] for error in response.json()["errors"]}
         self.assertEqual(fields, {"performed_on", "title", "activity_ids"})
 
+    def test_input_no_database_could_store_is_refused_as_invalid(self) -> None:
+        """Found by schemathesis: each of these was a server error."""
+        self.assertEqual(self.api("a_all").get(f"{ORGANISATIONS}/{2**70}").status_code, 422)
+        for body in (
+            '{"performed_on": "2025-05-02", "title": "x", "activity_ids": [99999999999999999999]}',
+            '{"performed_on": "2025-05-02", "title": "nul \\u0000", "activity_ids": [1]}',
+            '{"performed_on": "2025-05-02", "title": "\\ud800", "activity_ids": [1]}',
+        ):
+            with self.subTest(body=body):
+                response = self.api("a_all").post(
+                    "/api/v1/actions", body, content_type="application/json"
+                )
+                self.assertEqual(response.status_code, 422, response.content)
+        response = self.api(None).get(UPCOMING, {"municipality": "18\x0080"})
+        self.assertEqual(response.status_code, 422)
+
     def test_a_limit_out_of_range_is_refused(self) -> None:
         response = self.api("a_all").get(ORGANISATIONS, {"limit": 101})
         self.assertEqual(response.status_code, 422)
