@@ -128,8 +128,6 @@ class SchemathesisTests(LiveServerTestCase):
         )
         def run(case: Any) -> None:
             response = case.call(base_url=base_url, headers=headers)
-            case.validate_response(
-                response, checks=[*CHECKS, leak], headers=headers
-            )
+            case.validate_response(response, checks=[*CHECKS, leak], headers=headers)
 
         run()
