@@ -82,7 +82,7 @@ def read(document: dict[str, Any]) -> dict[str, Any]:
             responses = []
             for status, answer in spec.get("responses", {}).items():
                 answer_content = answer.get("content", {})
-                media = next(iter(answer_content.values()), {})
+                media: dict[str, Any] = next(iter(answer_content.values()), {})
                 responses.append(
                     (
                         status,

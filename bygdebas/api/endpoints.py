@@ -21,10 +21,16 @@ from bygdebas.api.models import ApiKey
 from bygdebas.api.services import record_personal_data_read
 from bygdebas.core.access import fetch_in_network
 from bygdebas.core.api_registry import RowId, cursor_page
-from bygdebas.events.models import Event, Registration
+from bygdebas.events.models import Event, EventQuerySet, Registration
 from bygdebas.events.services.registrations import register
-from bygdebas.members.models import Engagement, Membership, Organisation, Person
-from bygdebas.plan.models import Action, Activity
+from bygdebas.members.models import (
+    Engagement,
+    Membership,
+    Organisation,
+    OrganisationQuerySet,
+    Person,
+)
+from bygdebas.plan.models import Action, ActionQuerySet, Activity
 from bygdebas.plan.services import log_action
 
 Scope = ApiKey.Scope
@@ -43,11 +49,11 @@ def _page(
 
 def _personal(request: HttpRequest, api_key: ApiKey, rows: int) -> None:
     """The answer carries personal data: audit it, and keep it out of every cache."""
-    request.api_personal = True  # type: ignore[attr-defined]  # read by http.finish_response
+    vars(request)["api_personal"] = True  # read by http.finish_response
     record_personal_data_read(api_key=api_key, endpoint=request.get_full_path(), rows=rows)
 
 
-def _organisations(network: Any) -> QuerySet[Organisation]:
+def _organisations(network: Any) -> OrganisationQuerySet:
     return (
         Organisation.objects.for_network(network)
         .select_related("municipality")
@@ -55,7 +61,7 @@ def _organisations(network: Any) -> QuerySet[Organisation]:
     )
 
 
-def _actions(network: Any) -> QuerySet[Action]:
+def _actions(network: Any) -> ActionQuerySet:
     return (
         Action.objects.for_network(network)
         .select_related("municipality")
@@ -64,7 +70,7 @@ def _actions(network: Any) -> QuerySet[Action]:
     )
 
 
-def _events(network: Any, api_key: ApiKey) -> QuerySet[Event]:
+def _events(network: Any, api_key: ApiKey) -> EventQuerySet:
     events = Event.objects.for_network(network)
     if not api_key.has_scope(Scope.READ_REGISTRY):
         events = events.public()  # read_public: what anyone may see

@@ -78,7 +78,7 @@ def count_request(request: HttpRequest, key: str, limit: int) -> RateState:
     attempts = count_attempt(f"api:{key}", window=WINDOW_S)
     reset = max(1, math.ceil(WINDOW_S - time.time() % WINDOW_S))
     state = RateState(limit=limit, remaining=max(0, limit - attempts), reset=reset)
-    request.api_rate = state  # type: ignore[attr-defined]  # read by finish_response
+    vars(request)["api_rate"] = state  # read by finish_response
     if attempts > limit:
         raise RateLimitedError(state)
     return state
@@ -109,7 +109,7 @@ def finish_response(
     request: HttpRequest, response: HttpResponseBase, *, public: bool
 ) -> HttpResponseBase:
     """Rate-limit headers, ETag (and 304 when it matches), caching and CORS."""
-    state: RateState | None = getattr(request, "api_rate", None)
+    state: RateState | None = vars(request).get("api_rate")
     if state is not None:
         for name, value in state.headers().items():
             response[name] = value
@@ -126,7 +126,7 @@ def finish_response(
     if "Cache-Control" not in response:
         if public and response.status_code in {200, 304}:
             response["Cache-Control"] = "public, max-age=60"
-        elif getattr(request, "api_personal", False):
+        elif vars(request).get("api_personal"):
             response["Cache-Control"] = "private, no-store"
         else:
             response["Cache-Control"] = "private, no-cache"

@@ -18,6 +18,7 @@ from bygdebas.core.api_registry import (
     MAX_PAGE_SIZE,
     RowId,
     Text,
+    Timestamp,
     page_schema,
 )
 from bygdebas.events.api import PublicEventOut
@@ -35,7 +36,7 @@ def _municipality_code(obj: Any) -> str | None:
 class SyncFilters(Schema):
     cursor: Text | None = Field(None, description="`next_cursor` of the previous page.")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    updated_since: datetime.datetime | None = Field(
+    updated_since: Timestamp | None = Field(
         None,
         description="Only rows changed at or after this time (ISO 8601, with a time zone). "
         "Rows come in the order they were last changed.",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,7 +57,19 @@ def _storable_text(value: str) -> str:
     return value
 
 
+def as_utc(value: datetime.datetime) -> datetime.datetime:
+    """An aware time in UTC; ValueError for a naive one or one UTC cannot hold (year 1 with a
+    positive offset). PostgreSQL refuses offsets past ±15:59, which ISO 8601 allows."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("A time needs a time zone (e.g. 2025-06-01T12:00:00+02:00 or …Z).")
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError as error:
+        raise ValueError("The time is out of range.") from error
+
+
 Text = Annotated[str, AfterValidator(_storable_text)]
+Timestamp = Annotated[datetime.datetime, AfterValidator(as_utc)]
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
@@ -105,10 +118,10 @@ class Problem(Schema):
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
     """The schema of one page of ``item``: the rows and the cursor of the next page."""
-    return create_model(  # type: ignore[call-overload,no-any-return]  # pydantic's dynamic model
+    return create_model(
         name,
         __base__=Schema,
-        items=(list[item], ...),  # type: ignore[valid-type]
+        items=(list[item], ...),  # type: ignore[valid-type]  # a class made at run time
         next_cursor=(str | None, None),
     )
 
@@ -143,6 +156,7 @@ def cursor_page[M: models.Model](
     shown twice among the rows it has not reached, and a page costs one query however deep.
     """
     field = queryset.model._meta.get_field(order)
+    assert isinstance(field, models.Field), f"{order} is not a column"
     rows = queryset.order_by(order, "pk")
     if cursor:
         text, pk = decode_cursor(cursor)
@@ -152,6 +166,11 @@ def cursor_page[M: models.Model](
             raise CursorError("The cursor is not one this API gave.") from error
         if value is None:
             raise CursorError("The cursor is not one this API gave.")
+        if isinstance(value, datetime.datetime):
+            try:
+                value = as_utc(value)
+            except ValueError as error:
+                raise CursorError("The cursor is not one this API gave.") from error
         rows = rows.filter(Q(**{f"{order}__gt": value}) | Q(**{order: value, "pk__gt": pk}))
     found = list(rows[: limit + 1])
     if len(found) <= limit:

@@ -56,6 +56,16 @@ class ProblemDetailsTests(ApiCastMixin, TestCase):
                 self.assertEqual(response.status_code, 422, response.content)
         response = self.api(None).get(UPCOMING, {"municipality": "18\x0080"})
         self.assertEqual(response.status_code, 422)
+        # An offset PostgreSQL refuses is moved to UTC; a time UTC cannot hold, or one without a
+        # time zone, is refused.
+        for since, status in (
+            ("1471-08-23T17:09:59.95+23:32", 200),
+            ("0001-01-01T00:00:00+05:00", 422),
+            ("2025-01-01T00:00:00", 422),
+        ):
+            with self.subTest(since=since):
+                response = self.api("a_all").get(ORGANISATIONS, {"updated_since": since})
+                self.assertEqual(response.status_code, status, response.content)
 
     def test_a_limit_out_of_range_is_refused(self) -> None:
         response = self.api("a_all").get(ORGANISATIONS, {"limit": 101})

@@ -18,6 +18,7 @@ from bygdebas.testing import (
     make_organisation,
     make_person,
     make_plan,
+    sv,
 )
 
 
@@ -56,8 +57,16 @@ class CreateActionTests(ApiCastMixin, TestCase):
     def test_bad_input_is_refused_with_its_reason_and_nothing_is_saved(self) -> None:
         cases = {
             "another year's plan": ({"performed_on": "2024-05-02"}, 422, "2025"),
-            "an unknown activity": ({"activity_ids": [999999]}, 422, "activity"),
-            "a municipality elsewhere": ({"municipality_code": "0180"}, 422, "municipality"),
+            "an unknown activity": (
+                {"activity_ids": [999999]},
+                422,
+                sv("No such activity in this network's plans."),
+            ),
+            "a municipality elsewhere": (
+                {"municipality_code": "0180"},
+                422,
+                sv("No such municipality in this network's county."),
+            ),
             "a link that is no URL": ({"link": "javascript:alert(1)"}, 422, "http"),
             "a blank title": ({"title": "   "}, 422, "title"),
         }
