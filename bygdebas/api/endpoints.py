@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
@@ -21,6 +21,7 @@ from bygdebas.api.models import ApiKey
 from bygdebas.api.services import record_personal_data_read
 from bygdebas.core.access import fetch_in_network
 from bygdebas.core.api_registry import RowId, cursor_page
+from bygdebas.events.api import with_municipality
 from bygdebas.events.models import Event, EventQuerySet, Registration
 from bygdebas.events.services.registrations import register
 from bygdebas.members.models import (
@@ -56,16 +57,15 @@ def _personal(request: HttpRequest, api_key: ApiKey, rows: int) -> None:
 def _organisations(network: Any) -> OrganisationQuerySet:
     return (
         Organisation.objects.for_network(network)
-        .select_related("municipality")
-        .defer("municipality__boundary", "notes")
+        .annotate(municipality_code=F("municipality__code"))
+        .defer("notes", "name_key")
     )
 
 
 def _actions(network: Any) -> ActionQuerySet:
     return (
         Action.objects.for_network(network)
-        .select_related("municipality")
-        .defer("municipality__boundary")
+        .annotate(municipality_code=F("municipality__code"))
         .prefetch_related(Prefetch("activities", Activity.objects.only("pk")))
     )
 
@@ -74,11 +74,8 @@ def _events(network: Any, api_key: ApiKey) -> EventQuerySet:
     events = Event.objects.for_network(network)
     if not api_key.has_scope(Scope.READ_REGISTRY):
         events = events.public()  # read_public: what anyone may see
-    return (
-        events.with_counts()
-        .select_related("municipality")
-        .defer("municipality__boundary")
-        .prefetch_related(Prefetch("activities", Activity.objects.only("pk")))
+    return with_municipality(events.with_counts()).prefetch_related(
+        Prefetch("activities", Activity.objects.only("pk"))
     )
 
 

@@ -29,10 +29,6 @@ def _may_read_personal(context: dict[str, Any]) -> bool:
     return api_key is not None and api_key.has_scope(ApiKey.Scope.READ_PERSONAL)
 
 
-def _municipality_code(obj: Any) -> str | None:
-    return obj.municipality.code if obj.municipality_id else None
-
-
 class SyncFilters(Schema):
     cursor: Text | None = Field(None, description="`next_cursor` of the previous page.")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
@@ -62,10 +58,6 @@ class OrganisationOut(Schema):
     is_youth_led: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
-
-    @staticmethod
-    def resolve_municipality_code(obj: Any) -> str | None:
-        return _municipality_code(obj)
 
     @staticmethod
     def resolve_email(obj: Any, context: dict[str, Any]) -> str | None:
@@ -130,10 +122,6 @@ class ActionOut(Schema):
     @staticmethod
     def resolve_activity_ids(obj: Any) -> list[int]:
         return [activity.pk for activity in obj.activities.all()]
-
-    @staticmethod
-    def resolve_municipality_code(obj: Any) -> str | None:
-        return _municipality_code(obj)
 
 
 class ActionIn(Schema):
