@@ -108,7 +108,13 @@ def _matches(header: str, etag: str) -> bool:
 def finish_response(
     request: HttpRequest, response: HttpResponseBase, *, public: bool
 ) -> HttpResponseBase:
-    """Rate-limit headers, ETag (and 304 when it matches), caching and CORS."""
+    """Problem details for ninja's bare 405, rate-limit headers, ETag (and 304 when it matches),
+    caching and CORS."""
+    if response.status_code == 405 and response.get("Content-Type") != PROBLEM_TYPE:
+        allowed = response.get("Allow", "")
+        response = problem_response(
+            405, "Method Not Allowed", f"Allowed: {allowed}.", headers={"Allow": allowed}
+        )
     state: RateState | None = vars(request).get("api_rate")
     if state is not None:
         for name, value in state.headers().items():
@@ -136,6 +142,11 @@ def finish_response(
     else:
         patch_vary_headers(response, ["Authorization"])
     return response
+
+
+def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any other path under the API: a 404 problem, not the site's HTML page."""
+    return problem_response(404, "Not Found", "No such endpoint; see /api/v1/openapi.json.")
 
 
 def preflight() -> HttpResponse:

@@ -20,7 +20,13 @@ from ninja.operation import Operation
 from ninja.responses import NinjaJSONEncoder
 
 from bygdebas.api.endpoints import keyed_router
-from bygdebas.api.http import RateLimitedError, problem_response, too_many_requests, wrap_view
+from bygdebas.api.http import (
+    RateLimitedError,
+    problem_response,
+    too_many_requests,
+    unknown_path,
+    wrap_view,
+)
 from bygdebas.core.api_registry import CursorError, Problem, public_endpoints
 from bygdebas.events.services.registrations import RegistrationError
 
@@ -84,6 +90,7 @@ class BygdebasAPI(NinjaAPI):
             if pattern.name == "openapi-json":
                 view = require_safe(view)
             patterns.append(path(route, wrap_view(view, public=public), name=pattern.name))
+        patterns.append(path("<path:rest>", wrap_view(unknown_path, public=False), name="unknown"))
         return patterns, NAMESPACE, NAMESPACE
 
 

@@ -24,6 +24,17 @@ class ProblemDetailsTests(ApiCastMixin, TestCase):
         body = response.json()
         self.assertEqual((body["status"], body["title"]), (404, "Not Found"))
 
+    def test_an_unknown_path_or_method_is_a_problem_too(self) -> None:
+        unknown = self.api("a_all").get("/api/v1/no/such/thing")
+        self.assertEqual(
+            (unknown.status_code, unknown["Content-Type"]), (404, "application/problem+json")
+        )
+        wrong = self.api("a_all").delete(ORGANISATIONS)
+        self.assertEqual(
+            (wrong.status_code, wrong["Content-Type"]), (405, "application/problem+json")
+        )
+        self.assertEqual(wrong["Allow"], "GET")
+
     def test_a_missing_key_is_a_401_with_the_bearer_challenge(self) -> None:
         response = self.api(None).get(ORGANISATIONS)
         self.assertEqual(response.status_code, 401)
