@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+if TYPE_CHECKING:
+    from ninja import NinjaAPI
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -126,3 +132,15 @@ def read(document: dict[str, Any]) -> dict[str, Any]:
         "groups": sorted(groups.items()),
         "models": models,
     }
+
+
+def docs_page(request: HttpRequest, *, api: NinjaAPI) -> HttpResponse:
+    """The API's documentation, read from its OpenAPI document."""
+    document = api.get_openapi_schema()
+    response = render(
+        request,
+        "api/docs.html",
+        {"api": read(document), "openapi_url": request.build_absolute_uri("openapi.json")},
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response

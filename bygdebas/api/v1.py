@@ -3,6 +3,7 @@ errors as problem details, and the OpenAPI 3.1 document."""
 
 from __future__ import annotations
 
+import functools
 import json
 from http import HTTPStatus
 from typing import Any
@@ -19,6 +20,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.responses import NinjaJSONEncoder
 
+from bygdebas.api.docs import docs_page
 from bygdebas.api.endpoints import keyed_router
 from bygdebas.api.http import (
     RateLimitedError,
@@ -75,10 +77,8 @@ class BygdebasAPI(NinjaAPI):
     def api_urls(self) -> tuple[list[URLPattern], str, str]:
         """ninja's URL patterns, each view wrapped (``api.http.wrap_view``), and the docs page
         at the root in place of ninja's."""
-        from bygdebas.api import views
-
         patterns: list[URLPattern] = [
-            path("", require_safe(views.docs_page), name="docs"),
+            path("", require_safe(functools.partial(docs_page, api=self)), name="docs"),
         ]
         for pattern in self.urls[0]:
             assert isinstance(pattern, URLPattern)

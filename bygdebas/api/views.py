@@ -1,13 +1,13 @@
-"""The API's pages: the documentation, and the administrators' pages for keys."""
+"""The administrators' pages for API keys."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from bygdebas.api import docs, services
+from bygdebas.api import services
 from bygdebas.api.access import get_api_key_for_user
 from bygdebas.api.forms import ApiKeyForm
 from bygdebas.api.models import ApiKey
@@ -15,20 +15,6 @@ from bygdebas.core.access import ADMIN_ROLES, role_required
 from bygdebas.core.forms import add_service_errors
 from bygdebas.core.http import NetworkRequest
 from bygdebas.core.models import AuditEntry
-
-
-def docs_page(request: HttpRequest) -> HttpResponse:
-    """The API's documentation, read from its OpenAPI document."""
-    from bygdebas.api.v1 import api
-
-    document = api.get_openapi_schema()
-    response = render(
-        request,
-        "api/docs.html",
-        {"api": docs.read(document), "openapi_url": request.build_absolute_uri("openapi.json")},
-    )
-    response["Cache-Control"] = "public, max-age=300"
-    return response
 
 
 @role_required(ADMIN_ROLES)
