@@ -49,8 +49,9 @@ The open API of a Bygdebas network (a county branch).
 * **Lists** page by cursor: pass the `next_cursor` of one page as `cursor` for the next (null on
   the last page); `limit` is 1–100. The keyed lists come in the order rows last changed, and
   `updated_since` returns only rows changed at or after a time: to synchronise, remember when
-  you started and ask for rows changed since then next time. Deletions are not reported: a
-  full pass without `updated_since` shows what still exists.
+  you started (less a minute, for changes still being saved then) and ask for rows changed
+  since then next time; a row seen twice is simply the same row again. Deletions are not
+  reported: a full pass without `updated_since` shows what still exists.
 * **Conditional requests**: every successful GET has an `ETag`; send it back in `If-None-Match`
   to get `304 Not Modified` when nothing changed.
 * **Rate limits** per key (per client address on the public endpoints), per minute, with the
