@@ -96,6 +96,19 @@ class SchemathesisTests(LiveServerTestCase):
 
         return no_leak
 
+    def test_the_leak_check_catches_a_leak(self) -> None:
+        class Answer:
+            content = b'{"email": "a-person@example.org"}'
+
+        class Case:
+            method, formatted_path = "GET", "/api/v1/people"
+
+        with self.assertRaisesMessage(AssertionError, "a-person@example.org"):
+            self.no_leak_check(None)(None, Answer(), Case())
+        self.assertTrue(self.no_leak_check(self.keys["read_personal"][0])(None, Answer(), Case()))
+        with self.assertRaisesMessage(AssertionError, "leaked"):
+            self.no_leak_check(self.keys["b_all"][0])(None, Answer(), Case())
+
     def test_every_operation_with_every_key(self) -> None:
         from bygdebas.api.v1 import api
 
