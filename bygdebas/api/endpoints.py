@@ -66,7 +66,9 @@ def _actions(network: Any) -> ActionQuerySet:
     return (
         Action.objects.for_network(network)
         .annotate(municipality_code=F("municipality__code"))
-        .prefetch_related(Prefetch("activities", Activity.objects.only("pk")))
+        .prefetch_related(
+            Prefetch("activities", Activity.objects.only("pk"), to_attr="activity_list")
+        )
     )
 
 
@@ -75,7 +77,7 @@ def _events(network: Any, api_key: ApiKey) -> EventQuerySet:
     if not api_key.has_scope(Scope.READ_REGISTRY):
         events = events.public()  # read_public: what anyone may see
     return with_municipality(events.with_counts()).prefetch_related(
-        Prefetch("activities", Activity.objects.only("pk"))
+        Prefetch("activities", Activity.objects.only("pk"), to_attr="activity_list")
     )
 
 

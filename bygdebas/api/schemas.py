@@ -121,7 +121,7 @@ class ActionOut(Schema):
 
     @staticmethod
     def resolve_activity_ids(obj: Any) -> list[int]:
-        return [activity.pk for activity in obj.activities.all()]
+        return [activity.pk for activity in obj.activity_list]  # prefetched (endpoints.py)
 
 
 class ActionIn(Schema):
@@ -165,7 +165,7 @@ class EventOut(PublicEventOut):
 
     @staticmethod
     def resolve_activity_ids(obj: Any) -> list[int]:
-        return [activity.pk for activity in obj.activities.all()]
+        return [activity.pk for activity in obj.activity_list]  # prefetched (endpoints.py)
 
 
 class RegistrationOut(Schema):

@@ -48,7 +48,12 @@ class PublicEventOut(Schema):
     @staticmethod
     def resolve_url(obj: Event, context: dict[str, Any]) -> str:
         request: HttpRequest = context["request"]
-        return request.build_absolute_uri(reverse("events:event-detail", args=[obj.pk]))
+        # Resolved once a request, not once a row: the page's address with the pk swapped in.
+        pattern = vars(request).get("event_url_pattern")
+        if pattern is None:
+            pattern = request.build_absolute_uri(reverse("events:event-detail", args=[0]))
+            vars(request)["event_url_pattern"] = pattern
+        return f"{pattern.removesuffix('0/')}{obj.pk}/"
 
 
 PublicEventPage = page_schema(PublicEventOut, "PublicEventPage")
