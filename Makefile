@@ -118,6 +118,7 @@ bench: install
 	$(PY) bench/search.py
 	$(PY) bench/transit.py
 	$(PY) bench/load.py
+	$(PY) bench/api.py
 
 # gunicorn on PostgreSQL with national-scale data under 20 concurrent clients (DURATION seconds).
 bench-load: install

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "bygdebas.recruitment",
     "bygdebas.connectivity",
     "bygdebas.public",
+    "bygdebas.api",
     "bygdebas.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -383,3 +384,9 @@ BYGDEBAS_CONFIRMATION_DAYS = {
         item.partition("=") for item in env_list("BYGDEBAS_CONFIRMATION_DAYS")
     )
 }
+
+# --- Open API (bygdebas.api) ----------------------------------------------------------------
+# Requests per minute: a new key's default (each key keeps its own, set on the staff page), and
+# per client address for the public endpoints, which need no key.
+BYGDEBAS_API_RATE_LIMIT = 600
+BYGDEBAS_API_PUBLIC_RATE_LIMIT = 300

@@ -44,3 +44,8 @@ class EventsConfig(AppConfig):
             extract_template="events/privacy/extract_registrations.html",
             describe_erasure=privacy.describe_erasure,
         )
+
+        from bygdebas.core.api_registry import register_public_endpoints
+        from bygdebas.events import api
+
+        register_public_endpoints("events", prefix="events", router=api.public_router)

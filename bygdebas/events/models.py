@@ -335,6 +335,7 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(
         pgettext_lazy("registration", "cancelled"), null=True, blank=True
     )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     network_path = "event__network"
     objects = RegistrationQuerySet.as_manager()

@@ -53,7 +53,7 @@ def erase(subject: DataSubject) -> int:
         registration.name = placeholder
         registration.email = f"erased-{registration.pk}@example.invalid"
         registration.answers = {}
-        registration.save(update_fields=["name", "email", "answers"])
+        registration.save(update_fields=["name", "email", "answers", "updated_at"])
         count += 1
     return count
 

@@ -218,6 +218,7 @@ class Action(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ActionQuerySet.as_manager()
 

@@ -28,6 +28,7 @@ PUBLIC_PAGES = [
     "/konto/logga-in/",
     "/konto/losenord/",
     "/konto/losenord/skickat/",
+    "/api/v1/",
 ]
 
 

@@ -37,7 +37,11 @@ OFFICE = [
     ("Memberships", "members:membership-list"),
     ("Recruitment", "recruitment:board"),
 ]
-ADMIN_ONLY = [("Users", "core:role-list"), ("Audit log", "members:privacy-audit-log")]
+ADMIN_ONLY = [
+    ("Users", "core:role-list"),
+    ("API keys", "api:key-list"),
+    ("Audit log", "members:privacy-audit-log"),
+]
 PUBLIC_SITE = [("Public site", "public:home")]
 
 _NAV = re.compile(r'<ul class="nav">(.*?)</ul>', re.S)

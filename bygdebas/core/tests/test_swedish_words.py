@@ -76,6 +76,7 @@ class CatalogueTests(SimpleTestCase):
             self.assertNotIn("#, fuzzy", entry)
             if entry.lstrip().startswith("#~"):
                 continue  # obsolete
+            # Empty: a msgstr "" followed by a continuation line ("...") is a wrapped one.
             if re.search(r'^msgstr(\[\d\])? ""\n(?!")', entry + "\n", re.M):
                 untranslated.append(
                     entry.strip().splitlines()[-2 if "msgid_plural" not in entry else -3]

@@ -142,7 +142,7 @@ def _offer_free_places(
     for registration in waiting:
         registration.status = Registration.Status.OFFERED
         registration.offer_expires_at = expires
-        registration.save(update_fields=["status", "offer_expires_at"])
+        registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
         _send(registration, "events/mail/offer", base_url=base_url)
     return waiting
 
@@ -159,7 +159,7 @@ def cancel_registration(
         return registration
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
-    registration.save(update_fields=["status", "cancelled_at"])
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     _send(registration, "events/mail/cancelled", base_url=base_url)
     _offer_free_places(event, base_url=base_url, now=now)
     return registration
@@ -180,7 +180,7 @@ def accept_offer(
     ):
         raise RegistrationError(_("The offer has expired, and the place has gone to someone else."))
     registration.status = Registration.Status.CONFIRMED
-    registration.save(update_fields=["status"])
+    registration.save(update_fields=["status", "updated_at"])
     _send(registration, "events/mail/confirmed", base_url=base_url, with_ics=True)
     return registration
 
@@ -194,7 +194,7 @@ def promote(*, registration: Registration, base_url: str) -> Registration:
         raise RegistrationError(_("Only someone on the waiting list can be given a place."))
     registration.status = Registration.Status.CONFIRMED
     registration.offer_expires_at = None
-    registration.save(update_fields=["status", "offer_expires_at"])
+    registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
     _send(registration, "events/mail/confirmed", base_url=base_url, with_ics=True)
     return registration
 
@@ -218,7 +218,7 @@ def expire_offers(*, base_url: str | None = None, now: datetime.datetime | None 
             )
             for registration in lapsed:
                 registration.status = Registration.Status.EXPIRED
-                registration.save(update_fields=["status"])
+                registration.save(update_fields=["status", "updated_at"])
                 _send(registration, "events/mail/offer_expired", base_url=base_url)
             expired += len(lapsed)
             _offer_free_places(event, base_url=base_url, now=now)
@@ -372,8 +372,14 @@ def message_participants(
 def mark_attendance(*, event: Event, attended_ids: set[int]) -> None:
     """Record who came: the ticked confirmed participants attended, the others did not."""
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED)
-    confirmed.filter(pk__in=attended_ids).update(attended=True)
-    confirmed.exclude(pk__in=attended_ids).update(attended=False)
+    now = timezone.now()
+    # Only rows whose mark changes: the API's synchronisation reads updated_at.
+    confirmed.filter(pk__in=attended_ids).exclude(attended=True).update(
+        attended=True, updated_at=now
+    )
+    confirmed.exclude(pk__in=attended_ids).exclude(attended=False).update(
+        attended=False, updated_at=now
+    )
 
 
 def record_outcome(
