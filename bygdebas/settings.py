@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "bygdebas.members",
     "bygdebas.recruitment",
     "bygdebas.connectivity",
+    "bygdebas.webhooks",
+    "bygdebas.widgets",
+    "bygdebas.national",
     "bygdebas.public",
     "bygdebas.demo",
     "django.contrib.admin",
@@ -383,3 +386,14 @@ BYGDEBAS_CONFIRMATION_DAYS = {
         item.partition("=") for item in env_list("BYGDEBAS_CONFIRMATION_DAYS")
     )
 }
+
+# --- Webhooks (docs/architecture.md, "Webhooks") ---------------------------------------------
+# A failed delivery waits these many seconds before its next try (the last one repeats).
+BYGDEBAS_WEBHOOK_RETRY_DELAYS_S = [5, 300, 1800, 7200, 18000, 36000, 36000]
+# After this many failures in a row an endpoint is disabled and its administrators are told.
+BYGDEBAS_WEBHOOK_MAX_FAILURES = 8
+BYGDEBAS_WEBHOOK_TIMEOUT_S = 10
+# Outside production, endpoints on this machine or a private network may be called.
+BYGDEBAS_WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool(
+    "BYGDEBAS_WEBHOOK_ALLOW_PRIVATE_HOSTS", default=not PRODUCTION
+)

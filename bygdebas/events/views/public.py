@@ -36,6 +36,7 @@ from bygdebas.events.models import Event, EventQuerySet, Registration
 from bygdebas.events.services import registrations as services
 
 PAGE_SIZE = 20
+SHARED_SHOWN = 20
 # Checked after the event is found, so that an unknown event is a 404, not a count.
 REGISTRATION_LIMIT = RateLimit("register")
 FEED_PAST_DAYS = 90
@@ -117,6 +118,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "filters": form.querystring(),
             "this_month": today,
             "municipality_feeds": _feed_municipalities(form),
+            # Neighbours' events open to every network, linked to their own pages.
+            "shared_events": list(
+                Event.objects.open_to(network).upcoming().order_by("starts_at", "pk")[:SHARED_SHOWN]
+            ),
         },
     )
 
