@@ -74,6 +74,9 @@ class Endpoint(models.Model):
     def __str__(self) -> str:
         return self.description or self.url
 
+    def attempts_total(self) -> int:
+        return Attempt.objects.filter(message__endpoint=self).count()
+
     def wants(self, event_name: str) -> bool:
         """Whether this endpoint is sent ``event_name``."""
         return not self.event_names or event_name in self.event_names
