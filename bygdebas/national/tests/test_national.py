@@ -59,7 +59,7 @@ class OverviewTests(CastMixin, TestCase):
         make_action(network=cls.network_b, activities=[b_first], performed_on=day)
         make_action(network=cls.network_b, activities=[b_second], performed_on=day)
         make_action(network=cls.network_b, activities=[b_second], performed_on=day)
-        for n in range(2):
+        for _ in range(2):
             make_membership(organisation=make_organisation(network=cls.network_b), year=YEAR)
         tz = timezone.get_current_timezone()
         at = datetime.datetime(YEAR, 5, 1, 18, tzinfo=tz)
