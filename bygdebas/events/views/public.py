@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,7 +32,7 @@ from bygdebas.core.rows import annotated, attach
 from bygdebas.events import calendar as ical
 from bygdebas.events.access import get_public_event, get_registration_by_token
 from bygdebas.events.forms import CalendarFilterForm, RegistrationForm
-from bygdebas.events.metadata import event_page_meta
+from bygdebas.events.metadata import calendar_page_meta, event_page_meta
 from bygdebas.events.models import Event, EventQuerySet, Registration
 from bygdebas.events.services import registrations as services
 
@@ -118,6 +119,13 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "filters": form.querystring(),
             "this_month": today,
             "municipality_feeds": _feed_municipalities(form),
+            "page_meta": calendar_page_meta(
+                list(page.object_list),
+                request=request,
+                network=network,
+                title=_("Calendar"),
+                path=reverse("events:event-list"),
+            ),
             # Neighbours' events open to every network, linked to their own pages.
             "shared_events": list(
                 Event.objects.open_to(network).upcoming().order_by("starts_at", "pk")[:SHARED_SHOWN]
