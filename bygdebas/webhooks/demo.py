@@ -7,7 +7,7 @@ from bygdebas.webhooks.models import Endpoint
 
 
 def load(network: Network, *, year: int) -> str:
-    endpoint, created = Endpoint.objects.for_network(network).get_or_create(
+    endpoint, _created = Endpoint.objects.for_network(network).get_or_create(
         url="https://medlemsregister.example.org/bygdebas/webhooks",
         defaults={
             "network": network,
