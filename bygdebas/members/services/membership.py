@@ -399,7 +399,7 @@ def approve_application(
                 "id": organisation.pk,
                 "name": organisation.name,
                 "municipality": organisation.municipality.name
-                if organisation.municipality_id
+                if organisation.municipality is not None
                 else None,
             },
             "membership": {"id": membership.pk, "year": membership.year},
