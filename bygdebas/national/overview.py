@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from bygdebas.core.models import Network
+from bygdebas.core.national_figures import national_figures
 from bygdebas.events.models import Event
 from bygdebas.members.models import Membership
 from bygdebas.national.models import AreaMapping, SharedArea
@@ -41,6 +42,8 @@ class NetworkFigures:
     member_organisations: int = 0
     events: int = 0
     actions: dict[str, int] = field(default_factory=dict)
+    # The registered figures (core.national_figures), in their order.
+    extra: list[int] = field(default_factory=list)
 
     @property
     def actions_total(self) -> int:
@@ -57,6 +60,7 @@ class Overview:
     year: int
     rows: list[NetworkFigures]
     columns: list[tuple[str, str]]
+    extra_columns: list[str] = field(default_factory=list)
 
     @property
     def totals(self) -> NetworkFigures:
@@ -64,6 +68,9 @@ class Overview:
         for row in self.rows:
             total.member_organisations += row.member_organisations
             total.events += row.events
+            total.extra = [
+                a + b for a, b in zip(total.extra or [0] * len(row.extra), row.extra, strict=True)
+            ]
             for key, n in row.actions.items():
                 total.actions[key] = total.actions.get(key, 0) + n
         return total
@@ -112,8 +119,18 @@ def national_overview(year: int) -> Overview:
         seen.add((action_id, key))
         figures = rows[network_id]
         figures.actions[key] = figures.actions.get(key, 0) + 1
+    figures = national_figures()
+    for figure in figures:
+        counts = figure.count(year)
+        for network_id, row in rows.items():
+            row.extra.append(int(counts.get(network_id, 0)))
     columns = [(str(key), str(label)) for key, label in SharedArea.choices]
-    return Overview(year=year, rows=list(rows.values()), columns=columns)
+    return Overview(
+        year=year,
+        rows=list(rows.values()),
+        columns=columns,
+        extra_columns=[str(figure.label) for figure in figures],
+    )
 
 
 def mapping_rows(network: Network, year: int) -> list[tuple[Area, str, bool]]:

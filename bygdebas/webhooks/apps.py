@@ -14,7 +14,16 @@ class WebhooksConfig(AppConfig):
         from bygdebas.core.navigation import has_role, register_menu_entry
         from bygdebas.webhooks import services
 
+        from bygdebas.core.personal_data import register_personal_data
+        from bygdebas.webhooks import privacy
+
         subscribe(services.queue_event)
+        register_personal_data(
+            "webhooks.messages",
+            label=_("Webhook messages about the person"),
+            extract=privacy.extract,
+            erase=privacy.erase,
+        )
         register_menu_entry(
             "office",
             "webhooks.endpoints",

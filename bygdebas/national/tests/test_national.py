@@ -188,3 +188,23 @@ class SharedEventTests(CastMixin, TestCase):
             404,
         )
         self.assertFalse(Registration.objects.exists())
+
+
+class RegisteredFigureTests(CastMixin, TestCase):
+    def test_an_app_adds_a_column_without_the_national_app_knowing_it(self) -> None:
+        from bygdebas.core.national_figures import (
+            register_national_figure,
+            unregister_national_figure,
+        )
+
+        counts = {self.network_a.pk: 4, self.network_b.pk: 1}
+        register_national_figure(
+            "test.reports", label="Bekräftade rapporter", count=lambda year: counts
+        )
+        self.addCleanup(unregister_national_figure, "test.reports")
+        overview = national_overview(YEAR)
+        self.assertEqual(overview.extra_columns, ["Bekräftade rapporter"])
+        self.assertEqual(sorted(row.extra[0] for row in overview.rows), [1, 4])
+        self.assertEqual(overview.totals.extra, [5])
+        NationalRole.objects.create(user=self.anna)
+        self.assertContains(self.as_anna().get(f"/riks/?year={YEAR}"), "Bekräftade rapporter")

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from bygdebas.webhooks import delivery
+from bygdebas.webhooks import delivery, privacy
 from bygdebas.webhooks.models import Message
 
 
@@ -23,4 +23,7 @@ class Command(BaseCommand):
             .distinct()
         )
         sent = sum(delivery.send_messages(pk, now=now) for pk in sorted(set(endpoint_ids)))
-        self.stdout.write(f"{sent} webhook message(s) delivered.")
+        purged = privacy.purge_delivered(now=now)
+        self.stdout.write(
+            f"{sent} webhook message(s) delivered; {purged} old delivered message(s) deleted."
+        )
