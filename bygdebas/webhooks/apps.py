@@ -12,10 +12,8 @@ class WebhooksConfig(AppConfig):
         from bygdebas.core.audit import register_audit_words
         from bygdebas.core.hooks import subscribe
         from bygdebas.core.navigation import has_role, register_menu_entry
-        from bygdebas.webhooks import services
-
         from bygdebas.core.personal_data import register_personal_data
-        from bygdebas.webhooks import privacy
+        from bygdebas.webhooks import privacy, services
 
         subscribe(services.queue_event)
         register_personal_data(
