@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -157,7 +157,8 @@ def event_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
         starts_at__lt=grid_end, ends_at__gte=grid_start
     )
     by_day: dict[datetime.date, list[Event]] = defaultdict(list)
-    for event in _annotate_places(list(_with_places(events).order_by("starts_at", "pk"))):
+    month_events = _annotate_places(list(_with_places(events).order_by("starts_at", "pk")))
+    for event in month_events:
         first = max(timezone.localtime(event.starts_at).date(), weeks[0][0])
         last = min(timezone.localtime(event.ends_at).date(), weeks[-1][-1])
         day = first
@@ -180,6 +181,13 @@ def event_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
             "today": timezone.localdate(),
             "has_events": bool(by_day),
+            "page_meta": calendar_page_meta(
+                month_events,
+                request=request,
+                network=network,
+                title=f"{_('Calendar')} {formats.date_format(first_of_month, 'F Y')}",
+                path=reverse("events:event-month", args=[year, month]),
+            ),
         },
     )
 
