@@ -208,3 +208,21 @@ class RegisteredFigureTests(CastMixin, TestCase):
         self.assertEqual(overview.totals.extra, [5])
         NationalRole.objects.create(user=self.anna)
         self.assertContains(self.as_anna().get(f"/riks/?year={YEAR}"), "Bekräftade rapporter")
+
+
+class SharedEventFormTests(CastMixin, TestCase):
+    def test_staff_open_an_event_to_other_networks_on_its_form(self) -> None:
+        from bygdebas.events.models import Event
+
+        event = make_event(network=self.network_a, title="Regional träff")
+        page = self.as_bertil().get(f"/kansli/evenemang/{event.pk}/redigera/")
+        self.assertContains(page, 'name="is_open_to_networks"')
+        from bygdebas.core.tests.html_forms import form_with
+
+        data = form_with(page.content).data()
+        data["is_open_to_networks"] = "on"
+        response = self.as_bertil().post(f"/kansli/evenemang/{event.pk}/redigera/", data)
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        self.assertTrue(Event.objects.get(pk=event.pk).is_open_to_networks)
+        detail = self.as_bertil().get(f"/kansli/evenemang/{event.pk}/")
+        self.assertContains(detail, sv("Open to other county branches"))
