@@ -8,7 +8,7 @@ class NationalConfig(AppConfig):
     verbose_name = _("National organisation")
 
     def ready(self) -> None:
-        from bygdebas.core.access import WRITE_ROLES
+        from bygdebas.core.access import READ_ROLES
         from bygdebas.core.navigation import has_role, register_menu_entry
 
         register_menu_entry(
@@ -17,5 +17,5 @@ class NationalConfig(AppConfig):
             label=_("Other networks' plans"),
             url_name="national:plan-sources",
             order=25,
-            visible=has_role(WRITE_ROLES),
+            visible=has_role(READ_ROLES),
         )

@@ -3,6 +3,8 @@ areas map onto the three areas every county branch shares."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,11 +42,11 @@ class NationalRole(models.Model):
 class AreaMapping(models.Model):
     """A network's own choice of shared area for one of its plan areas (overrides the guess)."""
 
-    area = models.OneToOneField(
+    area = models.ForeignKey(
         "plan.Area",
         verbose_name=_("plan area"),
         on_delete=models.CASCADE,
-        related_name="national_mapping",
+        related_name="national_mappings",
     )
     shared_area = models.CharField(_("national area"), max_length=16, choices=SharedArea.choices)
 
@@ -54,6 +56,9 @@ class AreaMapping(models.Model):
     class Meta:
         verbose_name = _("area mapping")
         verbose_name_plural = _("area mappings")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["area"], name="national_one_mapping_per_area")
+        ]
 
     def __str__(self) -> str:
         return f"{self.area} → {self.get_shared_area_display()}"

@@ -82,7 +82,7 @@ def area_mapping(request: NetworkRequest, year: int) -> HttpResponse:
     )
 
 
-@role_required(WRITE_ROLES)
+@role_required(READ_ROLES)
 @require_GET
 def plan_sources(request: NetworkRequest) -> HttpResponse:
     """Other networks' adopted plans that this network may start its own from."""

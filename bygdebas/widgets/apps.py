@@ -22,5 +22,5 @@ class WidgetsConfig(AppConfig):
             order=90,
         )
         register_menu_entry(
-            "office", "widgets.embed", label=_("Widgets"), url_name="widgets:embed-list", order=145
+            "office", "widgets.embed", label=_("Widgets"), url_name="widgets:embed-list", order=115
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -52,7 +53,7 @@ def contrast_with_white(colour: str) -> float:
 class EmbedSettings(models.Model):
     """The network's widget settings: the sites allowed to embed them, and the accent colour."""
 
-    network = models.OneToOneField(
+    network = models.ForeignKey(
         "core.Network",
         verbose_name=_("network"),
         on_delete=models.CASCADE,
@@ -78,6 +79,9 @@ class EmbedSettings(models.Model):
     class Meta:
         verbose_name = _("widget settings")
         verbose_name_plural = _("widget settings")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["network"], name="widgets_one_settings_per_network")
+        ]
 
     def __str__(self) -> str:
         return str(self.network)

@@ -32,7 +32,7 @@ MATRIX: dict[str, Entry] = {
     "national:area-mapping": Entry(
         READ_PAGE, kwargs="year", post=WRITE_PAGE, post_data=page_form()
     ),
-    "national:plan-sources": Entry(WRITE_PAGE),
+    "national:plan-sources": Entry(READ_PAGE),
     "national:plan-copy": Entry(
         WRITE_PAGE, kwargs="source", post=WRITE_PAGE, post_data=(("year", "2031"),)
     ),
