@@ -117,19 +117,19 @@ def national_overview(year: int) -> Overview:
         if (action_id, key) in seen:
             continue
         seen.add((action_id, key))
-        figures = rows[network_id]
-        figures.actions[key] = figures.actions.get(key, 0) + 1
-    figures = national_figures()
-    for figure in figures:
+        row = rows[network_id]
+        row.actions[key] = row.actions.get(key, 0) + 1
+    registered = national_figures()
+    for figure in registered:
         counts = figure.count(year)
-        for network_id, row in rows.items():
-            row.extra.append(int(counts.get(network_id, 0)))
+        for network_id, figures in rows.items():
+            figures.extra.append(int(counts.get(network_id, 0)))
     columns = [(str(key), str(label)) for key, label in SharedArea.choices]
     return Overview(
         year=year,
         rows=list(rows.values()),
         columns=columns,
-        extra_columns=[str(figure.label) for figure in figures],
+        extra_columns=[str(figure.label) for figure in registered],
     )
 
 
