@@ -176,11 +176,13 @@ def send_messages(endpoint_id: int, *, now: datetime.datetime | None = None) -> 
 
 
 def next_due(endpoint_id: int) -> datetime.datetime | None:
-    """When the endpoint's oldest waiting message is due, if it has one."""
-    first = (
-        Message.objects.filter(endpoint_id=endpoint_id, status=Message.Status.PENDING)
+    """When the endpoint's oldest waiting message is due; None if none waits or it is disabled
+    (enabling it sends the backlog)."""
+    return (
+        Message.objects.filter(
+            endpoint_id=endpoint_id, status=Message.Status.PENDING, endpoint__is_active=True
+        )
         .order_by("pk")
         .values_list("next_attempt_at", flat=True)
         .first()
     )
-    return first

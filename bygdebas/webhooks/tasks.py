@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.tasks import default_task_backend, task
 from django.utils import timezone
 
@@ -16,5 +18,7 @@ def send_messages(endpoint_id: int) -> int:
     # Without a backend that can defer (the immediate one in tests and development), the
     # retries wait for `manage.py send_webhooks`.
     if due is not None and default_task_backend.supports_defer:
-        send_messages.using(run_after=max(due, timezone.now())).enqueue(endpoint_id)
+        # Never sooner than a second from now, so that nothing can spin.
+        soonest = timezone.now() + datetime.timedelta(seconds=1)
+        send_messages.using(run_after=max(due, soonest)).enqueue(endpoint_id)
     return sent

@@ -224,3 +224,35 @@ class DownReceiverTests(DeliveryTestCase):
         self.assertEqual(
             [m["data"]["name"] for m in self.received()], ["Deltagare 1", "Deltagare 2"]
         )
+
+
+class NextTryTests(DeliveryTestCase):
+    def test_the_next_try_is_known_only_while_the_endpoint_is_active(self) -> None:
+        self.register(1)  # down: the first try failed
+        due = delivery.next_due(self.endpoint.pk)
+        self.assertIsNotNone(due)
+        assert due is not None
+        self.assertGreater(due, timezone.now())
+        Endpoint.objects.filter(pk=self.endpoint.pk).update(is_active=False)
+        self.assertIsNone(delivery.next_due(self.endpoint.pk))
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+class DeferredRetryTests(DeliveryTestCase):
+    def test_a_failed_delivery_queues_its_retry_in_the_task_backend_at_its_back_off(self) -> None:
+        from django_tasks_db.models import DBTaskResult
+
+        from bygdebas.webhooks import tasks
+
+        with self.captureOnCommitCallbacks(execute=True):
+            emit(self.network_a, "action.logged", {"id": 1})
+        queued = DBTaskResult.objects.filter(task_path__endswith="send_messages")
+        self.assertEqual(queued.count(), 1)  # queued on commit, not run (a worker would)
+        tasks.send_messages.call(self.endpoint.pk)  # what the worker does: the receiver is down
+        message = Message.objects.get()
+        self.assertEqual(message.attempt_count, 1)
+        retry = queued.order_by("-enqueued_at").first()
+        assert retry is not None
+        self.assertEqual(queued.count(), 2)
+        self.assertEqual(retry.run_after, message.next_attempt_at)
+        self.assertEqual(retry.args_kwargs["args"], [self.endpoint.pk])
