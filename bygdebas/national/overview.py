@@ -100,7 +100,7 @@ def national_overview(year: int) -> Overview:
         rows[counted["organisation__network"]].member_organisations = counted["n"]
     events = (
         Event.objects.public()
-        .filter(starts_at__year=year)
+        .filter(starts_at__year=year, status=Event.Status.PUBLISHED)  # not the cancelled
         .values("network")
         .annotate(n=Count("pk"))
     )
