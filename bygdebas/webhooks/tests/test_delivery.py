@@ -256,3 +256,20 @@ class DeferredRetryTests(DeliveryTestCase):
         self.assertEqual(queued.count(), 2)
         self.assertEqual(retry.run_after, message.next_attempt_at)
         self.assertEqual(retry.args_kwargs["args"], [self.endpoint.pk])
+
+
+class MembershipEventTests(DeliveryTestCase):
+    def test_an_approved_application_is_an_organisation_joining(self) -> None:
+        from bygdebas.members.models import Membership
+        from bygdebas.members.services import membership as membership_services
+        from bygdebas.testing import make_membership, make_organisation
+
+        self.receiver.start()
+        organisation = make_organisation(network=self.network_a, name="Byalaget Kilsmo")
+        applied = make_membership(organisation=organisation, status=Membership.Status.APPLIED)
+        with self.captureOnCommitCallbacks(execute=True):
+            membership_services.approve_application(membership=applied, actor=self.anna)
+        [message] = self.received()
+        self.assertEqual(message["type"], "organisation.joined")
+        self.assertEqual(message["data"]["organisation"]["name"], "Byalaget Kilsmo")
+        self.assertEqual(message["data"]["membership"]["year"], applied.year)
