@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "bygdebas.members",
     "bygdebas.recruitment",
     "bygdebas.connectivity",
+    "bygdebas.webhooks",
+    "bygdebas.widgets",
+    "bygdebas.national",
     "bygdebas.public",
     "bygdebas.api",
     "bygdebas.demo",
@@ -390,3 +393,16 @@ BYGDEBAS_CONFIRMATION_DAYS = {
 # per client address for the public endpoints, which need no key.
 BYGDEBAS_API_RATE_LIMIT = 600
 BYGDEBAS_API_PUBLIC_RATE_LIMIT = 300
+
+# --- Webhooks (docs/architecture.md, "Webhooks") ---------------------------------------------
+# A failed delivery waits these many seconds before its next try (the last one repeats).
+BYGDEBAS_WEBHOOK_RETRY_DELAYS_S = [5, 300, 1800, 7200, 18000, 36000, 36000]
+# After this many failures in a row an endpoint is disabled and its administrators are told.
+BYGDEBAS_WEBHOOK_MAX_FAILURES = 8
+BYGDEBAS_WEBHOOK_TIMEOUT_S = 10
+# Delivered messages (their bodies name people) are deleted from the log after this many days.
+BYGDEBAS_WEBHOOK_LOG_DAYS = 30
+# Outside production, endpoints on this machine or a private network may be called.
+BYGDEBAS_WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool(
+    "BYGDEBAS_WEBHOOK_ALLOW_PRIVATE_HOSTS", default=not PRODUCTION
+)

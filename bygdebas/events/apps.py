@@ -12,6 +12,19 @@ class EventsConfig(AppConfig):
 
         register_event_metrics()
 
+        from bygdebas.core.widgets import register_widget
+        from bygdebas.events.widgets import calendar_context
+
+        register_widget(
+            "kalender",
+            label=_("Calendar"),
+            description=_("The next events, ours and those other county branches open to us."),
+            template="events/widgets/calendar.html",
+            context=calendar_context,
+            height=480,
+            order=10,
+        )
+
         from bygdebas.core.navigation import register_menu_entry
 
         register_menu_entry(

@@ -157,6 +157,7 @@ class EventForm(forms.ModelForm):
             "registration_opens_at",
             "registration_closes_at",
             "is_members_only",
+            "is_open_to_networks",
             "offer_hours",
             "reminder_days",
             "follow_up_message",

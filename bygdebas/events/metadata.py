@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from bygdebas.core.metadata import PageMeta, organization_schema, summary
 from bygdebas.core.models import Network
@@ -123,4 +124,35 @@ def event_page_meta(
                 places_left=places_left,
             )
         ],
+    )
+
+
+def calendar_page_meta(
+    events: list[Event], *, request: HttpRequest, network: Network, title: str, path: str
+) -> PageMeta:
+    """Open Graph and JSON-LD for a calendar page: an ``ItemList`` of the page's ``Event``s."""
+    base_url = request.build_absolute_uri("/")
+    items = [
+        {
+            "@type": "ListItem",
+            "position": position,
+            "item": event_schema(
+                event,
+                network=network,
+                url=request.build_absolute_uri(reverse("events:event-detail", args=[event.pk])),
+                base_url=base_url,
+                description="",
+                places_left=getattr(event, "places_left", None),
+            ),
+        }
+        for position, event in enumerate(events, start=1)
+    ]
+    return PageMeta(
+        title=title,
+        description=summary(
+            _("Meetings, seminars and other events of %(network)s.") % {"network": network.name},
+            200,
+        ),
+        canonical=path,
+        schema=[{"@type": "ItemList", "name": title, "itemListElement": items}],
     )

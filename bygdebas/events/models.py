@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from bygdebas.core.geo import place_line
 from bygdebas.core.models import municipality_field
-from bygdebas.core.tenancy import NetworkQuerySet
+from bygdebas.core.tenancy import NetworkQuerySet, network_q
 
 # The 17 UN Sustainable Development Goals (Agenda 2030), in Swedish official short form.
 SDG_CHOICES = [
@@ -53,6 +53,16 @@ class EventQuerySet(NetworkQuerySet["Event"]):
     def public(self) -> EventQuerySet:
         """What anyone may see: published (or cancelled) public events."""
         return self.published().filter(is_members_only=False)
+
+    def open_to(self, network: object) -> EventQuerySet:
+        """Other networks' public events that are open to every network (for ``network``'s
+        calendar). Registration stays with the event's own network."""
+        return (
+            self.public()
+            .filter(is_open_to_networks=True)
+            .exclude(network_q(Event, network))  # type: ignore[arg-type]
+            .select_related("network", "municipality")
+        )
 
     def upcoming(self, now: datetime.datetime | None = None) -> EventQuerySet:
         return self.filter(ends_at__gte=now or timezone.now())
@@ -129,6 +139,14 @@ class Event(models.Model):
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     is_members_only = models.BooleanField(_("members only"), default=False)
+    is_open_to_networks = models.BooleanField(
+        _("open to other networks"),
+        default=False,
+        help_text=_(
+            "Shown in the other county branches' calendars too, with your name; people register "
+            "here."
+        ),
+    )
     offer_hours = models.PositiveIntegerField(
         _("hours to accept a freed place"),
         default=48,
@@ -194,6 +212,13 @@ class Event(models.Model):
         for goal in self.sdgs or []:
             if goal not in range(1, 18):
                 raise ValidationError({"sdgs": _("Agenda 2030 goals are numbered 1 to 17.")})
+
+    @property
+    def absolute_url(self) -> str:
+        """The event's page on its own network's host (for other networks' calendars)."""
+        from django.urls import reverse
+
+        return self.network.base_url.rstrip("/") + reverse("events:event-detail", args=[self.pk])
 
     @property
     def is_cancelled(self) -> bool:

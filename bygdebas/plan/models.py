@@ -38,6 +38,15 @@ class Plan(models.Model):
     target_groups = models.TextField(_("target groups"), blank=True)
     purpose = models.TextField(_("purpose"), blank=True)
     source_filename = models.CharField(_("imported from"), max_length=255, blank=True)
+    # Another network's adopted plan this one started as a copy of (county branches sharing).
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+    )
     approved_on = models.DateField(_("adopted by the board on"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

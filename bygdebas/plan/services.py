@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from bygdebas.core.hooks import emit
 from bygdebas.core.models import Municipality, Network, User
 from bygdebas.plan.metrics import registry
 from bygdebas.plan.models import Action, Activity, Area, Plan, Target
@@ -202,8 +203,12 @@ def move(*, obj: Area | Activity, direction: int) -> None:
 
 
 @transaction.atomic
-def copy_plan(*, plan: Plan, year: int) -> Plan:
-    """Copy a plan's texts, areas, activities and targets (not its actions) to ``year``."""
+def copy_plan(*, plan: Plan, year: int, network: Network | None = None) -> Plan:
+    """Copy a plan's texts, areas, activities and targets (not its actions) to ``year``.
+
+    With ``network`` (another network than the plan's), the copy starts that network's plan and
+    notes where it came from (``copied_from``).
+    """
     data = {
         **{name: getattr(plan, name) for name in PLAN_TEXT_FIELDS},
         "areas": [
@@ -230,7 +235,12 @@ def copy_plan(*, plan: Plan, year: int) -> Plan:
     }
     if plan.title and str(plan.year) in plan.title:
         data["title"] = plan.title.replace(str(plan.year), str(year))
-    return create_plan(network=plan.network, year=year, data=data, source_filename="")
+    target = network or plan.network
+    copy = create_plan(network=target, year=year, data=data, source_filename="")
+    if target.pk != plan.network_id:
+        copy.copied_from = plan
+        copy.save(update_fields=["copied_from", "updated_at"])
+    return copy
 
 
 def _check_action(
@@ -295,6 +305,19 @@ def log_action(
         action.attachment.save(attachment.name or "attachment", attachment, save=False)
     action.save()
     action.activities.set(activities)
+    emit(
+        network,
+        "action.logged",
+        {
+            "id": action.pk,
+            "title": action.title,
+            "performed_on": action.performed_on,
+            "municipality": municipality.name if municipality else None,
+            "participants": action.participants,
+            "activities": [{"id": a.pk, "text": a.text} for a in activities],
+            "source": source._meta.model_name if source is not None else None,
+        },
+    )
     return action
 
 

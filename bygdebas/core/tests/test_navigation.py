@@ -27,6 +27,7 @@ OFFICE_LINK = [("Office", "plan:home")]
 OFFICE = [
     ("Follow-up", "plan:home"),
     ("Plans", "plan:plan-list"),
+    ("Other networks' plans", "national:plan-sources"),
     ("Actions", "plan:action-list"),
     ("Events", "events:staff-event-list"),
     ("Partnership bodies", "events:body-list"),
@@ -36,10 +37,12 @@ OFFICE = [
     ("Member statistics", "members:statistics"),
     ("Memberships", "members:membership-list"),
     ("Recruitment", "recruitment:board"),
+    ("Widgets", "widgets:embed-list"),
 ]
 ADMIN_ONLY = [
     ("Users", "core:role-list"),
     ("API keys", "api:key-list"),
+    ("Webhooks", "webhooks:endpoint-list"),
     ("Audit log", "members:privacy-audit-log"),
 ]
 PUBLIC_SITE = [("Public site", "public:home")]

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bygdebas.core.hooks import emit
 from bygdebas.core.mail import send_templated_mail
 from bygdebas.core.models import Network, User
 from bygdebas.events.calendar import event_ics
@@ -28,6 +29,21 @@ from bygdebas.plan.models import Activity
 
 class RegistrationError(ValidationError):
     pass
+
+
+def registration_payload(registration: Registration) -> dict[str, Any]:
+    """What a webhook receiver learns about a registration (``core.hooks``)."""
+    event = registration.event
+    return {
+        "id": registration.pk,
+        "status": registration.status,
+        "name": registration.name,
+        "email": registration.email,
+        "organisation": registration.organisation,
+        "created_at": registration.created_at,
+        "cancelled_at": registration.cancelled_at,
+        "event": {"id": event.pk, "title": event.title, "starts_at": event.starts_at},
+    }
 
 
 def _absolute(base_url: str, path: str) -> str:
@@ -120,6 +136,7 @@ def register(
             _("%(email)s is already registered for this event. Check your e-mail for the link.")
             % {"email": email}
         ) from None
+    emit(event.network_id, "registration.created", registration_payload(registration))
     if has_place:
         _send(registration, "events/mail/confirmed", base_url=base_url, with_ics=True)
     else:
@@ -160,6 +177,7 @@ def cancel_registration(
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    emit(event.network_id, "registration.cancelled", registration_payload(registration))
     _send(registration, "events/mail/cancelled", base_url=base_url)
     _offer_free_places(event, base_url=base_url, now=now)
     return registration

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import time
 import zoneinfo
 
@@ -123,3 +124,18 @@ class NewsFeedTests(CastMixin, TestCase):
             '<link rel="alternate" type="application/feed+json" title="Kalender (JSON Feed)" '
             'href="/kalender.json">',
         )
+
+
+class CalendarMetadataTests(CastMixin, TestCase):
+    def test_the_calendar_lists_its_events_as_schema_org_events(self) -> None:
+        make_event(network=self.network_a, title="Bygdestämma i Fjugesta")
+        response = self.as_anonymous().get(reverse("events:event-list"))
+        blocks = re.findall(
+            r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
+        )
+        data = [json.loads(block) for block in blocks]
+        [listing] = [d for d in data if d.get("@type") == "ItemList"]
+        [item] = listing["itemListElement"]
+        self.assertEqual(item["item"]["@type"], "Event")
+        self.assertEqual(item["item"]["name"], "Bygdestämma i Fjugesta")
+        self.assertContains(response, '<meta property="og:title"')

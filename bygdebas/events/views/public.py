@@ -18,7 +18,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,11 +32,12 @@ from bygdebas.core.rows import annotated, attach
 from bygdebas.events import calendar as ical
 from bygdebas.events.access import get_public_event, get_registration_by_token
 from bygdebas.events.forms import CalendarFilterForm, RegistrationForm
-from bygdebas.events.metadata import event_page_meta
+from bygdebas.events.metadata import calendar_page_meta, event_page_meta
 from bygdebas.events.models import Event, EventQuerySet, Registration
 from bygdebas.events.services import registrations as services
 
 PAGE_SIZE = 20
+SHARED_SHOWN = 20
 # Checked after the event is found, so that an unknown event is a 404, not a count.
 REGISTRATION_LIMIT = RateLimit("register")
 FEED_PAST_DAYS = 90
@@ -117,6 +119,17 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "filters": form.querystring(),
             "this_month": today,
             "municipality_feeds": _feed_municipalities(form),
+            "page_meta": calendar_page_meta(
+                list(page.object_list),
+                request=request,
+                network=network,
+                title=_("Calendar"),
+                path=reverse("events:event-list"),
+            ),
+            # Neighbours' events open to every network, linked to their own pages.
+            "shared_events": list(
+                Event.objects.open_to(network).upcoming().order_by("starts_at", "pk")[:SHARED_SHOWN]
+            ),
         },
     )
 
@@ -144,7 +157,8 @@ def event_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
         starts_at__lt=grid_end, ends_at__gte=grid_start
     )
     by_day: dict[datetime.date, list[Event]] = defaultdict(list)
-    for event in _annotate_places(list(_with_places(events).order_by("starts_at", "pk"))):
+    month_events = _annotate_places(list(_with_places(events).order_by("starts_at", "pk")))
+    for event in month_events:
         first = max(timezone.localtime(event.starts_at).date(), weeks[0][0])
         last = min(timezone.localtime(event.ends_at).date(), weeks[-1][-1])
         day = first
@@ -167,6 +181,13 @@ def event_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
             "today": timezone.localdate(),
             "has_events": bool(by_day),
+            "page_meta": calendar_page_meta(
+                month_events,
+                request=request,
+                network=network,
+                title=f"{_('Calendar')} {formats.date_format(first_of_month, 'F Y')}",
+                path=reverse("events:event-month", args=[year, month]),
+            ),
         },
     )
 

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bygdebas.core.hooks import emit
 from bygdebas.core.mail import send_templated_mail
 from bygdebas.core.models import AuditEntry, Network, User
 from bygdebas.core.services import record_audit
@@ -389,6 +390,21 @@ def approve_application(
     if membership.status != Status.APPLIED:
         raise MembershipError(_("Only an application can be approved."))
     _decide(membership, Status.ACTIVE, actor=actor, now=now or timezone.now())
+    organisation = membership.organisation
+    emit(
+        organisation.network_id,
+        "organisation.joined",
+        {
+            "organisation": {
+                "id": organisation.pk,
+                "name": organisation.name,
+                "municipality": organisation.municipality.name
+                if organisation.municipality is not None
+                else None,
+            },
+            "membership": {"id": membership.pk, "year": membership.year},
+        },
+    )
     _mail_contacts(membership, "members/mail/membership_welcome", base_url=base_url)
     return membership
 

@@ -16,8 +16,11 @@ from bygdebas.connectivity import demo as connectivity_demo
 from bygdebas.core import demo as core_demo
 from bygdebas.events import demo as events_demo
 from bygdebas.members import demo as members_demo
+from bygdebas.national import demo as national_demo
 from bygdebas.plan import demo as plan_demo
 from bygdebas.recruitment import demo as recruitment_demo
+from bygdebas.webhooks import demo as webhooks_demo
+from bygdebas.widgets import demo as widgets_demo
 
 # The apps' demo data, in the order they need each other: the plan first (the others log actions
 # against it), recruitment after the member registry it converts prospects into.
@@ -28,6 +31,9 @@ STEPS: list[ModuleType] = [
     recruitment_demo,
     connectivity_demo,
     api_demo,
+    webhooks_demo,
+    widgets_demo,
+    national_demo,
 ]
 
 
