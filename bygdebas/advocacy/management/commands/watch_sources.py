@@ -39,6 +39,9 @@ class Command(BaseCommand):
         fetch.add_argument("--network", help="Only this network's sources.")
         fetch.add_argument("--force", action="store_true", help="Ignore the interval.")
         fetch.add_argument("--json", action="store_true", help="Print the outcome as JSON.")
+        fetch.add_argument(
+            "--enqueue", action="store_true", help="Hand the fetching to the task worker."
+        )
 
     def execute(self, *args: Any, **options: Any) -> Any:
         # "could not run at all" is exit status 2, whatever the cause.
@@ -91,6 +94,12 @@ class Command(BaseCommand):
 
     def _fetch(self, options: dict[str, Any]) -> None:
         network = self._network(options["network"], required=False)
+        if options["enqueue"]:
+            from bygdebas.advocacy.tasks import fetch_watched_sources
+
+            result = fetch_watched_sources.enqueue(network.pk if network else None)
+            self.stdout.write(f"Enqueued {result.id}.")
+            return
         report = watch.fetch_sources(network=network, force=options["force"])
         if options["json"]:
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
