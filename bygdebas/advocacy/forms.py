@@ -29,6 +29,16 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.email
 
 
+class OwnIdsForm(forms.Form):
+    """Forms that share the case page get ids of their own (no two fields with one id)."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class SourceForm(forms.ModelForm):
     class Meta:
         model = Source
@@ -107,7 +117,8 @@ class CaseForm(forms.ModelForm):
         return activities_by_area(self)
 
 
-class MoveForm(forms.Form):
+class MoveForm(OwnIdsForm):
+    id_prefix = "move"
     status = forms.ChoiceField(label=_("Move to"))
     reason = forms.CharField(
         label=_("Reason for declining"),
@@ -129,11 +140,13 @@ class AnswerForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(OwnIdsForm):
+    id_prefix = "comment"
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(OwnIdsForm):
+    id_prefix = "doc"
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(label=_("File"), required=False)
     url = forms.URLField(label=_("Or a link"), max_length=1000, required=False, assume_scheme="https")
@@ -149,7 +162,8 @@ class DocumentForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(OwnIdsForm):
+    id_prefix = "review"
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("send_back", _("Send back"))],
@@ -162,7 +176,8 @@ class ReviewForm(forms.Form):
     )
 
 
-class SentForm(forms.Form):
+class SentForm(OwnIdsForm):
+    id_prefix = "sent"
     sent_on = forms.DateField(label=_("Sent on"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -170,7 +185,8 @@ class SentForm(forms.Form):
         self.fields["sent_on"].initial = timezone.localdate()
 
 
-class PublishForm(forms.Form):
+class PublishForm(OwnIdsForm):
+    id_prefix = "publish"
     title = forms.CharField(label=_("Title of the position"), max_length=300, required=False)
 
 

@@ -61,10 +61,7 @@ def register() -> None:
         Position, kind="advocacy.position", label=_("Positions"), document=position_document
     )
     register_menu_entry(
-        "office", "advocacy.inbox", label=_("Watching"), url_name="advocacy:inbox", order=115
-    )
-    register_menu_entry(
-        "office", "advocacy.cases", label=_("Consultations"), url_name="advocacy:case-list", order=116
+        "office", "advocacy.inbox", label=_("Advocacy"), url_name="advocacy:inbox", order=115
     )
     register_menu_entry(
         "public",

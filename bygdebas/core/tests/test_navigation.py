@@ -19,6 +19,7 @@ PUBLIC = [
     ("Home", "public:home"),
     ("Calendar", "events:event-list"),
     ("About us", "public:about"),
+    ("Positions", "advocacy:position-list"),
     ("Contact", "public:contact"),
     ("Become a member", "members:join"),
 ]
@@ -36,6 +37,7 @@ OFFICE = [
     ("Member statistics", "members:statistics"),
     ("Memberships", "members:membership-list"),
     ("Recruitment", "recruitment:board"),
+    ("Advocacy", "advocacy:inbox"),
 ]
 ADMIN_ONLY = [("Users", "core:role-list"), ("Audit log", "members:privacy-audit-log")]
 PUBLIC_SITE = [("Public site", "public:home")]
