@@ -76,7 +76,7 @@ class CatalogueTests(SimpleTestCase):
             self.assertNotIn("#, fuzzy", entry)
             if entry.lstrip().startswith("#~"):
                 continue  # obsolete
-            if re.search(r'^msgstr(\[\d\])? ""\n?(?!")', entry + "\n", re.M):
+            if re.search(r'^msgstr(\[\d\])? ""\n(?!")', entry + "\n", re.M):
                 untranslated.append(
                     entry.strip().splitlines()[-2 if "msgid_plural" not in entry else -3]
                 )
