@@ -8,9 +8,7 @@ from bygdebas.core.http import AnyUser
 from bygdebas.core.models import Network
 
 
-def get_source_for_user(
-    user: AnyUser, network: Network, pk: int, *, write: bool = False
-) -> Source:
+def get_source_for_user(user: AnyUser, network: Network, pk: int, *, write: bool = False) -> Source:
     return fetch(user, network, Source, pk, write=write)
 
 
@@ -20,7 +18,12 @@ def get_entry_for_user(user: AnyUser, network: Network, pk: int, *, write: bool 
 
 
 def get_case_for_user(
-    user: AnyUser, network: Network, pk: int, *, write: bool = False, roles: frozenset[str] | None = None
+    user: AnyUser,
+    network: Network,
+    pk: int,
+    *,
+    write: bool = False,
+    roles: frozenset[str] | None = None,
 ) -> Case:
     cases = Case.objects.select_related("network", "responsible", "topic", "approved_by", "action")
     return fetch(user, network, cases, pk, write=write, roles=roles)

@@ -120,9 +120,11 @@ def deadlines_ics(cases: Iterable[Case], *, name: str, base_url: str) -> str:
         event.add("dtstamp", timezone.now())
         event.add("dtstart", case.deadline_on)
         event.add("dtend", case.deadline_on + datetime.timedelta(days=1))
-        event.add("summary", _("Deadline: %(title)s (%(authority)s)") % {
-            "title": case.title, "authority": case.authority
-        })
+        event.add(
+            "summary",
+            _("Deadline: %(title)s (%(authority)s)")
+            % {"title": case.title, "authority": case.authority},
+        )
         event.add("url", url)
         event.add("description", f"{case.reference}\n{url}".strip())
         cal.add_component(event)

@@ -72,10 +72,7 @@ def check_url(url: str) -> None:
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.max_redirections = limit
-        self.max_repeats = 1  # the same address twice is a loop
+    max_repeats = 1  # the same address twice is a loop
 
     def redirect_request(
         self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
@@ -126,7 +123,9 @@ def download(
         request.add_header("If-None-Match", etag)
     if last_modified:
         request.add_header("If-Modified-Since", last_modified)
-    opener = urllib.request.build_opener(_Redirects(max_redirects()))
+    # The limit is a class attribute in urllib; settings may change it (tests do).
+    handler = type("_LimitedRedirects", (_Redirects,), {"max_redirections": max_redirects()})
+    opener = urllib.request.build_opener(handler())
     deadline = time.monotonic() + timeout_s()
     try:
         with opener.open(request, timeout=timeout_s()) as response:
@@ -141,7 +140,7 @@ def download(
                 % {"n": max_redirects()}
             ) from None
         raise FetchError(_("The server answered %(code)s.") % {"code": error.code}) from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise FetchError(_("The server did not answer within %(s)s seconds.") % _secs()) from None
     except urllib.error.URLError as error:
         if isinstance(error.reason, (TimeoutError, socket.timeout)):

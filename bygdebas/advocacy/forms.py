@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import Any
 
@@ -43,7 +44,7 @@ class SourceForm(forms.ModelForm):
     class Meta:
         model = Source
         fields = ("name", "url", "keywords", "exclusions", "is_active")
-        widgets = {  # noqa: RUF012
+        widgets = {
             "keywords": forms.Textarea(attrs={"rows": 3}),
             "exclusions": forms.Textarea(attrs={"rows": 2}),
         }
@@ -95,7 +96,7 @@ class CaseForm(forms.ModelForm):
             "topic",
             "activities",
         )
-        widgets = {  # noqa: RUF012
+        widgets = {
             "received_on": forms.DateInput(attrs={"type": "date"}),
             "deadline_on": forms.DateInput(attrs={"type": "date"}),
         }
@@ -106,10 +107,8 @@ class CaseForm(forms.ModelForm):
         model_choice_field(self, "topic").queryset = Topic.objects.for_network(network)
         if self.is_bound:
             received = self.data.get(self.add_prefix("received_on"), "")
-            try:
+            with contextlib.suppress(ValueError):
                 year = datetime.date.fromisoformat(str(received)).year
-            except ValueError:
-                pass
         self.plan = Plan.objects.for_network(network).filter(year=year).first()
         model_choice_field(self, "activities").queryset = plan_activities(self.plan)
 
@@ -149,7 +148,9 @@ class DocumentForm(OwnIdsForm):
     id_prefix = "doc"
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(label=_("File"), required=False)
-    url = forms.URLField(label=_("Or a link"), max_length=1000, required=False, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Or a link"), max_length=1000, required=False, assume_scheme="https"
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
@@ -197,9 +198,7 @@ class PositionForm(forms.Form):
     )
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False)
     new_topic = forms.CharField(label=_("Or a new topic"), max_length=100, required=False)
-    published_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    published_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     is_published = forms.BooleanField(label=_("Published on the public site"), required=False)
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
@@ -214,15 +213,15 @@ class PositionForm(forms.Form):
                 name=name, defaults={"network": self.network}
             )
             return topic
-        topic: Topic | None = self.cleaned_data.get("topic")
-        return topic
+        chosen: Topic | None = self.cleaned_data.get("topic")
+        return chosen
 
 
 class NationalIssueForm(forms.ModelForm):
     class Meta:
         model = NationalIssue
         fields = ("kind", "title", "text", "raised_on", "channel", "status", "outcome")
-        widgets = {  # noqa: RUF012
+        widgets = {
             "raised_on": forms.DateInput(attrs={"type": "date"}),
             "text": forms.Textarea(attrs={"rows": 6}),
             "outcome": forms.Textarea(attrs={"rows": 3}),

@@ -72,9 +72,7 @@ class Source(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     etag = models.CharField(_("ETag"), max_length=300, blank=True, editable=False)
-    last_modified = models.CharField(
-        _("Last-Modified"), max_length=100, blank=True, editable=False
-    )
+    last_modified = models.CharField(_("Last-Modified"), max_length=100, blank=True, editable=False)
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.NEW, editable=False
     )
@@ -104,9 +102,7 @@ class Source(models.Model):
 
 def split_terms(text: str) -> list[str]:
     """The terms of a rule field: separated by commas or new lines, blanks dropped."""
-    return [
-        part.strip() for line in text.splitlines() for part in line.split(",") if part.strip()
-    ]
+    return [part.strip() for line in text.splitlines() for part in line.split(",") if part.strip()]
 
 
 class EntryQuerySet(NetworkQuerySet["Entry"]):
@@ -204,6 +200,9 @@ class DigestRecipient(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["network", "user"], name="advocacy_digest_unique")
         ]
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class CaseQuerySet(NetworkQuerySet["Case"]):
@@ -353,6 +352,9 @@ class AnswerVersion(models.Model):
         verbose_name_plural = _("answer versions")
         ordering: ClassVar = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.case} ({self.created_at:%Y-%m-%d %H:%M})"
+
 
 class CaseComment(models.Model):
     """A colleague's comment on a case, or the board's word when it sends an answer back."""
@@ -378,6 +380,9 @@ class CaseComment(models.Model):
         verbose_name_plural = _("case comments")
         ordering: ClassVar = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return self.text[:60]
+
 
 class Contribution(models.Model):
     """A member's views on a case, written through the case's invitation link."""
@@ -397,6 +402,9 @@ class Contribution(models.Model):
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
         ordering: ClassVar = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.case}"
 
 
 class PositionQuerySet(NetworkQuerySet["Position"]):

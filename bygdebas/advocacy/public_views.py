@@ -66,9 +66,7 @@ def _published(request: HttpRequest, pk: int) -> Position:
 @require_GET
 def position_detail(request: HttpRequest, pk: int) -> HttpResponse:
     position = _published(request, pk)
-    page_meta = PageMeta(
-        title=position.title, description=summary(position.text), type="article"
-    )
+    page_meta = PageMeta(title=position.title, description=summary(position.text), type="article")
     return render(
         request,
         "advocacy/position_detail.html",

@@ -55,8 +55,12 @@ def register() -> None:
         about=("remiss*", "remissvar*"),
         metric="advocacy.answers_sent",
     )
-    register_searchable(Entry, kind="advocacy.entry", label=_("Watched entries"), document=entry_document)
-    register_searchable(Case, kind="advocacy.case", label=_("Consultation cases"), document=case_document)
+    register_searchable(
+        Entry, kind="advocacy.entry", label=_("Watched entries"), document=entry_document
+    )
+    register_searchable(
+        Case, kind="advocacy.case", label=_("Consultation cases"), document=case_document
+    )
     register_searchable(
         Position, kind="advocacy.position", label=_("Positions"), document=position_document
     )

@@ -633,8 +633,10 @@ def _position_form_page(
             add_service_errors(form, error)
         else:
             messages.success(request, _("The position was saved."))
-            return redirect("advocacy:position-admin-list") if not saved.is_published else (
-                redirect("advocacy:position-detail", pk=saved.pk)
+            return (
+                redirect("advocacy:position-admin-list")
+                if not saved.is_published
+                else (redirect("advocacy:position-detail", pk=saved.pk))
             )
     return render(
         request,

@@ -164,9 +164,7 @@ def add_comment(*, case: Case, actor: User, text: str) -> CaseComment:
     return CaseComment.objects.create(case=case, author=actor, text=text.strip())
 
 
-def add_document(
-    *, case: Case, title: str, upload: Any = None, url: str = ""
-) -> CaseDocument:
+def add_document(*, case: Case, title: str, upload: Any = None, url: str = "") -> CaseDocument:
     """Attach a file or a link to the case."""
     if not upload and not url:
         raise ValidationError(_("Upload a file or give a link."))
@@ -237,7 +235,9 @@ def mark_sent(*, case: Case, actor: User, sent_on: datetime.date) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != Status.BOARD_REVIEW or not case.approved_at:
         raise ValidationError(_("Only an answer the board has approved can be sent."))
-    activities = [a for a in case.activities.select_related("area__plan") if a.area.plan.year == sent_on.year]
+    activities = [
+        a for a in case.activities.select_related("area__plan") if a.area.plan.year == sent_on.year
+    ]
     if not activities:
         activities = advocacy_activities(case.network, sent_on.year)
     if not activities:

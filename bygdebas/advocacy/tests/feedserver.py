@@ -19,7 +19,7 @@ LAST_MODIFIED = formatdate(1735689600, usegmt=True)  # 2025-01-01
 def rss(items: list[tuple[str, str, str, str]], *, encoding: str = "utf-8") -> str:
     """An RSS 2.0 document of (guid, link, title, description) items."""
     body = "".join(
-        f"<item><guid isPermaLink=\"false\">{guid}</guid><link>{link}</link><title>{title}</title>"
+        f'<item><guid isPermaLink="false">{guid}</guid><link>{link}</link><title>{title}</title>'
         f"<description>{text}</description><pubDate>Wed, 05 Mar 2025 08:00:00 +0100</pubDate>"
         "</item>"
         for guid, link, title, text in items
@@ -70,9 +70,7 @@ RSS_ITEMS = [
 ]
 
 CP1252_TITLE = "Remiss om vägarna i Hällefors – åäö ÅÄÖ é"
-CP1252 = rss([("cp-1", "http://example.org/cp", CP1252_TITLE, "Väg 50 – förslag")]).encode(
-    "cp1252"
-)
+CP1252 = rss([("cp-1", "http://example.org/cp", CP1252_TITLE, "Väg 50 – förslag")]).encode("cp1252")
 HTML = b"<!doctype html><html><head><title>Nyheter</title></head><body><p>Inte ett fl\xc3\xb6de</p></body></html>"
 HUGE_BYTES = 20 * 1024 * 1024
 
@@ -84,7 +82,9 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
         pass
 
-    def _send(self, body: bytes, *, content_type: str, headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, body: bytes, *, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(200)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -177,9 +177,7 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
             self.close_connection = True
         elif path == "/dupes":
-            self._send(
-                rss(self.server.dupes_items).encode(), content_type="application/rss+xml"
-            )
+            self._send(rss(self.server.dupes_items).encode(), content_type="application/rss+xml")
         elif path == "/error":
             self.send_response(500)
             self.send_header("Content-Length", "0")

@@ -196,7 +196,9 @@ class CaseFlowTests(CastMixin, TestCase):
         self.assertEqual(self.as_cecilia().get(detail).status_code, 403)
         self.assertEqual(self.as_david().get(detail).status_code, 404)
         # A made-up or another network's link is 404.
-        self.assertEqual(anonymous.get(url.replace("/synpunkter/", "/synpunkter/x")).status_code, 404)
+        self.assertEqual(
+            anonymous.get(url.replace("/synpunkter/", "/synpunkter/x")).status_code, 404
+        )
         self.assertEqual(self.as_david().get(url).status_code, 404)
 
     def test_the_answer_comes_as_pdf_and_docx(self) -> None:
@@ -212,8 +214,11 @@ class CaseFlowTests(CastMixin, TestCase):
         self.assertIn("RS 2025/123", xml)
 
     def test_the_list_marks_overdue_and_due_this_week_in_deadline_order(self) -> None:
-        self.new_case(title="Försenad", deadline_on=self.today - datetime.timedelta(days=1),
-                      received_on=self.today - datetime.timedelta(days=20))
+        self.new_case(
+            title="Försenad",
+            deadline_on=self.today - datetime.timedelta(days=1),
+            received_on=self.today - datetime.timedelta(days=20),
+        )
         self.new_case(title="Snart", deadline_on=self.today + datetime.timedelta(days=3))
         self.new_case(title="Senare", deadline_on=self.today + datetime.timedelta(days=30))
         response = self.as_bertil().get(reverse("advocacy:case-list"))
@@ -230,8 +235,12 @@ class CaseFlowTests(CastMixin, TestCase):
             for i in range(n):
                 self.new_case(title=f"Remiss {i}")
                 Entry.objects.create(
-                    network=self.network_a, source=self.source, guid=f"{n}-{i}",
-                    title=f"Post {i}", is_match=True, assigned_to=self.bertil,
+                    network=self.network_a,
+                    source=self.source,
+                    guid=f"{n}-{i}",
+                    title=f"Post {i}",
+                    is_match=True,
+                    assigned_to=self.bertil,
                 )
             row = []
             for url in (reverse("advocacy:case-list"), reverse("advocacy:inbox")):
@@ -266,8 +275,12 @@ class CaseFlowTests(CastMixin, TestCase):
 
     def test_positions_feed_has_only_published_positions(self) -> None:
         Position.objects.create(
-            network=self.network_a, title="Publicerad", text="Text.",
-            published_on=self.today, is_published=True, published_at=timezone.now(),
+            network=self.network_a,
+            title="Publicerad",
+            text="Text.",
+            published_on=self.today,
+            is_published=True,
+            published_at=timezone.now(),
         )
         Position.objects.create(
             network=self.network_a, title="Utkast", text="Text.", published_on=self.today
@@ -281,7 +294,9 @@ class CaseFlowTests(CastMixin, TestCase):
         self.assertEqual([item["title"] for item in data["items"]], ["Publicerad"])
         draft = Position.objects.get(title="Utkast")
         self.assertEqual(
-            self.as_anonymous().get(reverse("advocacy:position-detail", args=[draft.pk])).status_code,
+            self.as_anonymous()
+            .get(reverse("advocacy:position-detail", args=[draft.pk]))
+            .status_code,
             404,
         )
 

@@ -36,9 +36,11 @@ from bygdebas.core.tests.matrix import (
     READ_ROW,
     WRITE_PAGE,
     WRITE_ROW,
-    Entry as MatrixEntry,
     MatrixMixin,
     page_form,
+)
+from bygdebas.core.tests.matrix import (
+    Entry as MatrixEntry,
 )
 from bygdebas.plan.models import Action, Activity
 from bygdebas.testing import CastMixin, make_plan
@@ -184,7 +186,11 @@ class AdvocacyMatrixTests(MatrixMixin, CastMixin, TestCase):
             title="A-entry-secret: kollektivtrafiken",
             is_match=True,
         )
-        common = {"network": network, "authority": "Regionen", "received_on": datetime.date(2025, 4, 1)}
+        common = {
+            "network": network,
+            "authority": "Regionen",
+            "received_on": datetime.date(2025, 4, 1),
+        }
         cls.case = Case.objects.create(
             title="A-case-secret",
             status=Case.Status.DRAFTING,

@@ -74,9 +74,7 @@ class FetchSourcesTests(TestCase):
             ],
         )
         # Matched entries are found by staff search; others are kept but not indexed.
-        self.assertEqual(
-            SearchDocument.objects.filter(kind="advocacy.entry").count(), 3
-        )
+        self.assertEqual(SearchDocument.objects.filter(kind="advocacy.entry").count(), 3)
         self.assertEqual(Source.objects.get(name="/rss").state, Source.State.OK)
 
     def test_the_second_fetch_sends_the_validators_and_counts_not_modified(self) -> None:
@@ -121,9 +119,7 @@ class FetchSourcesTests(TestCase):
         states = dict(Source.objects.values_list("name", "state"))
         self.assertEqual(states["/silent"], Source.State.ERROR)
         self.assertEqual(states["/rss"], Source.State.OK)
-        self.assertIn(
-            "not an RSS or Atom feed", Source.objects.get(name="/html").last_error
-        )
+        self.assertIn("inte ett RSS- eller Atom-flöde", Source.objects.get(name="/html").last_error)
         self.assertEqual(Entry.objects.get(guid="cp-1").title, CP1252_TITLE)
         self.assertTrue(Entry.objects.get(guid="cp-1").is_match)
 
@@ -174,7 +170,9 @@ class FetchSourcesTests(TestCase):
             stdout=out,
         )
         source = Source.objects.get()
-        self.assertEqual((source.name, source.keyword_list), ("Regeringen", ["kollektivtrafik", "bredband*"]))
+        self.assertEqual(
+            (source.name, source.keyword_list), ("Regeringen", ["kollektivtrafik", "bredband*"])
+        )
         self.assertEqual(source.network, self.network)
 
     def test_the_command_prints_the_json_the_issue_states_and_exits_0_on_failures(self) -> None:
@@ -199,4 +197,3 @@ class FetchSourcesTests(TestCase):
         with self.assertRaises(CommandError) as caught:
             call_command("watch_sources", "add", "ftp://x", "--name", "x", "--network", "orebro")
         self.assertEqual(caught.exception.returncode, 2)
-

@@ -86,9 +86,13 @@ class Command(BaseCommand):
                 exclusions=options["exclude"],
             )
         except ValidationError as error:
-            messages = "; ".join(
-                str(message) for messages in error.message_dict.values() for message in messages
-            ) if hasattr(error, "error_dict") else "; ".join(error.messages)
+            messages = (
+                "; ".join(
+                    str(message) for messages in error.message_dict.values() for message in messages
+                )
+                if hasattr(error, "error_dict")
+                else "; ".join(error.messages)
+            )
             raise CommandError(messages) from error
         self.stdout.write(f"Added source {source.pk}: {source.name} ({source.url})")
 
