@@ -21,6 +21,11 @@ urlpatterns = [
     path("kansli/remisser/", views.case_list, name="case-list"),
     path("kansli/remisser/ny/", views.case_create, name="case-create"),
     path("kansli/remisser/deadlines.ics", views.case_calendar, name="case-calendar"),
+    path(
+        "kansli/remisser/kalender/<str:token>.ics",
+        views.case_calendar_feed,
+        name="case-calendar-feed",
+    ),
     path("kansli/remisser/<int:pk>/", views.case_detail, name="case-detail"),
     path("kansli/remisser/<int:pk>/redigera/", views.case_edit, name="case-edit"),
     path("kansli/remisser/<int:pk>/flytta/", views.case_move, name="case-move"),

@@ -5,13 +5,15 @@ Thin: parse a form, fetch through access, call one service, render or redirect.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -52,11 +54,20 @@ from bygdebas.advocacy.models import (
 )
 from bygdebas.advocacy.services import cases as case_services
 from bygdebas.advocacy.services import watch
-from bygdebas.core.access import APPROVE_ROLES, READ_ROLES, WRITE_ROLES, role_in, role_required
+from bygdebas.core.access import (
+    APPROVE_ROLES,
+    READ_ROLES,
+    WRITE_ROLES,
+    current_network,
+    role_in,
+    role_required,
+)
 from bygdebas.core.forms import add_service_errors
 from bygdebas.core.http import NetworkRequest
+from bygdebas.core.models import Network, User
 from bygdebas.core.rows import attach
 from bygdebas.core.search import search
+from bygdebas.core.signed_links import LinkError, make_token, read_token
 
 PAGE_SIZE = 50
 SEARCH_KINDS = ["advocacy.entry", "advocacy.case", "advocacy.position"]
@@ -293,6 +304,12 @@ def case_list(request: NetworkRequest) -> HttpResponse:
             "page": page,
             "today": today,
             "show_closed": show_closed,
+            "calendar_url": request.build_absolute_uri(
+                reverse(
+                    "advocacy:case-calendar-feed",
+                    args=[calendar_token(request.user, request.network)],
+                )
+            ),
             "query": _query(request),
         },
     )
@@ -572,15 +589,42 @@ def case_docx(request: NetworkRequest, pk: int) -> HttpResponse:
     return _letter_response(exports.letter_for_case(case), "docx")
 
 
+CALENDAR = "advocacy.calendar"
+CALENDAR_DAYS = datetime.timedelta(days=366)
+
+
+def calendar_token(user: User, network: Network) -> str:
+    """A staff member's own address for the deadline calendar (a calendar app cannot log in)."""
+    return make_token(purpose=CALENDAR, network_id=network.pk, u=user.pk)
+
+
 @role_required(READ_ROLES)
 @require_GET
 def case_calendar(request: NetworkRequest) -> HttpResponse:
     """The open cases' deadlines as an iCalendar feed, for staff."""
-    cases = Case.objects.for_network(request.network).open().filter(deadline_on__isnull=False)
+    return _calendar(request.network)
+
+
+@require_GET
+def case_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The same feed at the staff member's signed address, for as long as they have the role."""
+    network = current_network(request)
+    try:
+        values = read_token(token, purpose=CALENDAR, network=network, max_age=CALENDAR_DAYS)
+    except LinkError:
+        raise Http404 from None
+    user = User.objects.filter(pk=values.get("u"), is_active=True).first()
+    if role_in(user, network) not in READ_ROLES:
+        raise Http404
+    return _calendar(network)
+
+
+def _calendar(network: Network) -> HttpResponse:
+    cases = Case.objects.for_network(network).open().filter(deadline_on__isnull=False)
     ics = exports.deadlines_ics(
         cases.by_deadline(),
-        name=_("Consultation deadlines – %(network)s") % {"network": request.network.name},
-        base_url=request.build_absolute_uri("/"),
+        name=_("Consultation deadlines – %(network)s") % {"network": network.name},
+        base_url=network.base_url,
     )
     return HttpResponse(ics, content_type="text/calendar; charset=utf-8")
 

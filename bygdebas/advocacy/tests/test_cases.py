@@ -23,6 +23,7 @@ from bygdebas.advocacy.models import (
     Source,
 )
 from bygdebas.advocacy.services import cases as services
+from bygdebas.core.models import Role
 from bygdebas.plan.models import Action, Activity
 from bygdebas.testing import CastMixin, make_plan
 
@@ -258,6 +259,16 @@ class CaseFlowTests(CastMixin, TestCase):
         body = response.content.decode()
         self.assertIn("Öppen remiss", body)
         self.assertNotIn("Skickad remiss", body)
+
+    def test_a_calendar_app_reads_the_deadlines_at_the_staff_members_signed_address(self) -> None:
+        self.new_case(title="Öppen remiss")
+        page = self.as_bertil().get(reverse("advocacy:case-list"))
+        address = page.context["calendar_url"].removeprefix("http://a.test")
+        self.assertIn("Öppen remiss", self.as_anonymous().get(address).content.decode())
+        # Once Bertil has no role, his address stops working.
+        Role.objects.filter(user=self.bertil).delete()
+        self.assertEqual(self.as_anonymous().get(address).status_code, 404)
+        self.assertEqual(self.as_anonymous().get(address.replace(".ics", "x.ics")).status_code, 404)
 
     def test_publishing_is_refused_before_sending(self) -> None:
         case = self.new_case(answer="Svar.")

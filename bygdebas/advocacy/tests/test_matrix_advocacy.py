@@ -28,6 +28,7 @@ from bygdebas.advocacy.models import (
     Topic,
 )
 from bygdebas.advocacy.services.cases import contribution_token
+from bygdebas.advocacy.views import calendar_token
 from bygdebas.core.tests.matrix import (
     APPROVE_ROW,
     PUBLIC,
@@ -98,6 +99,9 @@ MATRIX: dict[str, MatrixEntry] = {
         post_data=page_form(authority="Region Örebro län", title="Ny remiss"),
     ),
     "advocacy:case-calendar": MatrixEntry(READ_PAGE),
+    # The signed address is the credential (a calendar app cannot log in): anyone holding
+    # Bertil's address on A's host; on B's host it is not valid.
+    "advocacy:case-calendar-feed": MatrixEntry(PUBLIC_ROW, kwargs="calendar"),
     "advocacy:case-detail": MatrixEntry(READ_ROW, kwargs="case"),
     "advocacy:case-edit": MatrixEntry(
         WRITE_ROW, kwargs="case", post=WRITE_ROW, post_data=page_form(title="Ändrad remiss")
@@ -250,6 +254,8 @@ class AdvocacyMatrixTests(MatrixMixin, CastMixin, TestCase):
         match entry.kwargs:
             case "token":
                 return {"token": token(self)}
+            case "calendar":
+                return {"token": calendar_token(self.bertil, self.network_a)}
             case "":
                 return {}
             case name:
