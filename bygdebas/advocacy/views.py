@@ -54,6 +54,7 @@ from bygdebas.advocacy.models import (
 )
 from bygdebas.advocacy.services import cases as case_services
 from bygdebas.advocacy.services import watch
+from bygdebas.advocacy.versions import with_changes
 from bygdebas.core.access import (
     APPROVE_ROLES,
     READ_ROLES,
@@ -451,7 +452,7 @@ def case_answer(request: NetworkRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The answer was saved as a new version."))
             return redirect("advocacy:case-detail", pk=case.pk)
-    versions = case.versions.select_related("author")[:20]
+    versions = with_changes(case.versions.select_related("author")[:21], shown=20)
     return render(
         request,
         "advocacy/case_answer.html",

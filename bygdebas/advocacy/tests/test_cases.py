@@ -120,6 +120,10 @@ class CaseFlowTests(CastMixin, TestCase):
             list(AnswerVersion.objects.filter(case=case).values_list("text", flat=True)),
             ["Vi tillstyrker förslaget, med två ändringar.", "Vi tillstyrker förslaget."],
         )
+        # The drafting page says who changed what, and when.
+        drafting = staff.get(answer_url)
+        self.assertContains(drafting, "<ins>Vi tillstyrker förslaget, med två ändringar.</ins>")
+        self.assertContains(drafting, "<del>Vi tillstyrker förslaget.</del>")
         staff.post(reverse("advocacy:case-move", args=[case.pk]), {"status": "board_review"})
         case.refresh_from_db()
         self.assertEqual(case.status, Case.Status.BOARD_REVIEW)
