@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from bygdebas.advocacy.models import AnswerVersion
 from bygdebas.core.rows import attach
 
 
-def with_changes(versions: Sequence[AnswerVersion], *, shown: int) -> list[AnswerVersion]:
+def with_changes(versions: Iterable[AnswerVersion], *, shown: int) -> list[AnswerVersion]:
     """The newest ``shown`` versions (newest first), each with ``changes``: ("+"|"-", line)
     pairs against the version before it (give one more version than shown, for the last one)."""
     rows = list(versions)

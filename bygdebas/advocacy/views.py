@@ -614,7 +614,8 @@ def case_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         values = read_token(token, purpose=CALENDAR, network=network, max_age=CALENDAR_DAYS)
     except LinkError:
         raise Http404 from None
-    user = User.objects.filter(pk=values.get("u"), is_active=True).first()
+    user_id = values.get("u")
+    user = User.objects.filter(pk=int(user_id), is_active=True).first() if user_id else None
     if role_in(user, network) not in READ_ROLES:
         raise Http404
     return _calendar(network)
