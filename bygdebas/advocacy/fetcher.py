@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import html
 import http.client
+import ipaddress
 import socket
 import time
 import urllib.error
@@ -71,18 +72,41 @@ def check_url(url: str) -> None:
         raise FetchError(_("Only http and https addresses can be watched."))
 
 
+def allows_private() -> bool:
+    return bool(getattr(settings, "BYGDEBAS_WATCH_ALLOW_PRIVATE", False))
+
+
+def check_destination(url: str) -> None:
+    """FetchError unless ``url`` is http(s) and its host resolves to public addresses only.
+
+    Staff type the addresses: without this, a source could make the server read its own
+    loopback services or the cloud's metadata address. (A host that resolves differently between
+    this check and the connection is not caught; the size and time limits still hold.)
+    """
+    check_url(url)
+    if allows_private():
+        return
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise FetchError(
+            _("The server could not be reached: %(reason)s.") % {"reason": _("unknown host")}
+        ) from None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address.is_global:
+            raise FetchError(_("The address points into a private network and is not fetched."))
+
+
 class _Redirects(urllib.request.HTTPRedirectHandler):
     max_repeats = 1  # the same address twice is a loop
 
     def redirect_request(
         self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
     ) -> Any:
-        try:
-            check_url(urllib.parse.urljoin(req.full_url, newurl))
-        except FetchError:
-            raise urllib.error.HTTPError(
-                newurl, code, "redirect to a non-http address", headers, fp
-            ) from None
+        # A FetchError passes through urllib and download() unchanged, with its own message.
+        check_destination(urllib.parse.urljoin(req.full_url, newurl))
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -117,7 +141,7 @@ def download(
     url: str, *, etag: str = "", last_modified: str = ""
 ) -> tuple[int, bytes, dict[str, str]]:
     """GET ``url`` with the conditional headers: (status, body, headers). FetchError on failure."""
-    check_url(url)
+    check_destination(url)
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT})
     if etag:
         request.add_header("If-None-Match", etag)
@@ -134,6 +158,9 @@ def download(
     except urllib.error.HTTPError as error:
         if error.code == 304:
             return 304, b"", {k.lower(): v for k, v in (error.headers or {}).items()}
+        if 300 <= error.code < 400 and "not allowed" in str(error.msg):
+            # urllib refuses a redirect to another scheme (file:, ftp:) itself.
+            raise FetchError(_("Only http and https addresses can be watched.")) from None
         if 300 <= error.code < 400:
             raise FetchError(
                 _("Too many redirects, or a redirect loop (more than %(n)s).")

@@ -7,6 +7,7 @@ visitor then finds by searching. axe-core checks every page visited.
 from __future__ import annotations
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page
 
@@ -25,6 +26,7 @@ ANSWER = (
 )
 
 
+@override_settings(BYGDEBAS_WATCH_ALLOW_PRIVATE=True)  # the feed server is on 127.0.0.1
 class AdvocacyFlowTests(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()

@@ -10,7 +10,11 @@ from bygdebas.advocacy.fetcher import FetchError, fetch_feed
 from bygdebas.advocacy.tests.feedserver import CP1252_TITLE, LAST_MODIFIED, FeedServer
 
 
-@override_settings(BYGDEBAS_WATCH_TIMEOUT_S=1, BYGDEBAS_WATCH_MAX_BYTES=5 * 1024 * 1024)
+@override_settings(
+    BYGDEBAS_WATCH_TIMEOUT_S=1,
+    BYGDEBAS_WATCH_MAX_BYTES=5 * 1024 * 1024,
+    BYGDEBAS_WATCH_ALLOW_PRIVATE=True,  # the feed server is on 127.0.0.1
+)
 class FetchFeedTests(SimpleTestCase):
     server: FeedServer
 
@@ -77,7 +81,14 @@ class FetchFeedTests(SimpleTestCase):
         self.assertFails("/hop/6", "För många omdirigeringar")
 
     def test_a_redirect_to_another_scheme_is_refused(self) -> None:
-        self.assertFails("/to-file", "omdirigering")
+        self.assertFails("/to-file", "Bara http- och https-adresser")
+
+    def test_private_addresses_are_refused_unless_allowed(self) -> None:
+        with override_settings(BYGDEBAS_WATCH_ALLOW_PRIVATE=False):
+            self.assertFails("/rss", "privat nätverk")
+            with self.assertRaises(FetchError) as caught:
+                fetch_feed("http://[::1]:9/x")
+            self.assertIn("privat nätverk", str(caught.exception))
 
     def test_a_server_that_never_answers_times_out(self) -> None:
         self.assertFails("/silent", "svarade inte inom 1 sekunder")

@@ -19,7 +19,11 @@ from bygdebas.core.models import SearchDocument
 from bygdebas.testing import make_network
 
 
-@override_settings(BYGDEBAS_WATCH_TIMEOUT_S=1, BYGDEBAS_WATCH_MAX_BYTES=5 * 1024 * 1024)
+@override_settings(
+    BYGDEBAS_WATCH_TIMEOUT_S=1,
+    BYGDEBAS_WATCH_MAX_BYTES=5 * 1024 * 1024,
+    BYGDEBAS_WATCH_ALLOW_PRIVATE=True,  # the feed server is on 127.0.0.1
+)
 class FetchSourcesTests(TestCase):
     server: FeedServer
 
