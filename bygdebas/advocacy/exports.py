@@ -58,7 +58,7 @@ def render_pdf(letter: Letter) -> bytes:
     import weasyprint
 
     html = render_to_string(
-        "advocacy/letter_pdf.html",
+        "advocacy/pdf/letter.html",
         {
             "letter": letter,
             "body": render_markdown(letter.text),
