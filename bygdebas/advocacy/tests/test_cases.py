@@ -21,6 +21,7 @@ from bygdebas.advocacy.models import (
     Entry,
     Position,
     Source,
+    Topic,
 )
 from bygdebas.advocacy.services import cases as services
 from bygdebas.core.models import Role
@@ -249,6 +250,38 @@ class CaseFlowTests(CastMixin, TestCase):
                 )
             row = []
             for url in (reverse("advocacy:case-list"), reverse("advocacy:inbox")):
+                with CaptureQueriesContext(connection) as queries:
+                    self.assertEqual(client.get(url).status_code, 200)
+                row.append(len(queries))
+            counts.append(row)
+        self.assertEqual(counts[0], counts[1])
+
+    def test_the_public_positions_and_the_sources_cost_the_same_queries_for_few_and_many(
+        self,
+    ) -> None:
+        topic = Topic.objects.create(network=self.network_a, name="Vägar")
+        counts = []
+        for n in (3, 12):
+            Position.objects.all().delete()
+            for i in range(n):
+                Position.objects.create(
+                    network=self.network_a,
+                    title=f"Ställning {i}",
+                    text="Text.",
+                    topic=topic,
+                    published_on=self.today,
+                    is_published=True,
+                    published_at=timezone.now(),
+                )
+                Source.objects.create(
+                    network=self.network_a, name=f"Källa {n}-{i}", url="http://127.0.0.1:9/"
+                )
+            row = []
+            for client, url in (
+                (self.as_anonymous(), reverse("advocacy:position-list")),
+                (self.as_bertil(), reverse("advocacy:source-list")),
+                (self.as_bertil(), reverse("advocacy:position-admin-list")),
+            ):
                 with CaptureQueriesContext(connection) as queries:
                     self.assertEqual(client.get(url).status_code, 200)
                 row.append(len(queries))
