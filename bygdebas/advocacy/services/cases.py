@@ -337,30 +337,37 @@ def send_deadline_reminders(*, today: datetime.date | None = None) -> int:
         return 0
     sent = 0
     horizon = today + datetime.timedelta(days=max(days))
-    cases = (
+    due_ids = list(
         Case.objects.open()
         .filter(deadline_on__gte=today, deadline_on__lte=horizon, responsible__isnull=False)
-        .select_related("network", "responsible")
+        .values_list("pk", flat=True)
     )
-    for case in cases:
-        assert case.deadline_on is not None
-        left = (case.deadline_on - today).days
-        # The nearest step reached that has not been reminded yet.
-        due = [d for d in days if left <= d and d not in case.reminded_days]
-        if not due:
-            continue
-        case.reminded_days = sorted({*case.reminded_days, *due})
-        case.save(update_fields=["reminded_days"])
-        assert case.responsible is not None
-        send_templated_mail(
-            network=case.network,
-            to=[case.responsible.email],
-            template="advocacy/mail/deadline",
-            context={
-                "case": case,
-                "days_left": left,
-                "url": case.network.base_url + case.get_absolute_url(),
-            },
-        )
-        sent += 1
+    for pk in due_ids:
+        # One transaction and row lock per case: two runs at once never remind twice.
+        with transaction.atomic():
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("network", "responsible")
+                .get(pk=pk)
+            )
+            if case.deadline_on is None or case.responsible is None or not case.is_open:
+                continue
+            left = (case.deadline_on - today).days
+            # Every step reached that has not been reminded yet; one mail for them.
+            due = [d for d in days if left <= d and d not in case.reminded_days]
+            if not due:
+                continue
+            case.reminded_days = sorted({*case.reminded_days, *due})
+            case.save(update_fields=["reminded_days"])
+            send_templated_mail(
+                network=case.network,
+                to=[case.responsible.email],
+                template="advocacy/mail/deadline",
+                context={
+                    "case": case,
+                    "days_left": left,
+                    "url": case.network.base_url + case.get_absolute_url(),
+                },
+            )
+            sent += 1
     return sent
