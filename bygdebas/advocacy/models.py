@@ -275,6 +275,7 @@ class Case(models.Model):
         related_name="+",
     )
     reminded_days = models.JSONField(_("reminders sent"), default=list, blank=True)
+    invited_at = models.DateTimeField(_("members invited"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("kansli/remisser/<int:pk>/svar/", views.case_answer, name="case-answer"),
     path("kansli/remisser/<int:pk>/kommentar/", views.case_comment, name="case-comment"),
     path("kansli/remisser/<int:pk>/dokument/", views.case_document, name="case-document"),
+    path("kansli/remisser/<int:pk>/bjud-in/", views.case_invite, name="case-invite"),
     path("kansli/remisser/<int:pk>/granska/", views.case_review, name="case-review"),
     path("kansli/remisser/<int:pk>/skickad/", views.case_sent, name="case-sent"),
     path("kansli/remisser/<int:pk>/publicera/", views.case_publish, name="case-publish"),

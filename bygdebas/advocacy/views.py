@@ -490,6 +490,24 @@ def case_document(request: NetworkRequest, pk: int) -> HttpResponse:
     return _case_page(request, case, document_form=form, status=400)
 
 
+@role_required(WRITE_ROLES)
+@require_POST
+def case_invite(request: NetworkRequest, pk: int) -> HttpResponse:
+    """Mail the contribution link to the member organisations' contact persons."""
+    case = get_case_for_user(request.user, request.network, pk, write=True)
+    try:
+        invited = case_services.invite_members(case=case, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The invitation was mailed to %(n)s contact persons.") % {"n": invited},
+        )
+    return redirect("advocacy:case-detail", pk=case.pk)
+
+
 @role_required(READ_ROLES)
 @require_GET
 def document_file(request: NetworkRequest, pk: int) -> FileResponse:

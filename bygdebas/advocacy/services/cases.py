@@ -29,6 +29,7 @@ from bygdebas.core.models import Network, User
 from bygdebas.core.search import index_object
 from bygdebas.core.services import record_audit
 from bygdebas.core.signed_links import make_token
+from bygdebas.members.models import Engagement, Membership
 from bygdebas.plan import services as plan_services
 from bygdebas.plan.matching import find_activities
 from bygdebas.plan.models import Activity
@@ -195,6 +196,50 @@ def add_contribution(
     contribution.full_clean()
     contribution.save()
     return contribution
+
+
+def member_contacts(network: Network, year: int) -> list[str]:
+    """The e-mail addresses of the contact persons of the network's members in ``year``."""
+    active = Membership.objects.for_network(network).active().filter(year=year)
+    emails = (
+        Engagement.objects.for_network(network)
+        .filter(
+            role=Engagement.Role.CONTACT,
+            organisation__in=active.values("organisation"),
+        )
+        .exclude(person__email="")
+        .values_list("person__email", flat=True)
+        .distinct()
+    )
+    return sorted({email.lower() for email in emails})
+
+
+@transaction.atomic
+def invite_members(*, case: Case, actor: User) -> int:
+    """Mail the contribution link to the contact persons of this year's member organisations;
+    how many were invited."""
+    if not case.is_open or case.status == Status.BOARD_REVIEW:
+        raise ValidationError(_("The case no longer takes views."))
+    recipients = member_contacts(case.network, timezone.localdate().year)
+    if not recipients:
+        raise ValidationError(_("No member organisation has a contact person with an address."))
+    link = case.network.base_url + contribution_url(case)
+    for email in recipients:
+        send_templated_mail(
+            network=case.network,
+            to=[email],
+            template="advocacy/mail/invite",
+            context={"case": case, "link": link},
+        )
+    case.invited_at = timezone.now()
+    case.save(update_fields=["invited_at"])
+    CaseComment.objects.create(
+        case=case,
+        author=actor,
+        text=_("Invited %(n)s contact persons of member organisations to send their views.")
+        % {"n": len(recipients)},
+    )
+    return len(recipients)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ import io
 
 from django.core.management import call_command
 from django.test import TestCase, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from bygdebas.advocacy.models import Case, DigestRecipient, Entry, Source
@@ -100,3 +101,36 @@ class ReminderTests(SmtpServerMixin, CastMixin, TestCase):
         self.assertEqual(sent, 1)
         [mail] = self.smtp.messages
         self.assertIn("Om tio dagar", mail["Subject"])
+
+
+class InvitationTests(SmtpServerMixin, CastMixin, TestCase):
+    def test_the_member_organisations_contact_persons_get_the_link(self) -> None:
+        case = Case.objects.create(
+            network=self.network_a,
+            authority="Region Örebro län",
+            title="Trafikförsörjningsprogram",
+            received_on=timezone.localdate(),
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.as_bertil().post(reverse("advocacy:case-invite", args=[case.pk]))
+        self.assertRedirects(response, reverse("advocacy:case-detail", args=[case.pk]))
+        [mail] = self.smtp.messages  # Cecilia, the contact person of A's one member
+        self.assertEqual(mail["To"], "cecilia@a.test")
+        body = mail.get_body(("plain",)).get_content()
+        self.assertIn("http://a.test/remiss/synpunkter/", body)
+        case.refresh_from_db()
+        self.assertIsNotNone(case.invited_at)
+        self.assertIn("1", case.comments.get().text)
+
+    def test_a_case_under_board_review_takes_no_invitations(self) -> None:
+        case = Case.objects.create(
+            network=self.network_a,
+            authority="Regionen",
+            title="Remiss",
+            received_on=timezone.localdate(),
+            status=Case.Status.BOARD_REVIEW,
+        )
+        self.as_bertil().post(reverse("advocacy:case-invite", args=[case.pk]))
+        self.assertEqual(self.smtp.messages, [])
+        case.refresh_from_db()
+        self.assertIsNone(case.invited_at)

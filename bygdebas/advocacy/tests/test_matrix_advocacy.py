@@ -122,6 +122,7 @@ MATRIX: dict[str, MatrixEntry] = {
         data=(("title", "Remissunderlag"), ("file", a_document)),
     ),
     "advocacy:document-file": MatrixEntry(READ_ROW, kwargs="document"),
+    "advocacy:case-invite": MatrixEntry(WRITE_ROW, method="post", kwargs="case"),
     "advocacy:case-review": MatrixEntry(
         APPROVE_ROW, method="post", kwargs="review_case", data=(("decision", "approve"),)
     ),
@@ -277,7 +278,7 @@ class AdvocacyMatrixTests(MatrixMixin, CastMixin, TestCase):
             list(Topic.objects.filter(network=a).values_list("pk", "name")),
             list(
                 Case.objects.filter(network=a).values_list(
-                    "pk", "title", "status", "answer", "approved_at", "reference"
+                    "pk", "title", "status", "answer", "approved_at", "reference", "invited_at"
                 )
             ),
             list(CaseDocument.objects.filter(case__network=a).values_list("pk")),
