@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "bygdebas.webhooks",
     "bygdebas.widgets",
     "bygdebas.national",
+    "bygdebas.advocacy",
     "bygdebas.public",
     "bygdebas.api",
     "bygdebas.demo",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("kansli/webhooks/", include("bygdebas.webhooks.urls")),
     path("", include("bygdebas.widgets.urls")),
     path("", include("bygdebas.national.urls")),
+    path("", include("bygdebas.advocacy.urls")),
     path("kansli/", include("bygdebas.plan.urls")),
     path("i18n/setlang/", set_language, name="set-language"),
     path("admin/", admin.site.urls),

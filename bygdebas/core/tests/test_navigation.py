@@ -19,6 +19,7 @@ PUBLIC = [
     ("Home", "public:home"),
     ("Calendar", "events:event-list"),
     ("About us", "public:about"),
+    ("Positions", "advocacy:position-list"),
     ("Contact", "public:contact"),
     ("Become a member", "members:join"),
 ]
@@ -37,6 +38,7 @@ OFFICE = [
     ("Member statistics", "members:statistics"),
     ("Memberships", "members:membership-list"),
     ("Recruitment", "recruitment:board"),
+    ("Advocacy", "advocacy:inbox"),
     ("Widgets", "widgets:embed-list"),
 ]
 ADMIN_ONLY = [

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bygdebas.api import demo as api_demo
+from bygdebas.advocacy import demo as advocacy_demo
 from bygdebas.connectivity import demo as connectivity_demo
 from bygdebas.core import demo as core_demo
 from bygdebas.events import demo as events_demo
@@ -34,6 +35,7 @@ STEPS: list[ModuleType] = [
     webhooks_demo,
     widgets_demo,
     national_demo,
+    advocacy_demo,
 ]
 
 

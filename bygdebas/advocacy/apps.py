@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdvocacyConfig(AppConfig):
+    name = "bygdebas.advocacy"
+    label = "advocacy"
+    verbose_name = _("Watching and opinion-forming")
+
+    def ready(self) -> None:
+        from bygdebas.advocacy import registrations
+
+        registrations.register()
