@@ -44,3 +44,8 @@ class EventsConfig(AppConfig):
             extract_template="events/privacy/extract_registrations.html",
             describe_erasure=privacy.describe_erasure,
         )
+
+        from bygdebas.core.agenda import register_upcoming
+        from bygdebas.events.agenda import upcoming_public_events
+
+        register_upcoming("events.public", upcoming=upcoming_public_events)
