@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import quopri
 import random
 import smtplib
@@ -78,7 +79,7 @@ def mailto_address(network: Network) -> str:
 # --- Rendering ---------------------------------------------------------------------------------
 
 
-def render_issue(issue: Issue) -> tuple[str, str, str]:
+def render_issue(issue: Issue, *, language: str | None = None) -> tuple[str, str, str]:
     """The subject, HTML and plain text of an issue, with the recipient's parts as placeholders."""
     entries = list(issue.entries.select_related("item", "item__photo", "item__topic"))
     context = {
@@ -90,13 +91,14 @@ def render_issue(issue: Issue) -> tuple[str, str, str]:
         "unsubscribe_url": UNSUBSCRIBE_URL,
         "preferences_url": PREFERENCES_URL,
     }
-    subject = _("%(network)s – newsletter %(number)s: %(title)s") % {
-        "network": issue.network.name,
-        "number": issue.number,
-        "title": issue.title,
-    }
-    html = render_to_string("newsletter/mail/issue.html", context)
-    text = render_to_string("newsletter/mail/issue.txt", context)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = _("%(network)s – newsletter %(number)s: %(title)s") % {
+            "network": issue.network.name,
+            "number": issue.number,
+            "title": issue.title,
+        }
+        html = render_to_string("newsletter/mail/issue.html", context)
+        text = render_to_string("newsletter/mail/issue.txt", context)
     return subject, html, text
 
 
@@ -232,10 +234,25 @@ def _is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+def new_claim_key() -> int:
+    """A claim key naming this process (its pid in the high bits) and this batch."""
+    return (os.getpid() << 32) | random.getrandbits(32)
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @contextmanager
 def claim_lock() -> Iterator[int]:
     """A fresh claim key, held as a session advisory lock on PostgreSQL while the batch runs."""
-    key = random.randint(1, 2**62)
+    key = new_claim_key()
     if _is_postgresql():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [key])
@@ -264,6 +281,14 @@ def release_orphaned_claims(issue: Issue) -> int:
                 )
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    else:
+        # SQLite is one file on one machine: a claim's process either runs here or is gone.
+        for key in set(sending.values_list("claim_key", flat=True).distinct()):
+            pid = (key or 0) >> 32
+            if pid and pid != os.getpid() and not _is_alive(pid):
+                released += sending.filter(claim_key=key).update(
+                    status=Delivery.Status.PENDING, claim_key=None
+                )
     cutoff = timezone.now() - datetime.timedelta(
         seconds=settings.BYGDEBAS_NEWSLETTER_CLAIM_TIMEOUT_S
     )
