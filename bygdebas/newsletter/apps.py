@@ -49,7 +49,7 @@ class NewsletterConfig(AppConfig):
             "newsletter.issues",
             label=_("Newsletter"),
             url_name="newsletter:issue-list",
-            order=65,
+            order=67,
         )
         register_menu_entry(
             "public",
