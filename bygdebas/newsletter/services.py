@@ -251,7 +251,10 @@ def read_rows(upload: Any) -> list[dict[str, str]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ValidationError(_("The file is not UTF-8 text.")) from error
-        dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;\t") if text.strip() else "excel"
+        try:
+            dialect: Any = csv.Sniffer().sniff(text[:2000], delimiters=",;\t")
+        except csv.Error:
+            dialect = "excel"  # one column, or nothing to tell by: commas
         values = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
     else:
         raise ValidationError(_("Upload a .csv or .xlsx file."))
