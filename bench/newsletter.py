@@ -202,7 +202,9 @@ def send(issue_id: int, recipients: int, kills: int, workers: int, port: int) ->
             "BYGDEBAS_NEWSLETTER_RATE_PER_MINUTE": "0",
         }
     )
-    thresholds = sorted(random.randrange(recipients) for _ in range(kills))
+    # Kill points between 2 % and 85 % of the list, so that each falls while workers run.
+    low, high = recipients // 50, max(recipients * 85 // 100, recipients // 50 + 1)
+    thresholds = sorted(random.randrange(low, high) for _ in range(kills))
     started = time.perf_counter()
     procs = [worker(issue_id, env) for _ in range(workers)]
     killed = 0
