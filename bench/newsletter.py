@@ -173,7 +173,14 @@ def ceiling(port: int, messages: list[tuple[str, bytes]]) -> float:
 def worker(issue_id: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     profile = ["-m", "cProfile", "-o", env["BENCH_PROFILE"]] if env.get("BENCH_PROFILE") else []
     return subprocess.Popen(
-        [sys.executable, *profile, str(ROOT / "manage.py"), "newsletter_send", "--issue", str(issue_id)],
+        [
+            sys.executable,
+            *profile,
+            str(ROOT / "manage.py"),
+            "newsletter_send",
+            "--issue",
+            str(issue_id),
+        ],
         env=env,
         cwd=ROOT,
     )
@@ -305,9 +312,13 @@ def main() -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"== Newsletter sending on {result['machine']['cpu']} ({result['machine']['cores']} cores), {args.db} ==")
+        print(
+            f"== Newsletter sending on {result['machine']['cpu']} ({result['machine']['cores']} cores), {args.db} =="
+        )
         print(f"recipients {result['recipients']}, workers {args.workers}, kills {result['kills']}")
-        print(f"delivered {result['delivered']}, duplicates {result['duplicates']}, lost {result['lost']}")
+        print(
+            f"delivered {result['delivered']}, duplicates {result['duplicates']}, lost {result['lost']}"
+        )
         print(
             f"{result['messages_per_min']:,} messages/min against the sink's ceiling of "
             f"{result['ceiling_per_min']:,}/min over one connection "

@@ -82,12 +82,12 @@ def messages_in(data: bytes) -> Iterator[EmailMessage]:
     if data.startswith(b"From "):
         with _mbox(data) as box:
             for raw in box:
-                yield message_from_bytes(raw.as_bytes(), policy=policy.default)  # type: ignore[misc]  # EmailMessage
+                yield message_from_bytes(raw.as_bytes(), policy=policy.default)
         return
-    yield message_from_bytes(data, policy=policy.default)  # type: ignore[misc]  # EmailMessage
+    yield message_from_bytes(data, policy=policy.default)
 
 
-class _mbox:  # noqa: N801 - a context manager over a temporary mbox file
+class _mbox:
     def __init__(self, data: bytes) -> None:
         import tempfile
 

@@ -34,7 +34,7 @@ class SubscribeForm(PublicFormMixin, forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topics"].queryset = _topics(network)  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+        model_choice_field(self, "topics").queryset = _topics(network)
         model_choice_field(self, "municipality").queryset = network.municipalities()
 
 
@@ -49,7 +49,7 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topics"].queryset = _topics(network)  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+        model_choice_field(self, "topics").queryset = _topics(network)
 
 
 class ItemForm(ImageFormMixin, forms.ModelForm):
@@ -80,15 +80,15 @@ class IssueForm(forms.ModelForm):
             "segment_municipalities",
             "segment_member_contacts",
         ]
-        widgets = {  # noqa: RUF012
+        widgets = {
             "segment_topics": forms.CheckboxSelectMultiple,
             "segment_municipalities": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["segment_topics"].queryset = _topics(network)  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
-        self.fields["segment_municipalities"].queryset = network.municipalities()  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+        model_choice_field(self, "segment_topics").queryset = _topics(network)
+        model_choice_field(self, "segment_municipalities").queryset = network.municipalities()
 
 
 class NewIssueForm(forms.ModelForm):

@@ -24,17 +24,17 @@ if TYPE_CHECKING:
 def _per_activity(
     network: Network, year: int, activities: Sequence[Activity], *, member_items: bool
 ) -> dict[int, int]:
-    issues = Issue.objects.for_network(network).sent().for_year(year).filter(action__isnull=False)
-    if member_items:
-        issues = issues.annotate(
-            n=Count("entries", filter=Q(entries__item__organisation__isnull=False))
+    rows = (
+        Issue.objects.for_network(network)
+        .sent()
+        .for_year(year)
+        .filter(action__isnull=False)
+        .annotate(
+            n=Count("entries", filter=Q(entries__item__organisation__isnull=False), distinct=True)
         )
-    weight = {
-        action_id: (n if member_items else 1)
-        for action_id, n in (
-            issues.values_list("action_id", "n") if member_items else issues.values_list("action_id", "pk")
-        )
-    }
+        .values_list("action_id", "n")
+    )
+    weight = {action_id: (n if member_items else 1) for action_id, n in rows}
     links = Action.activities.through.objects.filter(
         activity_id__in=[a.pk for a in activities], action_id__in=list(weight)
     ).values_list("activity_id", "action_id")
@@ -44,7 +44,9 @@ def _per_activity(
     return {activity.pk: counts.get(activity.pk, 0) for activity in activities}
 
 
-def count_issues_sent(network: Network, year: int, activities: Sequence[Activity]) -> dict[int, int]:
+def count_issues_sent(
+    network: Network, year: int, activities: Sequence[Activity]
+) -> dict[int, int]:
     """Newsletter issues sent in the year."""
     return _per_activity(network, year, activities, member_items=False)
 

@@ -163,7 +163,9 @@ class Suppression(models.Model):
         verbose_name = _("suppressed address")
         verbose_name_plural = _("suppressed addresses")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["network", "email"], name="newsletter_suppression_unique")
+            models.UniqueConstraint(
+                fields=["network", "email"], name="newsletter_suppression_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -186,7 +188,9 @@ class Item(Submission):
 
     network = models.ForeignKey("core.Network", verbose_name=_("network"), on_delete=models.CASCADE)
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text"), help_text=_("Markdown: *italic*, **bold**, [link](https://…)."))
+    text = models.TextField(
+        _("text"), help_text=_("Markdown: *italic*, **bold**, [link](https://…).")
+    )
     link = models.URLField(_("link"), blank=True, max_length=500)
     topic = models.ForeignKey(
         Topic, verbose_name=_("topic"), on_delete=models.SET_NULL, null=True, blank=True
@@ -296,6 +300,9 @@ class Issue(models.Model):
     def __str__(self) -> str:
         return f"{self.number}: {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("newsletter:archive-detail", kwargs={"number": self.number})
+
     @property
     def is_editable(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.SCHEDULED}
@@ -303,9 +310,6 @@ class Issue(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.status == self.Status.SENT
-
-    def get_absolute_url(self) -> str:
-        return reverse("newsletter:archive-detail", kwargs={"number": self.number})
 
 
 class IssueEntry(models.Model):
@@ -391,4 +395,3 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} → {self.email}"
-

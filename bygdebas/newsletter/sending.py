@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.header import Header
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr
 from typing import Any
 
 from django.conf import settings
@@ -456,7 +456,7 @@ class Connection:
         html = parsed.get_body(("html",))
         email = EmailMultiAlternatives(
             subject=str(parsed["Subject"]),
-            body=text.get_content() if text else "",  # type: ignore[union-attr]  # EmailMessage parts
+            body=text.get_content() if text else "",
             from_email=sender,
             to=[to],
             headers={
@@ -465,11 +465,13 @@ class Connection:
             },
         )
         if html is not None:
-            email.attach_alternative(html.get_content(), "text/html")  # type: ignore[attr-defined]  # EmailMessage part
+            email.attach_alternative(html.get_content(), "text/html")
         self.backend.send_messages([email])
 
 
-def send_batch(issue: Issue, *, size: int | None = None, template: Template | None = None) -> BatchResult:
+def send_batch(
+    issue: Issue, *, size: int | None = None, template: Template | None = None
+) -> BatchResult:
     """Claim one batch of ``issue``'s due recipients and send them over one connection."""
     size = size or settings.BYGDEBAS_NEWSLETTER_BATCH_SIZE
     result = BatchResult()
@@ -567,9 +569,9 @@ def record_counts(issue: Issue) -> None:
     issue.delivered_count = counts.get(Delivery.Status.SENT, 0)
     issue.deferred_count = counts.get(Delivery.Status.DEFERRED, 0)
     issue.failed_count = counts.get(Delivery.Status.FAILED, 0)
-    issue.unsubscribed_count = (
-        Delivery.objects.filter(issue=issue, subscription__unsubscribed_at__isnull=False).count()
-    )
+    issue.unsubscribed_count = Delivery.objects.filter(
+        issue=issue, subscription__unsubscribed_at__isnull=False
+    ).count()
     issue.save(
         update_fields=["delivered_count", "deferred_count", "failed_count", "unsubscribed_count"]
     )

@@ -107,9 +107,7 @@ def subscribe(
             text=consent_text(),
             ip_hash=hash_ip(ip),
         )
-        record_audit(
-            network=network, actor=None, verb="subscription.created", obj=subscription
-        )
+        record_audit(network=network, actor=None, verb="subscription.created", obj=subscription)
         _mail_confirmation(subscription)
     return subscription
 
@@ -134,9 +132,7 @@ def subscription_confirmed(subscription: Subscription) -> None:
     subscription.is_paused = False
     subscription.hard_bounces = 0
     subscription.save(update_fields=["unsubscribed_at", "is_paused", "hard_bounces"])
-    Suppression.objects.for_network(subscription.network_id).with_email(
-        subscription.email
-    ).delete()
+    Suppression.objects.for_network(subscription.network_id).with_email(subscription.email).delete()
     record_audit(
         network=subscription.network,
         actor=None,
@@ -170,7 +166,9 @@ def subscribe_contact(
     return subscription
 
 
-def unsubscribe(*, subscription: Subscription, reason: str = Suppression.Reason.UNSUBSCRIBED) -> bool:
+def unsubscribe(
+    *, subscription: Subscription, reason: str = Suppression.Reason.UNSUBSCRIBED
+) -> bool:
     """Take the address off every list of the network; False if it already was."""
     if subscription.unsubscribed_at is not None:
         return False
@@ -244,7 +242,7 @@ def read_rows(upload: Any) -> list[dict[str, str]]:
             raise ValidationError(_("The file could not be read as a spreadsheet.")) from error
         values = [
             ["" if cell is None else str(cell).strip() for cell in row]
-            for row in sheet.iter_rows(values_only=True)  # type: ignore[union-attr]  # a sheet
+            for row in sheet.iter_rows(values_only=True)
         ]
     elif name.endswith(".csv"):
         try:
@@ -261,8 +259,14 @@ def read_rows(upload: Any) -> list[dict[str, str]]:
     if not values:
         raise ValidationError(_("The file is empty."))
     header = [cell.lower() for cell in values[0]]
-    aliases = {"e-post": "email", "epost": "email", "e-mail": "email", "namn": "name",
-               "rättslig grund": "legal_basis", "legal basis": "legal_basis"}
+    aliases = {
+        "e-post": "email",
+        "epost": "email",
+        "e-mail": "email",
+        "namn": "name",
+        "rättslig grund": "legal_basis",
+        "legal basis": "legal_basis",
+    }
     header = [aliases.get(cell, cell) for cell in header]
     if "email" not in header or "legal_basis" not in header:
         raise ValidationError(
@@ -271,7 +275,9 @@ def read_rows(upload: Any) -> list[dict[str, str]]:
     return [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
 
 
-def import_subscribers(*, network: Network, actor: User, rows: Sequence[dict[str, str]]) -> ImportResult:
+def import_subscribers(
+    *, network: Network, actor: User, rows: Sequence[dict[str, str]]
+) -> ImportResult:
     """Import a list: each row needs a valid address and a legal basis; any error saves nothing.
 
     Imported addresses get a confirmation mail (re-permission) and are never mailed an issue
@@ -279,7 +285,7 @@ def import_subscribers(*, network: Network, actor: User, rows: Sequence[dict[str
     """
     result = ImportResult()
     seen: set[str] = set()
-    valid: list[tuple[str, str, str]] = []
+    valid: list[tuple[str, str, str]] = []  # address, name, legal basis
     for number, row in enumerate(rows, start=2):
         email = (row.get("email") or "").strip()
         basis = LEGAL_BASES.get((row.get("legal_basis") or "").strip().lower())
@@ -305,7 +311,7 @@ def import_subscribers(*, network: Network, actor: User, rows: Sequence[dict[str
         return result
     suppressed = set(Suppression.objects.for_network(network).values_list("email", flat=True))
     with transaction.atomic():
-        for email, name, basis in valid:
+        for email, name, legal_basis in valid:
             existing = Subscription.objects.for_network(network).with_email(email).first()
             if email.lower() in suppressed or existing is not None:
                 result.skipped.append(email)
@@ -316,7 +322,7 @@ def import_subscribers(*, network: Network, actor: User, rows: Sequence[dict[str
             Consent.objects.create(
                 subscription=subscription,
                 source=Subscription.Source.IMPORT,
-                legal_basis=basis,
+                legal_basis=legal_basis,
                 text=_("Imported by %(user)s with the legal basis stated.") % {"user": actor},
             )
             record_audit(

@@ -15,5 +15,7 @@ def send_issue(issue_id: int) -> int:
     """Send an issue's due recipients; come back later for deferred ones. How many were sent."""
     sent, next_at = sending.run_issue(issue_id)
     if next_at is not None and default_task_backend.supports_defer:
-        send_issue.using(run_after=max(next_at, timezone.now() + datetime.timedelta(seconds=1))).enqueue(issue_id)
+        send_issue.using(
+            run_after=max(next_at, timezone.now() + datetime.timedelta(seconds=1))
+        ).enqueue(issue_id)
     return sent

@@ -14,7 +14,7 @@ from bygdebas.core.access import READ_ROLES, WRITE_ROLES, role_required
 from bygdebas.core.agenda import upcoming
 from bygdebas.core.forms import add_service_errors
 from bygdebas.core.http import NetworkRequest
-from bygdebas.newsletter import services, sending
+from bygdebas.newsletter import sending, services
 from bygdebas.newsletter.access import (
     get_entry_for_user,
     get_issue_for_user,
@@ -58,7 +58,9 @@ def issue_create(request: NetworkRequest) -> HttpResponse:
             introduction=form.cleaned_data["introduction"],
         )
         return redirect("newsletter:issue-detail", pk=issue.pk)
-    return render(request, "newsletter/issue_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "newsletter/issue_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @role_required(READ_ROLES)
@@ -71,7 +73,9 @@ def issue_detail(request: NetworkRequest, pk: int) -> HttpResponse:
     context = {
         "issue": issue,
         "entries": entries,
-        "member_items": [i for i in services.member_items_waiting(request.network) if i.pk not in used],
+        "member_items": [
+            i for i in services.member_items_waiting(request.network) if i.pk not in used
+        ],
         "staff_items": Item.objects.for_network(request.network)
         .approved()
         .filter(organisation__isnull=True)
@@ -79,7 +83,9 @@ def issue_detail(request: NetworkRequest, pk: int) -> HttpResponse:
         "events": upcoming(request.network) if issue.is_editable else [],
         "actions": services.actions_since_last_issue(request.network) if issue.is_editable else [],
         "schedule_form": ScheduleForm(initial={"scheduled_at": issue.scheduled_at}),
-        "recipients": services.recipients(issue).count() if issue.is_editable else issue.recipients_count,
+        "recipients": services.recipients(issue).count()
+        if issue.is_editable
+        else issue.recipients_count,
         "deliveries": Delivery.objects.filter(issue=issue).values("status").annotate(n=Count("pk"))
         if not issue.is_editable
         else [],
@@ -122,7 +128,7 @@ def issue_insert(request: NetworkRequest, pk: int) -> HttpResponse:
     form = InsertForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.non_field_errors())
+            raise ValidationError(list(form.non_field_errors()))
         if form.cleaned_data["item"]:
             item = get_item_for_user(request.user, request.network, form.cleaned_data["item"])
             services.add_item(issue=issue, item=item)
@@ -209,7 +215,9 @@ def issue_schedule(request: NetworkRequest, pk: int) -> HttpResponse:
     form = ScheduleForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.get("scheduled_at") or _("Enter a date and time."))
+            raise ValidationError(
+                list(form.errors.get("scheduled_at") or [_("Enter a date and time.")])
+            )
         services.schedule_issue(issue=issue, at=form.cleaned_data["scheduled_at"])
     except ValidationError as error:
         for message in error.messages:
@@ -237,7 +245,9 @@ def issue_send(request: NetworkRequest, pk: int) -> HttpResponse:
 @require_GET
 def item_list(request: NetworkRequest) -> HttpResponse:
     items = Item.objects.for_network(request.network).select_related("organisation", "topic")
-    items = items.prefetch_related(Prefetch("entries", queryset=IssueEntry.objects.select_related("issue")))
+    items = items.prefetch_related(
+        Prefetch("entries", queryset=IssueEntry.objects.select_related("issue"))
+    )
     return render(request, "newsletter/item_list.html", {"items": items[:PAGE_SIZE]})
 
 

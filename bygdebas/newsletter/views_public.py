@@ -19,7 +19,7 @@ from bygdebas.core.markdown import render_markdown
 from bygdebas.core.models import Network
 from bygdebas.core.public_forms import rate_limited
 from bygdebas.core.signed_links import LinkError, LinkExpiredError, read_token
-from bygdebas.newsletter import services, sending
+from bygdebas.newsletter import sending, services
 from bygdebas.newsletter.forms import PreferencesForm, SubscribeForm
 from bygdebas.newsletter.models import Issue, Subscription
 
@@ -42,7 +42,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             ip=request.META.get("REMOTE_ADDR", ""),
             language=getattr(request, "LANGUAGE_CODE", "sv"),
         )
-        return render(request, "newsletter/subscribe_done.html", {"email": form.cleaned_data["email"]})
+        return render(
+            request, "newsletter/subscribe_done.html", {"email": form.cleaned_data["email"]}
+        )
     return render(
         request,
         "newsletter/subscribe.html",
@@ -63,7 +65,7 @@ class UnsubscribeView(SignedLinkView):
     """The link in every letter and its List-Unsubscribe header (RFC 8058 one-click POST)."""
 
     one_click = True
-    templates = {  # noqa: RUF012
+    templates = {
         "page": ["newsletter/unsubscribe.html"],
         "done": ["newsletter/unsubscribe_done.html"],
         "invalid": ["newsletter/link_invalid.html"],

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bygdebas.core.http import NetworkRequest
-from bygdebas.core.models import Role
+from bygdebas.core.models import Role, User
 from bygdebas.core.navigation import Viewer
 from bygdebas.members.access import (
     check_contact,
@@ -27,7 +27,7 @@ from bygdebas.newsletter.models import Item, Subscription
 def tick_panel_context(viewer: Viewer) -> dict[str, Any] | None:
     """The self-service home's offer of the newsletter (None: not a contact, or subscribed)."""
     user, network = viewer.user, viewer.network
-    if network is None or user is None or viewer.role != Role.Kind.CONTACT:
+    if network is None or not isinstance(user, User) or viewer.role != Role.Kind.CONTACT:
         return None
     subscription = Subscription.objects.for_network(network).with_email(user.email).first()
     return {
@@ -51,7 +51,7 @@ def my_items(request: NetworkRequest) -> HttpResponse:
 @contact_login_required
 @require_http_methods(["GET", "POST"])
 def item_submit(request: NetworkRequest) -> HttpResponse:
-    """"Information från medlemmar": a contact person's news, to moderation."""
+    """ "Information från medlemmar": a contact person's news, to moderation."""
     check_contact(request.user, request.network)
     organisation = organisations_for_contact(request.user, request.network).first()
     form = ItemForm(request.POST or None, request.FILES or None, network=request.network)

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
-from bygdebas.newsletter.metrics import count_issues_sent, count_member_items
 from bygdebas.newsletter import privacy, services
+from bygdebas.newsletter.metrics import count_issues_sent, count_member_items
 from bygdebas.newsletter.models import Delivery, Issue, Subscription, Suppression
 from bygdebas.newsletter.tests.factories import make_issue, make_item, make_subscription
 from bygdebas.plan.importer.proposals import apply_proposals
@@ -59,7 +59,9 @@ class BounceTests(TestCase):
     def setUpTestData(cls) -> None:
         cls.network = make_network(domain="orebro.test")
         cls.other = make_network(domain="other.test")
-        cls.subscription = make_subscription(network=cls.network, email="gone@example.org", hard_bounces=2)
+        cls.subscription = make_subscription(
+            network=cls.network, email="gone@example.org", hard_bounces=2
+        )
         # The same address on another network is not marked by a bounce that names this one.
         cls.elsewhere = make_subscription(network=cls.other, email="gone@example.org")
         cls.issue = make_issue(network=cls.network, status=Issue.Status.SENDING)
@@ -86,12 +88,16 @@ class BounceTests(TestCase):
 
     def test_a_piped_permanent_failure_marks_the_address_and_the_third_suppresses_it(self) -> None:
         output = self.run_command(
-            DSN.format(email="gone@example.org", action="failed", status="5.1.1", delivery=self.delivery.pk)
+            DSN.format(
+                email="gone@example.org", action="failed", status="5.1.1", delivery=self.delivery.pk
+            )
         )
         self.assertIn("1", output)
         self.subscription.refresh_from_db()
         self.assertEqual(self.subscription.hard_bounces, 3)
-        self.assertTrue(Suppression.objects.filter(network=self.network, email="gone@example.org").exists())
+        self.assertTrue(
+            Suppression.objects.filter(network=self.network, email="gone@example.org").exists()
+        )
         self.assertFalse(Suppression.objects.filter(network=self.other).exists())
         self.delivery.refresh_from_db()
         self.assertEqual(self.delivery.status, Delivery.Status.FAILED)
@@ -100,7 +106,12 @@ class BounceTests(TestCase):
 
     def test_a_temporary_failure_in_an_mbox_marks_nothing(self) -> None:
         self.run_command(
-            DSN.format(email="gone@example.org", action="delayed", status="4.2.2", delivery=self.delivery.pk),
+            DSN.format(
+                email="gone@example.org",
+                action="delayed",
+                status="4.2.2",
+                delivery=self.delivery.pk,
+            ),
             mbox=True,
         )
         self.subscription.refresh_from_db()
@@ -128,8 +139,12 @@ class MetricTests(CastMixin, TestCase):
             with self.captureOnCommitCallbacks(execute=True):
                 services.start_sending(issue=issue)
         activities = [activity, other]
-        self.assertEqual(count_issues_sent(self.network_a, year, activities), {activity.pk: 2, other.pk: 0})
-        self.assertEqual(count_member_items(self.network_a, year, activities), {activity.pk: 2, other.pk: 0})
+        self.assertEqual(
+            count_issues_sent(self.network_a, year, activities), {activity.pk: 2, other.pk: 0}
+        )
+        self.assertEqual(
+            count_member_items(self.network_a, year, activities), {activity.pk: 2, other.pk: 0}
+        )
         self.assertEqual(count_issues_sent(self.network_b, year, activities)[activity.pk], 0)
 
     def test_the_importer_proposes_issues_sent_at_least_three_a_year(self) -> None:

@@ -142,9 +142,7 @@ class NewsletterMatrixTests(MatrixMixin, CastMixin, TestCase):
         super().setUpTestData()
         a = cls.network_a
         cls.reader = make_subscription(network=a, email="a-reader@example.org")
-        cls.unconfirmed = make_subscription(
-            network=a, email="a-new@example.org", confirmed_at=None
-        )
+        cls.unconfirmed = make_subscription(network=a, email="a-new@example.org", confirmed_at=None)
         cls.issue = make_issue(network=a, items=2, title="A-draft-secret")
         cls.entry = IssueEntry.objects.filter(issue=cls.issue).order_by("position").first()
         cls.free_item = make_item(network=a, title="Fri notis")
@@ -189,18 +187,19 @@ class NewsletterMatrixTests(MatrixMixin, CastMixin, TestCase):
         return (
             list(
                 Subscription.objects.filter(network=a).values_list(
-                    "pk", "email", "confirmed_at", "unsubscribed_at", "is_paused", "is_member_contact"
+                    "pk",
+                    "email",
+                    "confirmed_at",
+                    "unsubscribed_at",
+                    "is_paused",
+                    "is_member_contact",
                 )
             ),
             list(Consent.objects.filter(subscription__network=a).values_list("pk")),
             list(Suppression.objects.filter(network=a).values_list("pk")),
+            list(Item.objects.filter(network=a).values_list("pk", "title", "moderation_status")),
             list(
-                Item.objects.filter(network=a).values_list("pk", "title", "moderation_status")
-            ),
-            list(
-                Issue.objects.filter(network=a).values_list(
-                    "pk", "title", "status", "scheduled_at"
-                )
+                Issue.objects.filter(network=a).values_list("pk", "title", "status", "scheduled_at")
             ),
             list(
                 IssueEntry.objects.filter(issue__network=a).values_list("pk", "item_id", "position")

@@ -14,7 +14,6 @@ from bygdebas.newsletter.tests.factories import (
     make_subscription,
     make_subscriptions,
 )
-from bygdebas.plan.models import Action
 from bygdebas.testing import SmtpServer, SmtpServerMixin, make_network, make_plan
 
 
@@ -25,7 +24,9 @@ class Refusing:
         self.refuse = refuse
         self.envelopes = envelopes
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)
@@ -59,7 +60,9 @@ class SendingTests(SmtpServerMixin, TestCase):
         return issue
 
     def test_it_sends_one_personal_message_per_confirmed_subscriber(self) -> None:
-        anna = make_subscription(network=self.network, name="Anna Andersson", email="anna@example.org")
+        anna = make_subscription(
+            network=self.network, name="Anna Andersson", email="anna@example.org"
+        )
         make_subscription(network=self.network, email="bo@example.org", name="")
         make_subscription(network=self.network, email="unconfirmed@example.org", confirmed_at=None)
         make_subscription(network=self.other, email="other@example.org")
@@ -99,7 +102,9 @@ class SendingTests(SmtpServerMixin, TestCase):
         gone = make_subscription(network=self.network, email="gone@example.org")
         services.unsubscribe(subscription=gone)
         make_subscription(network=self.network, email="Bounced@example.org")
-        Suppression.objects.create(network=self.network, email="bounced@example.org", reason="bounced")
+        Suppression.objects.create(
+            network=self.network, email="bounced@example.org", reason="bounced"
+        )
         self.send(make_issue(network=self.network))
         self.assertEqual([a for e in self.smtp.envelopes for a in e.rcpt_tos], ["ok@example.org"])
 
@@ -108,7 +113,9 @@ class SendingTests(SmtpServerMixin, TestCase):
         make_subscription(network=self.network, email="public@example.org")
         issue = make_issue(network=self.network, segment_member_contacts=True)
         self.send(issue)
-        self.assertEqual([a for e in self.smtp.envelopes for a in e.rcpt_tos], ["member@example.org"])
+        self.assertEqual(
+            [a for e in self.smtp.envelopes for a in e.rcpt_tos], ["member@example.org"]
+        )
 
     def test_sending_logs_an_action_against_the_newsletter_activity(self) -> None:
         make_plan(network=self.network, year=2026)
@@ -144,7 +151,9 @@ class FailureTests(TestCase):
         return server
 
     def test_4xx_defers_with_back_off_and_5xx_fails_and_counts_a_bounce(self) -> None:
-        server = self.serve({"later@example.org": "451 Try later", "nobody@example.org": "550 No such user"})
+        server = self.serve(
+            {"later@example.org": "451 Try later", "nobody@example.org": "550 No such user"}
+        )
         make_subscription(network=self.network, email="ok@example.org")
         make_subscription(network=self.network, email="later@example.org")
         nobody = make_subscription(network=self.network, email="nobody@example.org")
@@ -162,12 +171,16 @@ class FailureTests(TestCase):
         self.assertEqual(nobody.hard_bounces, 1)
         issue.refresh_from_db()
         self.assertEqual(issue.status, Issue.Status.SENT)
-        self.assertEqual((issue.delivered_count, issue.deferred_count, issue.failed_count), (1, 1, 1))
+        self.assertEqual(
+            (issue.delivered_count, issue.deferred_count, issue.failed_count), (1, 1, 1)
+        )
         self.assertEqual([a for e in server.envelopes for a in e.rcpt_tos], ["ok@example.org"])
 
     def test_the_third_hard_bounce_suppresses_the_address(self) -> None:
         make_subscription(network=self.network, email="nobody@example.org", hard_bounces=2)
-        self.assertTrue(sending.record_hard_bounce(network=self.network, email="nobody@example.org"))
+        self.assertTrue(
+            sending.record_hard_bounce(network=self.network, email="nobody@example.org")
+        )
         self.assertTrue(
             Suppression.objects.filter(network=self.network, email="nobody@example.org").exists()
         )
@@ -177,7 +190,10 @@ class FailureTests(TestCase):
 
         make_subscription(network=self.network, email="ok@example.org")
         issue = make_issue(network=self.network)
-        with override_settings(MAILERS=smtp_mailers(free_port())), self.captureOnCommitCallbacks(execute=True):
+        with (
+            override_settings(MAILERS=smtp_mailers(free_port())),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
             services.start_sending(issue=issue)
         delivery = Delivery.objects.get(issue=issue)
         self.assertEqual(delivery.status, Delivery.Status.DEFERRED)

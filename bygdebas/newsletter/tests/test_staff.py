@@ -38,7 +38,9 @@ class ImportTests(SmtpServerMixin, CastMixin, TestCase):
             )
 
     def test_an_import_needs_a_legal_basis_and_asks_everyone_to_confirm(self) -> None:
-        Suppression.objects.create(network=self.network_a, email="gone@example.org", reason="unsubscribed")
+        Suppression.objects.create(
+            network=self.network_a, email="gone@example.org", reason="unsubscribed"
+        )
         response = self.post(
             "email;name;legal_basis\nny@example.org;Ny Läsare;samtycke\n"
             "gone@example.org;Borta;samtycke\n"
@@ -75,7 +77,9 @@ class ImportTests(SmtpServerMixin, CastMixin, TestCase):
 
 class ItemTests(CastMixin, TestCase):
     def test_markdown_with_script_or_event_handlers_is_sanitised(self) -> None:
-        text = 'Hej <script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3))'
+        text = (
+            'Hej <script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3))'
+        )
         response = self.as_bertil().post(
             reverse("newsletter:item-create"), {"title": "Farligt", "text": text}
         )
@@ -83,7 +87,11 @@ class ItemTests(CastMixin, TestCase):
         item = Item.objects.get()
         issue = make_issue(network=self.network_a, items=0)
         services.add_item(issue=issue, item=item)
-        html = self.as_bertil().get(reverse("newsletter:issue-preview", args=[issue.pk])).content.decode()
+        html = (
+            self.as_bertil()
+            .get(reverse("newsletter:issue-preview", args=[issue.pk]))
+            .content.decode()
+        )
         body = html[html.index("preview-desktop") : html.index('id="preview-text"')]
         self.assertIn("Farligt", body)
         self.assertNotIn("<script>alert", body)
@@ -161,13 +169,18 @@ class MemberItemTests(SmtpServerMixin, CastMixin, TestCase):
         self.assertEqual(item.moderation_status, ModerationStatus.APPROVED)
         self.assertEqual(item.original["title"], "Byfest i Åsbro")
         self.assertContains(self.as_bertil().get(detail), "Byfest i Åsbro 3 maj")
-        self.as_bertil().post(reverse("newsletter:issue-insert", args=[issue.pk]), {"item": item.pk})
+        self.as_bertil().post(
+            reverse("newsletter:issue-insert", args=[issue.pk]), {"item": item.pk}
+        )
         self.assertEqual(list(issue.entries.values_list("item_id", flat=True)), [item.pk])
 
     def test_a_contact_person_sees_only_their_own_submissions(self) -> None:
         make_item(network=self.network_a, title="Någon annans", moderation_status="pending")
         mine = make_item(
-            network=self.network_a, title="Min nyhet", submitted_by=self.cecilia, moderation_status="pending"
+            network=self.network_a,
+            title="Min nyhet",
+            submitted_by=self.cecilia,
+            moderation_status="pending",
         )
         response = self.as_cecilia().get(reverse("newsletter:my-items"))
         self.assertContains(response, mine.title)
@@ -189,7 +202,9 @@ class ComposerTests(SmtpServerMixin, CastMixin, TestCase):
         register_upcoming(
             "test.newsletter",
             upcoming=lambda network, start, end: [
-                Upcoming("test:1", "Landsbygdsriksdag", starts, "Örebro", "Två dagar.", "/kalender/1/")
+                Upcoming(
+                    "test:1", "Landsbygdsriksdag", starts, "Örebro", "Två dagar.", "/kalender/1/"
+                )
             ],
         )
         from bygdebas.core import agenda
@@ -249,7 +264,9 @@ class ComposerTests(SmtpServerMixin, CastMixin, TestCase):
     def test_a_sent_issue_cannot_be_changed(self) -> None:
         issue = make_issue(network=self.network_a, status=Issue.Status.SENT, sent_at=timezone.now())
         item = make_item(network=self.network_a)
-        self.as_bertil().post(reverse("newsletter:issue-insert", args=[issue.pk]), {"item": item.pk})
+        self.as_bertil().post(
+            reverse("newsletter:issue-insert", args=[issue.pk]), {"item": item.pk}
+        )
         self.assertFalse(IssueEntry.objects.filter(item=item).exists())
 
     def test_the_issue_list_costs_the_same_queries_for_one_or_many(self) -> None:
@@ -288,7 +305,9 @@ class ComposerTests(SmtpServerMixin, CastMixin, TestCase):
         self.assertNotContains(page, "Rut")
         self.assertNotContains(page, "avregistrera")
         self.assertEqual(
-            self.as_anonymous().get(reverse("newsletter:archive-detail", args=[draft.number])).status_code,
+            self.as_anonymous()
+            .get(reverse("newsletter:archive-detail", args=[draft.number]))
+            .status_code,
             404,
         )
         feed = feedparser.parse(self.as_anonymous().get(reverse("newsletter:feed-atom")).content)

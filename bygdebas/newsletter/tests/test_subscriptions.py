@@ -32,7 +32,9 @@ class SubscribeTests(SmtpServerMixin, CastMixin, TestCase):
         payload = {"email": "eva@example.org", "name": "Eva Ek", "topics": [self.topic.pk]}
         payload.update(data)
         with self.captureOnCommitCallbacks(execute=True):
-            return self.as_anonymous().post(reverse("newsletter:subscribe"), payload, REMOTE_ADDR="10.1.2.3")
+            return self.as_anonymous().post(
+                reverse("newsletter:subscribe"), payload, REMOTE_ADDR="10.1.2.3"
+            )
 
     def test_subscribing_mails_a_link_that_confirms_only_on_post(self) -> None:
         response = self.subscribe()
@@ -105,7 +107,9 @@ class UnsubscribeTests(CastMixin, TestCase):
         cls.subscription = make_subscription(network=cls.network_a, email="eva@example.org")
 
     def url(self) -> str:
-        return reverse("newsletter:unsubscribe", args=[sending.unsubscribe_token(self.subscription)])
+        return reverse(
+            "newsletter:unsubscribe", args=[sending.unsubscribe_token(self.subscription)]
+        )
 
     def test_the_one_click_post_works_without_cookies_or_csrf_token(self) -> None:
         client = Client(HTTP_HOST="a.test", enforce_csrf_checks=True)
@@ -122,7 +126,9 @@ class UnsubscribeTests(CastMixin, TestCase):
         )
         # Twice does no harm.
         again = client.post(
-            self.url(), "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+            self.url(),
+            "List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
         )
         self.assertEqual(again.status_code, 200)
 

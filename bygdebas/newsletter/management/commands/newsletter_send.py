@@ -18,7 +18,7 @@ from bygdebas.newsletter.models import Issue
 class Command(BaseCommand):
     help = "Start scheduled newsletter issues and send what is due."
     # A worker restarted after a crash starts sending at once (the checks run at deploy).
-    requires_system_checks: list[str] = []  # noqa: RUF012
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--issue", type=int, help="send only this issue (its id)")
