@@ -15,6 +15,7 @@ from bygdebas.connectivity import demo as connectivity_demo
 from bygdebas.core import demo as core_demo
 from bygdebas.events import demo as events_demo
 from bygdebas.members import demo as members_demo
+from bygdebas.newsletter import demo as newsletter_demo
 from bygdebas.plan import demo as plan_demo
 from bygdebas.recruitment import demo as recruitment_demo
 
@@ -26,6 +27,7 @@ STEPS: list[ModuleType] = [
     members_demo,
     recruitment_demo,
     connectivity_demo,
+    newsletter_demo,
 ]
 
 
