@@ -193,10 +193,17 @@ def issue_preview(request: NetworkRequest, pk: int) -> HttpResponse:
         {
             "issue": issue,
             "subject": subject,
-            "html": sending.personalise(html, **values),
+            "html": sending.personalise(_body_of(html), **values),
             "text": sending.personalise(text, **values),
         },
     )
+
+
+def _body_of(html: str) -> str:
+    """The inside of a letter's <body>, to show in a page of our own."""
+    start = html.find(">", html.find("<body")) + 1
+    end = html.rfind("</body>")
+    return html[start:end] if start > 0 and end > start else html
 
 
 @role_required(WRITE_ROLES)
