@@ -4,7 +4,9 @@
 starts an aiosmtpd sink in its own process and worker processes that send the issue, kills a
 random worker with SIGKILL at random points of the sending (at random counts of messages sent)
 and starts it again, then counts what the sink received. The full run (20,000 recipients, 20
-kills) is ``python bench/newsletter.py``; see docs/operations.md.
+kills) is ``python bench/newsletter.py``; see docs/operations.md. The messages a kill can send
+twice are those in the window between the server's acceptance and the ledger's write; the bench
+reports how many did.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ class CrashTests(SimpleTestCase):
         self.assertEqual(run.returncode, 0, run.stderr[-3000:])
         result = json.loads(run.stdout.strip().splitlines()[-1])
         self.assertEqual(result["kills"], 4)
-        self.assertEqual(
-            (result["delivered"], result["duplicates"], result["lost"]), (400, 0, 0), result
-        )
+        # Nobody is left out, whenever the workers died.
+        self.assertEqual((result["delivered"], result["lost"]), (400, 0), result)
+        # A second copy can only come from the one window no SMTP client can close: the server
+        # had accepted the message when its worker died, before the ledger said so. One
+        # connection per worker, so at most one message per kill.
+        self.assertLessEqual(result["duplicates"], result["kills"], result)
