@@ -4,7 +4,8 @@ A bounce names the failed recipient (``Final-Recipient``) and whether the failur
 (``Action: failed`` with a 5.x.x ``Status``). The returned headers carry our ``Message-ID``
 (``nl.<delivery id>.…@<network domain>``), which names the network; without it, the recipient's
 subscriptions on every network count the bounce. A temporary failure (4.x.x, ``delayed``) is
-ignored: the sender retries those itself.
+ignored: the sender retries those itself. An abuse report (RFC 5965 ``feedback-report``, a
+recipient pressed "this is spam") unsubscribes and suppresses the address as complained.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
 
+from django.utils import timezone
+
 from bygdebas.core.models import Network
 from bygdebas.newsletter import sending
-from bygdebas.newsletter.models import Delivery, Subscription
+from bygdebas.newsletter.models import Delivery, Subscription, Suppression
 
 MESSAGE_ID = re.compile(r"<nl\.(\d+)\.[^@>]*@([^>]+)>")
 
@@ -52,21 +55,33 @@ def _status_text(part: Message) -> str:
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(payload)
 
 
+COMPLAINT = "complaint"
+
+
 def parse(message: Message) -> list[Bounce]:
-    """The permanent failures a delivery-status notification reports."""
+    """The permanent failures a delivery-status notification reports, or the complaint an
+    abuse report (RFC 5965, ``feedback-report``) makes."""
     if message.get_content_type() != "multipart/report":
         return []
     delivery_id = None
     status_groups: list[dict[str, str]] = []
+    complaint: dict[str, str] = {}
     for part in message.walk():
         kind = part.get_content_type()
-        if kind == "message/delivery-status":
+        if kind == "message/feedback-report":
+            # One group of fields (RFC 5965); merged in case a sender split it.
+            for group in _fields(_status_text(part)):
+                complaint.update(group)
+        elif kind == "message/delivery-status":
             status_groups = _fields(_status_text(part))
         elif kind in {"text/rfc822-headers", "message/rfc822"}:
             match = MESSAGE_ID.search(part.as_string())
             if match:
                 delivery_id = int(match.group(1))
     bounces = []
+    if complaint.get("original-rcpt-to"):
+        address = complaint["original-rcpt-to"].strip().strip("<>")
+        return [Bounce(address, COMPLAINT, delivery_id)]
     for group in status_groups:
         recipient = group.get("final-recipient") or group.get("original-recipient")
         if not recipient:
@@ -129,6 +144,15 @@ def record(bounces: Iterable[Bounce]) -> int:
                 )
             )
         for network in networks:
-            sending.record_hard_bounce(network=network, email=bounce.recipient)
+            if bounce.status == COMPLAINT:
+                # Marked as spam: never mail the address again, on any list of the network.
+                sending.suppress(
+                    network=network, email=bounce.recipient, reason=Suppression.Reason.COMPLAINED
+                )
+                Subscription.objects.for_network(network).with_email(bounce.recipient).filter(
+                    unsubscribed_at__isnull=True
+                ).update(unsubscribed_at=timezone.now())
+            else:
+                sending.record_hard_bounce(network=network, email=bounce.recipient)
             marked += 1
     return marked

@@ -117,6 +117,20 @@ class BounceTests(TestCase):
         self.subscription.refresh_from_db()
         self.assertEqual(self.subscription.hard_bounces, 2)
 
+    def test_a_complaint_unsubscribes_and_suppresses_the_address(self) -> None:
+        report = (
+            DSN.replace("delivery-status", "feedback-report")
+            .replace("Final-Recipient: rfc822; {email}\n", "Feedback-Type: abuse\n")
+            .replace("Original-Recipient: rfc822;{email}", "Original-Rcpt-To: {email}")
+        )
+        self.run_command(
+            report.format(email="gone@example.org", action="", status="", delivery=self.delivery.pk)
+        )
+        self.subscription.refresh_from_db()
+        self.assertIsNotNone(self.subscription.unsubscribed_at)
+        suppression = Suppression.objects.get(network=self.network, email="gone@example.org")
+        self.assertEqual(suppression.reason, Suppression.Reason.COMPLAINED)
+
     def test_a_message_that_is_no_report_is_ignored(self) -> None:
         output = self.run_command("From: a@b\nSubject: Hej\n\nHej!\n")
         self.assertIn("0", output)
