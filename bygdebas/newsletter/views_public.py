@@ -84,6 +84,10 @@ class UnsubscribeView(SignedLinkView):
         return {
             "object": obj,
             "preferences_url": services.preferences_url(obj),
+            "preferences_form": PreferencesForm(
+                network=obj.network,
+                initial={"topics": obj.topics.all(), "is_paused": obj.is_paused},
+            ),
         }
 
 
