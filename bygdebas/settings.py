@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "bygdebas.widgets",
     "bygdebas.national",
     "bygdebas.advocacy",
+    "bygdebas.newsletter",
     "bygdebas.public",
     "bygdebas.api",
     "bygdebas.demo",
@@ -407,3 +408,17 @@ BYGDEBAS_WEBHOOK_LOG_DAYS = 30
 BYGDEBAS_WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool(
     "BYGDEBAS_WEBHOOK_ALLOW_PRIVATE_HOSTS", default=not PRODUCTION
 )
+# --- Newsletter (docs/operations.md, "Newsletter") -------------------------------------------
+# Messages per minute each network's newsletter may send (its sender's reputation); 0: no limit.
+BYGDEBAS_NEWSLETTER_RATE_PER_MINUTE = int(
+    os.environ.get("BYGDEBAS_NEWSLETTER_RATE_PER_MINUTE", 6000)
+)
+# Recipients one sending task claims and sends over one SMTP connection.
+BYGDEBAS_NEWSLETTER_BATCH_SIZE = 500
+# A temporary SMTP failure (4xx) is tried again after this many seconds times 2, 4, 8…, at most
+# BYGDEBAS_NEWSLETTER_MAX_ATTEMPTS times in all.
+BYGDEBAS_NEWSLETTER_RETRY_DELAY_S = 300.0
+BYGDEBAS_NEWSLETTER_MAX_ATTEMPTS = 5
+# A claimed recipient whose worker has not reported within this many seconds is sent again
+# (on PostgreSQL a dead worker's claims are released at once; this is the fallback).
+BYGDEBAS_NEWSLETTER_CLAIM_TIMEOUT_S = 600

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("bygdebas.widgets.urls")),
     path("", include("bygdebas.national.urls")),
     path("", include("bygdebas.advocacy.urls")),
+    path("", include("bygdebas.newsletter.urls")),
     path("kansli/", include("bygdebas.plan.urls")),
     path("i18n/setlang/", set_language, name="set-language"),
     path("admin/", admin.site.urls),

@@ -62,3 +62,7 @@ class EventsConfig(AppConfig):
         from bygdebas.events import api
 
         register_public_endpoints("events", prefix="events", router=api.public_router)
+        from bygdebas.core.agenda import register_upcoming
+        from bygdebas.events.agenda import upcoming_public_events
+
+        register_upcoming("events.public", upcoming=upcoming_public_events)

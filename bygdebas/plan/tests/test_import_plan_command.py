@@ -56,7 +56,8 @@ class ImportPlanCommandTests(TestCase):
             if "nyhetsbrev" in activity["text"]
         )
         self.assertEqual(
-            newsletter["targets"], [{"metric": "plan.actions", "value": 3, "period": "year"}]
+            newsletter["targets"],
+            [{"metric": "newsletter.issues_sent", "value": 3, "period": "year"}],
         )
         self.assertFalse(Plan.objects.exists())
 

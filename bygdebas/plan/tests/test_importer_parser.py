@@ -144,7 +144,12 @@ class SeedPlanTests(SimpleTestCase):
         ]
         self.assertEqual(
             with_targets,
-            [("Vi ska ge ut digitalt nyhetsbr", [ParsedTarget(metric="plan.actions", value=3)])],
+            [
+                (
+                    "Vi ska ge ut digitalt nyhetsbr",
+                    [ParsedTarget(metric="newsletter.issues_sent", value=3)],
+                )
+            ],
         )
 
     def test_it_gives_the_plan_as_a_dict_in_the_import_shape(self) -> None:
@@ -157,7 +162,7 @@ class SeedPlanTests(SimpleTestCase):
             data["areas"][0]["activities"][12],
             {
                 "text": SEED_AREAS["Opinionsbildning och kommunikation"][12],
-                "targets": [{"metric": "plan.actions", "value": 3, "period": "year"}],
+                "targets": [{"metric": "newsletter.issues_sent", "value": 3, "period": "year"}],
             },
         )
         self.assertEqual(data["areas"][2]["title"], "Samverkan och nätverkande")
@@ -207,7 +212,9 @@ class HeadingTests(SimpleTestCase):
             ],
         )
         self.assertEqual(plan.areas[0].title, "Communication")
-        self.assertEqual(plan.areas[0].activities[0].targets, [ParsedTarget("plan.actions", 3)])
+        self.assertEqual(
+            plan.areas[0].activities[0].targets, [ParsedTarget("newsletter.issues_sent", 3)]
+        )
 
     def test_it_allows_an_empty_headed_section(self) -> None:
         plan = parse_plan_text("Vision\n\nSyfte\nAtt stärka.\nAktiviteter\n• Bevaka frågor.")
@@ -384,7 +391,9 @@ class ActivityTests(SimpleTestCase):
                 "Samverkan": ["Delta i möten med kommunbygderåd."],
             },
         )
-        self.assertEqual(plan.areas[0].activities[1].targets, [ParsedTarget("plan.actions", 4)])
+        self.assertEqual(
+            plan.areas[0].activities[1].targets, [ParsedTarget("newsletter.issues_sent", 4)]
+        )
 
 
 class ErrorTests(SimpleTestCase):

@@ -110,7 +110,7 @@ class PlanImportTests(CastMixin, TestCase):
         newsletter = Activity.objects.get(area__plan=plan, text__contains="nyhetsbrev")
         self.assertEqual(
             list(newsletter.targets.values_list("metric", "value", "period")),
-            [("plan.actions", 3, "year")],
+            [("newsletter.issues_sent", 3, "year")],
         )
         self.assertEqual(
             messages_of(response),

@@ -11,13 +11,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from bygdebas.api import demo as api_demo
 from bygdebas.advocacy import demo as advocacy_demo
+from bygdebas.api import demo as api_demo
 from bygdebas.connectivity import demo as connectivity_demo
 from bygdebas.core import demo as core_demo
 from bygdebas.events import demo as events_demo
 from bygdebas.members import demo as members_demo
 from bygdebas.national import demo as national_demo
+from bygdebas.newsletter import demo as newsletter_demo
 from bygdebas.plan import demo as plan_demo
 from bygdebas.recruitment import demo as recruitment_demo
 from bygdebas.webhooks import demo as webhooks_demo
@@ -36,6 +37,7 @@ STEPS: list[ModuleType] = [
     widgets_demo,
     national_demo,
     advocacy_demo,
+    newsletter_demo,
 ]
 
 
