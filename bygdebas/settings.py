@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bygdebas.members",
     "bygdebas.recruitment",
     "bygdebas.connectivity",
+    "bygdebas.projects",
     "bygdebas.public",
     "bygdebas.demo",
     "django.contrib.admin",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("bygdebas.members.urls")),
     path("kansli/rekrytering/", include("bygdebas.recruitment.urls")),
     path("kansli/kollektivtrafik/", include("bygdebas.connectivity.urls")),
+    path("", include("bygdebas.projects.urls")),
     path("kansli/", include("bygdebas.plan.urls")),
     path("i18n/setlang/", set_language, name="set-language"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,95 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "bygdebas.projects"
+    label = "projects"
+    verbose_name = _("Projects and good examples")
+
+    def ready(self) -> None:
+        from bygdebas.core.access import CONTACT_ROLES, READ_ROLES
+        from bygdebas.core.moderation import register_moderated
+        from bygdebas.core.navigation import has_role, register_menu_entry, register_panel
+        from bygdebas.core.personal_data import register_personal_data
+        from bygdebas.core.search import register_searchable
+        from bygdebas.plan.importer.proposals import register_target_proposal
+        from bygdebas.projects import privacy, services
+        from bygdebas.projects.metrics import register_projects_metrics
+        from bygdebas.projects.models import Example
+        from bygdebas.projects.search import example_document
+        from bygdebas.projects.selfservice import calls_panel_context
+
+        register_projects_metrics()
+        register_target_proposal(
+            "projects.support",
+            about=("stödja projekt",),
+            metric="projects.projects_supported",
+            value=5,
+        )
+        register_target_proposal(
+            "projects.youth",
+            about=("barn och ungdomar",),
+            metric="projects.youth_projects",
+            value=2,
+        )
+        register_target_proposal(
+            "projects.examples",
+            about=("goda exempel",),
+            metric="projects.examples_published",
+            value=4,
+        )
+        register_moderated(Example, label=_("Good examples"), on_approve=services.publish_example)
+        register_searchable(
+            Example,
+            kind="projects.example",
+            label=_("Good examples"),
+            document=example_document,
+            queryset=lambda: Example.objects.select_related("municipality"),
+        )
+        register_menu_entry(
+            "public",
+            "projects.examples",
+            label=_("Good examples"),
+            url_name="projects:example-catalogue",
+            order=25,
+        )
+        register_menu_entry(
+            "office",
+            "projects.projects",
+            label=_("Projects and advice"),
+            url_name="projects:project-list",
+            order=112,
+            visible=has_role(READ_ROLES),
+        )
+        register_menu_entry(
+            "office",
+            "projects.examples",
+            label=_("Good examples"),
+            url_name="projects:staff-example-list",
+            order=114,
+            visible=has_role(READ_ROLES),
+        )
+        register_menu_entry(
+            "selfservice",
+            "projects.examples",
+            label=_("Good examples"),
+            url_name="projects:my-examples",
+            order=20,
+            description=_("Tell others about your village's work: send in a good example"),
+            visible=has_role(CONTACT_ROLES),
+        )
+        register_panel(
+            "selfservice",
+            "projects.calls",
+            template="projects/_selfservice_calls.html",
+            order=20,
+            context=calls_panel_context,
+            visible=has_role(CONTACT_ROLES),
+        )
+        register_personal_data(
+            "projects.examples",
+            label=_("Good examples naming or sent in by the person, and the funding-call mail"),
+            extract=privacy.extract,
+            erase=privacy.erase,
+        )
