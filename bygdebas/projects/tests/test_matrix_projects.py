@@ -97,7 +97,9 @@ MATRIX: dict[str, Entry] = {
     "projects:call-digest": Entry(CONTACT_PAGE, method="post", data=(("wanted", "on"),)),
     # Staff: projects.
     "projects:project-list": Entry(READ_PAGE),
-    "projects:project-create": Entry(WRITE_PAGE, post=WRITE_PAGE, post_data=page_form(name="Nytt projekt")),
+    "projects:project-create": Entry(
+        WRITE_PAGE, post=WRITE_PAGE, post_data=page_form(name="Nytt projekt")
+    ),
     "projects:project-detail": Entry(READ_ROW, kwargs="project"),
     "projects:project-edit": Entry(
         WRITE_ROW, kwargs="project", post=WRITE_ROW, post_data=page_form(name="Ändrat projekt")
@@ -111,7 +113,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "projects:funding-delete": Entry(WRITE_ROW, method="post", kwargs="funding"),
     "projects:attachment-add": Entry(
-        WRITE_ROW, kwargs="project", post=WRITE_ROW, post_data=page_form(title="Rapport", file=pdf_file)
+        WRITE_ROW,
+        kwargs="project",
+        post=WRITE_ROW,
+        post_data=page_form(title="Rapport", file=pdf_file),
     ),
     "projects:attachment-download": Entry(READ_ROW, kwargs="attachment"),
     "projects:attachment-delete": Entry(WRITE_ROW, method="post", kwargs="attachment"),
@@ -120,7 +125,9 @@ MATRIX: dict[str, Entry] = {
     "projects:advice-create": Entry(
         WRITE_PAGE,
         post=WRITE_PAGE,
-        post_data=page_form(given_on="2025-04-01", recipient="Nya gruppen", topic="premises", hours="2"),
+        post_data=page_form(
+            given_on="2025-04-01", recipient="Nya gruppen", topic="premises", hours="2"
+        ),
     ),
     "projects:advice-edit": Entry(
         WRITE_ROW, kwargs="advice", post=WRITE_ROW, post_data=page_form(hours="3.5")
@@ -172,7 +179,9 @@ class ProjectsMatrixTests(MatrixMixin, CastMixin, TestCase):
         super().setUpTestData()
         make_support_plan(cls.network_a, 2025)
         cls.project = make_project(network=cls.network_a, name="A-project-secret")
-        cls.funding = ProjectFunding.objects.create(project=cls.project, source="region", amount=5000)
+        cls.funding = ProjectFunding.objects.create(
+            project=cls.project, source="region", amount=5000
+        )
         cls.attachment = ProjectAttachment(project=cls.project, title="Slutrapport")
         cls.attachment.file.save("slutrapport.pdf", ContentFile(b"%PDF-1.4"), save=True)
         cls.advice = Advice.objects.create(

@@ -12,8 +12,8 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bygdebas.core.moderation import ModerationStatus
 from bygdebas.core.images import process_image, save_image
+from bygdebas.core.moderation import ModerationStatus
 from bygdebas.projects.models import Goal, Theme
 from bygdebas.projects.tests.factories import jpeg_upload, make_call, make_example
 from bygdebas.testing import CastMixin, make_municipality
@@ -23,7 +23,11 @@ class CatalogueTests(CastMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.kumla = make_municipality(name="Kumla", county=cls.network_a.county) if cls.network_a.county else make_municipality(name="Kumla")
+        cls.kumla = (
+            make_municipality(name="Kumla", county=cls.network_a.county)
+            if cls.network_a.county
+            else make_municipality(name="Kumla")
+        )
         cls.school = make_example(
             network=cls.network_a,
             title="Byskolan i Ramundeboda",
@@ -39,15 +43,21 @@ class CatalogueTests(CastMixin, TestCase):
             network=cls.network_a, title="Lanthandeln i Svartå", summary="Byborna köpte butiken."
         )
         cls.draft = make_example(
-            network=cls.network_a, title="Hemlig byskola", published=False,
+            network=cls.network_a,
+            title="Hemlig byskola",
+            published=False,
             moderation_status=ModerationStatus.PENDING,
         )
         cls.declined = make_example(
-            network=cls.network_a, title="Avböjd byskola", published=False,
+            network=cls.network_a,
+            title="Avböjd byskola",
+            published=False,
             moderation_status=ModerationStatus.DECLINED,
         )
         cls.unpublished = make_example(
-            network=cls.network_a, title="Avpublicerad byskola", published_at=None,
+            network=cls.network_a,
+            title="Avpublicerad byskola",
+            published_at=None,
         )
         cls.other = make_example(network=cls.network_b, title="B:s byskola")
 
@@ -89,9 +99,16 @@ class CatalogueTests(CastMixin, TestCase):
 
         before = (queries(), queries(q="byskola"), queries(q="byskola", youth="on"))
         for n in range(15):
-            make_example(network=self.network_a, title=f"Byskola nummer {n}", is_youth=True,
-                         lat=59.0, lon=15.0)
-        self.assertEqual((queries(), queries(q="byskola"), queries(q="byskola", youth="on")), before)
+            make_example(
+                network=self.network_a,
+                title=f"Byskola nummer {n}",
+                is_youth=True,
+                lat=59.0,
+                lon=15.0,
+            )
+        self.assertEqual(
+            (queries(), queries(q="byskola"), queries(q="byskola", youth="on")), before
+        )
 
     def test_the_map_has_the_examples_with_a_place(self) -> None:
         response = self.as_anonymous().get("/goda-exempel/karta.json", {"q": "byskolan"})
@@ -117,7 +134,8 @@ class ExamplePageTests(CastMixin, TestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         photo = save_image(
-            network=cls.network_a, image=process_image(jpeg_upload(size=(1600, 900))),
+            network=cls.network_a,
+            image=process_image(jpeg_upload(size=(1600, 900))),
             alt_text="Barn i skolträdgården",
         )
         cls.example = make_example(
@@ -167,9 +185,15 @@ class ExamplePageTests(CastMixin, TestCase):
 class CallListTests(CastMixin, TestCase):
     def test_the_open_calls_by_deadline_and_as_icalendar(self) -> None:
         today = timezone.localdate()
-        make_call(network=self.network_a, title="Senare", deadline_on=today + datetime.timedelta(days=60))
-        make_call(network=self.network_a, title="Snart", deadline_on=today + datetime.timedelta(days=5))
-        make_call(network=self.network_a, title="Stängd", deadline_on=today - datetime.timedelta(days=1))
+        make_call(
+            network=self.network_a, title="Senare", deadline_on=today + datetime.timedelta(days=60)
+        )
+        make_call(
+            network=self.network_a, title="Snart", deadline_on=today + datetime.timedelta(days=5)
+        )
+        make_call(
+            network=self.network_a, title="Stängd", deadline_on=today - datetime.timedelta(days=1)
+        )
         make_call(network=self.network_b, title="B:s utlysning")
         response = self.as_anonymous().get("/utlysningar/")
         self.assertEqual([c.title for c in response.context["calls"]], ["Snart", "Senare"])

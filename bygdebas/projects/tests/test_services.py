@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.test import TestCase
+from django.utils import timezone
 
 from bygdebas.core import moderation
 from bygdebas.core.images import process_image
@@ -172,7 +173,7 @@ class FundingCallServiceTests(CastMixin, TestCase):
         in_kumla = make_call(network=self.network_a, title="Kumla")
         in_kumla.municipalities.set([kumla])
         make_call(network=self.network_a, title="Gammal", deadline_on=datetime.date(2020, 1, 1))
-        today = datetime.date.today()
+        today = timezone.localdate()
         found = services.calls_for_municipalities(self.network_a, [lekeberg.pk], today=today)
         self.assertEqual(found, [everywhere])
         found = services.calls_for_municipalities(self.network_a, [kumla.pk], today=today)
@@ -183,7 +184,7 @@ class ExampleServiceTests(CastMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.activities = make_support_plan(cls.network_a, datetime.date.today().year)
+        cls.activities = make_support_plan(cls.network_a, timezone.localdate().year)
 
     def submit(self, **fields: object) -> Example:
         values: dict[str, object] = {
