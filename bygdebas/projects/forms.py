@@ -35,12 +35,9 @@ class ServiceValidatedForm(forms.ModelForm):
 
     def model_fields(self, *exclude: str) -> dict[str, Any]:
         """The cleaned values of the model's own (not many-to-many) fields."""
-        m2m = {f.name for f in self._meta.model._meta.many_to_many}  # type: ignore[union-attr]
-        return {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if name in self._meta.fields and name not in m2m and name not in exclude  # type: ignore[operator]
-        }
+        m2m = {f.name for f in self._meta.model._meta.many_to_many}
+        own = set(self._meta.fields or ()) - m2m - set(exclude)
+        return {name: value for name, value in self.cleaned_data.items() if name in own}
 
 
 def _organisations(network: Network) -> Any:
@@ -187,7 +184,7 @@ class ExampleFormBase(ImageFormMixin, ServiceValidatedForm):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "municipality").queryset = network.municipalities()
         if self.instance.photo_id:
-            self.fields["image_alt"].initial = self.instance.photo.alt_text  # type: ignore[union-attr]
+            self.fields["image_alt"].initial = self.instance.photo.alt_text
 
     def clean_contact_phone(self) -> str:
         return normalise_phone(self.cleaned_data.get("contact_phone") or "")

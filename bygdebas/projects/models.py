@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -95,8 +95,8 @@ class Theme(models.Model):
         return str(THEME_NAMES.get(self.key, self.key))
 
 
-def _check_position(lat: float | None, lon: float | None) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def _check_position(lat: float | None, lon: float | None) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
     if (lat is None) != (lon is None):
         errors["lon" if lon is None else "lat"] = _("Give both latitude and longitude, or neither.")
     if lat is not None and not -90 <= lat <= 90:
@@ -387,7 +387,7 @@ class Advice(models.Model):
         return " – ".join(names)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if not (self.organisation_id or self.project_id or self.recipient.strip()):
             errors["recipient"] = _(
                 "Say whom the advice was for: an organisation, a project or a group."
