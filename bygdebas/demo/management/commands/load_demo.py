@@ -16,6 +16,7 @@ from bygdebas.core import demo as core_demo
 from bygdebas.events import demo as events_demo
 from bygdebas.members import demo as members_demo
 from bygdebas.plan import demo as plan_demo
+from bygdebas.projects import demo as projects_demo
 from bygdebas.recruitment import demo as recruitment_demo
 
 # The apps' demo data, in the order they need each other: the plan first (the others log actions
@@ -26,6 +27,7 @@ STEPS: list[ModuleType] = [
     members_demo,
     recruitment_demo,
     connectivity_demo,
+    projects_demo,
 ]
 
 
