@@ -28,8 +28,15 @@
           return { color: "#1f5f3a", weight: own ? 2 : 1, fillColor: own ? "#cfe3d6" : "#f2f2f2", fillOpacity: own ? 0.5 : 0.3 };
         }
       }).addTo(map);
-      var dots = [];
-      results[1].examples.forEach(function (example) {
+      var examples = results[1].examples;
+      // The view first: a marker added to a map without one cannot be drawn.
+      if (examples.length) {
+        var bounds = L.latLngBounds(examples.map(function (e) { return [e.lat, e.lon]; }));
+        map.fitBounds(bounds.pad(0.3), { maxZoom: 11 });
+      } else {
+        map.fitBounds(boundaries.getBounds());
+      }
+      examples.forEach(function (example) {
         var dot = L.circleMarker([example.lat, example.lon], {
           radius: 8, color: "#8a4b00", weight: 2, fillColor: "#ffbf47", fillOpacity: 0.95,
           className: "example-marker"
@@ -42,13 +49,7 @@
         if (example.place) { popup.appendChild(document.createElement("br")); popup.appendChild(text(example.place)); }
         dot.bindPopup(popup).bindTooltip(text(example.title));
         dot.addTo(map);
-        dots.push(dot);
       });
-      if (dots.length) {
-        map.fitBounds(L.featureGroup(dots).getBounds().pad(0.3), { maxZoom: 11 });
-      } else {
-        map.fitBounds(boundaries.getBounds());
-      }
       el.dataset.ready = "1";
     });
   }
