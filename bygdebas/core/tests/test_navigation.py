@@ -5,6 +5,7 @@ self-service home without the members app knowing them."""
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
@@ -18,6 +19,7 @@ from bygdebas.testing import CastMixin, make_plan, sv
 PUBLIC = [
     ("Home", "public:home"),
     ("Calendar", "events:event-list"),
+    ("Good examples", "projects:example-catalogue"),
     ("About us", "public:about"),
     ("Contact", "public:contact"),
     ("Become a member", "members:join"),
@@ -36,6 +38,8 @@ OFFICE = [
     ("Member statistics", "members:statistics"),
     ("Memberships", "members:membership-list"),
     ("Recruitment", "recruitment:board"),
+    ("Projects and advice", "projects:project-list"),
+    ("Good examples", "projects:staff-example-list"),
 ]
 ADMIN_ONLY = [("Users", "core:role-list"), ("Audit log", "members:privacy-audit-log")]
 PUBLIC_SITE = [("Public site", "public:home")]
@@ -133,7 +137,14 @@ class MenuTests(CastMixin, TestCase):
 
 class SelfServiceTests(CastMixin, TestCase):
     def test_the_home_shows_no_extra_section_while_no_app_adds_one(self) -> None:
-        response = self.as_cecilia().get(reverse("members:selfservice-home"))
+        # The apps' own self-service links and panels are set aside for this test.
+        entries = {k: v for k, v in navigation._entries.items() if k[0] != "selfservice"}
+        panels = {k: v for k, v in navigation._panels.items() if k[0] != "selfservice"}
+        with (
+            mock.patch.dict(navigation._entries, entries, clear=True),
+            mock.patch.dict(navigation._panels, panels, clear=True),
+        ):
+            response = self.as_cecilia().get(reverse("members:selfservice-home"))
 
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, sv("More for member organisations"))
