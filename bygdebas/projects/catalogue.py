@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 
 from bygdebas.core.models import Network
 from bygdebas.core.rows import attach
-from bygdebas.core.search import search
+from bygdebas.core.search import matching_ids, search
 from bygdebas.projects.models import Example
 
 PAGE_SIZE = 20
@@ -87,14 +87,19 @@ def find_examples(
             result.num_pages,
             query,
         )
-    result = search(query, network=network, user=user, kinds=[KIND], per_page=SEARCH_CAP)
-    ids = [int(r.object_id) for r in result.results]
-    snippets = {int(r.object_id): r.snippet for r in result.results}
-    rows = _in_order(network, ids, snippets, filters)
-    num_pages = max(1, -(-len(rows) // per_page))
+    ids = [
+        int(pk)
+        for pk in matching_ids(query, network=network, user=user, kinds=[KIND], limit=SEARCH_CAP)
+    ]
+    passing = set(
+        published(network).filtered(**filters).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    ordered = [pk for pk in ids if pk in passing]
+    num_pages = max(1, -(-len(ordered) // per_page))
     number = min(number, num_pages)
     start = (number - 1) * per_page
-    return CataloguePage(rows[start : start + per_page], len(rows), number, num_pages, query)
+    rows = _in_order(network, ordered[start : start + per_page], {}, {})
+    return CataloguePage(rows, len(ordered), number, num_pages, query)
 
 
 def _in_order(
@@ -105,7 +110,7 @@ def _in_order(
     rows = {row.pk: row for row in published(network).filtered(**filters).filter(pk__in=ids)}
     ordered = [rows[pk] for pk in ids if pk in rows]
     for row in ordered:
-        attach(row, snippet=snippets.get(row.pk, ""))
+        attach(row, snippet=snippets.get(row.pk, ""))  # none when filtered: the summary shows
     return ordered
 
 
@@ -116,8 +121,8 @@ def map_points(
     filters = filters or {}
     rows = published(network).filtered(**filters).filter(lat__isnull=False, lon__isnull=False)
     if query:
-        result = search(query, network=network, kinds=[KIND], per_page=SEARCH_CAP)
-        rows = rows.filter(pk__in=[int(r.object_id) for r in result.results])
+        ids = matching_ids(query, network=network, kinds=[KIND], limit=SEARCH_CAP)
+        rows = rows.filter(pk__in=[int(pk) for pk in ids])
     return [
         {
             "id": row.pk,

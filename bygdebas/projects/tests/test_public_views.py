@@ -203,3 +203,18 @@ class CallListTests(CastMixin, TestCase):
         self.assertEqual(text.count("BEGIN:VEVENT"), 2)
         self.assertIn(f"DTSTART;VALUE=DATE:{today + datetime.timedelta(days=5):%Y%m%d}", text)
         self.assertNotIn("Stängd", text)
+
+
+class MatchingIdsTests(CastMixin, TestCase):
+    def test_matching_ids_rank_as_search_does_without_snippets(self) -> None:
+        from bygdebas.core.search import matching_ids, search
+
+        for n in range(5):
+            make_example(network=self.network_a, title=f"Byskola {n}", summary="byskola " * n)
+        make_example(network=self.network_b, title="Byskola i B")
+        found = search("byskolan", network=self.network_a, kinds=["projects.example"])
+        ids = matching_ids("byskolan", network=self.network_a, kinds=["projects.example"])
+        self.assertEqual(ids, [r.object_id for r in found.results])
+        self.assertEqual(len(ids), 5)
+        self.assertEqual(matching_ids("byskolan", network=self.network_a, limit=2), ids[:2])
+        self.assertEqual(matching_ids("", network=self.network_a), [])
