@@ -14,6 +14,8 @@ Then it times, in-process with Django's test client (no web server), as an anony
 - a search with filters, ``?q=bygdegården&youth=on&theme=meeting_places``
 - filters alone, ``?goal=11&theme=school``
 - the map's points, ``/goda-exempel/karta.json?q=byskolan``
+- the catalogue's search alone (``projects.catalogue.find_examples``, no view or template):
+  ``byskolan``, and ``bygdegården`` with the youth and theme filters
 
 It reports p50/p95/max in milliseconds and the queries a request makes, for the large networks
 and for the small peer in the same run (the large/small ratio shows how time grows with the
@@ -48,6 +50,8 @@ BENCH = harness.Bench(
         "search-filtered": "search with filters",
         "filters": "filters alone",
         "map": "map points, search",
+        "find-common": "find_examples(), common",
+        "find-filtered": "find_examples(), filtered",
     },
     label_width=24,
 )
@@ -183,17 +187,31 @@ def benchmark(db: str, requests: int) -> int:
     ]
     large, peer = sites[:-1], sites[-1]
 
+    from bygdebas.projects.catalogue import find_examples
+
     def probe(name: str) -> harness.Probe[Site]:
         return lambda site: harness.fetch(site.client, URLS[name], site.network.domain)
 
-    probes = {name: probe(name) for name in BENCH.labels}
+    def find(query: str, filters: dict[str, Any]) -> harness.Probe[Site]:
+        def run(site: Site) -> int:
+            page = find_examples(site.network, query=query, filters=filters)
+            return sum(len(e.title) for e in page.examples)
+
+        return run
+
+    probes = {name: probe(name) for name in URLS}
+    probes["find-common"] = find("byskolan", {})
+    probes["find-filtered"] = find(
+        "bygdegården", {"is_youth": True, "theme": "meeting_places", "goal": None}
+    )
     measured = harness.measure(large, peer, probes, requests)
     data = {
         "networks": len(large),
         "examples": sum(s.examples for s in large),
         "peer_examples": peer.examples,
     }
-    result = harness.results(db, info, data, phases, requests, measured, URLS)
+    urls = {**URLS, "find-common": "(in-process)", "find-filtered": "(in-process)"}
+    result = harness.results(db, info, data, phases, requests, measured, urls)
     harness.write_results(BENCH, result)
     harness.report(BENCH, result, data_line(result["data"]))
     return 0
