@@ -282,8 +282,8 @@ def load(network: Network, *, year: int) -> str:
         given_on = max(today - datetime.timedelta(days=days), datetime.date(year, 1, 2))
         if given_on.year != year:
             continue
-        project = projects[index] if index is not None else None
-        organisation = (project.organisations.first() if project else None) or (
+        advised = projects[index] if index is not None else None
+        organisation = (advised.organisations.first() if advised else None) or (
             organisations[0] if organisations else None
         )
         advice = services.save_advice(
@@ -291,9 +291,9 @@ def load(network: Network, *, year: int) -> str:
             user=staff,
             fields={
                 "given_on": given_on,
-                "project": project,
+                "project": advised,
                 "organisation": organisation,
-                "recipient": "" if (project or organisation) else "Bystugans förening",
+                "recipient": "" if (advised or organisation) else "Bystugans förening",
                 "topic": topic,
                 "hours": Decimal(hours),
                 "notes": notes,
@@ -325,7 +325,7 @@ def load(network: Network, *, year: int) -> str:
             lat,
             lon,
         ), nums, keys, youth, colour in EXAMPLES:
-            project = next((p for p in projects if p.locality == locality), None)
+            behind = next((p for p in projects if p.locality == locality), None)
             services.save_example(
                 network=network,
                 user=staff,
@@ -338,9 +338,9 @@ def load(network: Network, *, year: int) -> str:
                     "lat": lat,
                     "lon": lon,
                     "is_youth": youth,
-                    "project": project,
+                    "project": behind,
                 },
-                organisations=list(project.organisations.all()) if project else [],
+                organisations=list(behind.organisations.all()) if behind else [],
                 goals=[goals[n] for n in nums],
                 themes=[themes[k] for k in keys],
                 image=process_image(_photo(colour, title)),
