@@ -21,23 +21,22 @@ class ProjectsConfig(AppConfig):
         from bygdebas.projects.selfservice import calls_panel_context
 
         register_projects_metrics()
+        # An activity that states a count ("stödja projekt, minst fem per år") gets the app's
+        # metric in place of plain actions; one that states none gets no target made up here.
         register_target_proposal(
             "projects.support",
             about=("stödja projekt",),
             metric="projects.projects_supported",
-            value=5,
         )
         register_target_proposal(
             "projects.youth",
             about=("barn och ungdomar",),
             metric="projects.youth_projects",
-            value=2,
         )
         register_target_proposal(
             "projects.examples",
             about=("goda exempel",),
             metric="projects.examples_published",
-            value=4,
         )
         register_moderated(Example, label=_("Good examples"), on_approve=services.publish_example)
         register_searchable(

@@ -78,3 +78,19 @@ class AdviceInTheFollowUpTests(CastMixin, TestCase):
         self.assertEqual(len(activity.actions), 3)
         self.assertIn("Tångeråsa byalag", activity.actions[0].title)
         self.assertTrue(any(t.is_met for t in activity.targets))
+
+
+class TargetProposalTests(TestCase):
+    def test_a_stated_count_is_proposed_as_the_apps_metric(self) -> None:
+        from bygdebas.plan.importer.proposals import propose_targets
+
+        targets = propose_targets("Stödja projekt på landsbygderna, minst fem per år.")
+        self.assertEqual(
+            [(t.metric, t.value) for t in targets], [("projects.projects_supported", 5)]
+        )
+        targets = propose_targets("Sprida goda exempel vid minst fyra tillfällen per år.")
+        self.assertEqual(
+            [(t.metric, t.value) for t in targets], [("projects.examples_published", 4)]
+        )
+        # Without a count, nothing is made up.
+        self.assertEqual(propose_targets("Medverka till och stödja projekt på landsbygderna."), [])
