@@ -7,8 +7,10 @@ person of the member registry by e-mail address in the same network.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 
 from bygdebas.core.moderation import erase_submitter, extract_submissions
@@ -45,7 +47,8 @@ def extract(person: DataSubject) -> list[dict[str, Any]]:
         user__email__iexact=person.email or "-"
     ):
         rows.append({"funding_call_digest_since": subscription.created_at})
-    return rows
+    # JSON-ready: dates as ISO text, as the rest of the extract.
+    return json.loads(json.dumps(rows, cls=DjangoJSONEncoder))
 
 
 def erase(person: DataSubject) -> int:
