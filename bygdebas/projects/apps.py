@@ -13,10 +13,11 @@ class ProjectsConfig(AppConfig):
         from bygdebas.core.navigation import has_role, register_menu_entry, register_panel
         from bygdebas.core.personal_data import register_personal_data
         from bygdebas.core.search import register_searchable
+        from bygdebas.members.organisation_sources import register_organisation_sources
         from bygdebas.plan.importer.proposals import register_target_proposal
         from bygdebas.projects import privacy, services
         from bygdebas.projects.metrics import register_projects_metrics
-        from bygdebas.projects.models import Example
+        from bygdebas.projects.models import Advice, Example
         from bygdebas.projects.search import example_document
         from bygdebas.projects.selfservice import calls_panel_context
 
@@ -38,6 +39,8 @@ class ProjectsConfig(AppConfig):
             about=("goda exempel",),
             metric="projects.examples_published",
         )
+        # A member organisation's page lists the actions its advice logged.
+        register_organisation_sources("projects.advice", sources=Advice.objects.given_to)
         register_moderated(Example, label=_("Good examples"), on_approve=services.publish_example)
         register_searchable(
             Example,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +26,9 @@ from bygdebas.core.geo import place_line
 from bygdebas.core.models import municipality_field
 from bygdebas.core.models_moderation import Submission, SubmissionQuerySet
 from bygdebas.core.tenancy import NetworkQuerySet
+
+if TYPE_CHECKING:
+    from bygdebas.members.models import Organisation
 
 # The 17 goals of Agenda 2030 (the same wording as the events app, so one translation).
 GOAL_NAMES = {
@@ -309,6 +312,10 @@ class AdviceTopic(models.TextChoices):
 
 
 class AdviceQuerySet(NetworkQuerySet["Advice"]):
+    def given_to(self, organisation: Organisation) -> AdviceQuerySet:
+        """Advice given to ``organisation`` (in its network)."""
+        return self.for_network(organisation.network_id).filter(organisation=organisation)
+
     def follow_up_due(self, today: datetime.date) -> AdviceQuerySet:
         return self.filter(follow_up_on__isnull=False, follow_up_on__lte=today)
 

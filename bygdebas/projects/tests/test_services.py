@@ -115,6 +115,16 @@ class AdviceServiceTests(CastMixin, TestCase):
         self.assertIn("Lekebergs byalag", action.title)
         self.assertEqual(action.source, advice)
 
+    def test_the_organisations_page_lists_the_advice_it_was_given(self) -> None:
+        from bygdebas.members.organisation_sources import organisation_actions
+
+        advice = self.advise()
+        actions = organisation_actions(self.network_a, self.org)
+        self.assertEqual(list(actions), [advice.action])
+        page = self.as_bertil().get(f"/kansli/organisationer/{self.org.pk}/")
+        self.assertContains(page, "Lekebergs byalag")
+        self.assertContains(page, advice.action.title)
+
     def test_advice_to_a_youth_project_counts_for_the_youth_activity_too(self) -> None:
         project = make_project(network=self.network_a, is_youth=True)
         self.advise(project=project)
