@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from bygdebas.core import moderation
 from bygdebas.core.images import ProcessedImage, save_image
 from bygdebas.core.mail import send_templated_mail
 from bygdebas.core.search import index_object, remove_object
+from bygdebas.core.signed_links import make_token
 from bygdebas.members.access import organisations_for_contact
 from bygdebas.plan import services as plan_services
 from bygdebas.plan.matching import find_activities
@@ -257,6 +259,14 @@ def set_call_digest(*, network: Network, user: User, wanted: bool) -> bool:
     return wanted
 
 
+DIGEST_STOP = "projects.call-digest-stop"
+
+
+def digest_token(subscription: CallDigestSubscription) -> str:
+    """The signed token of the link that stops ``subscription``'s digest."""
+    return make_token(purpose=DIGEST_STOP, network_id=subscription.network_id, s=subscription.pk)
+
+
 def calls_for_municipalities(
     network: Network, municipality_ids: Sequence[int], *, today: datetime.date
 ) -> list[FundingCall]:
@@ -291,11 +301,17 @@ def send_call_digests(*, network: Network, now: datetime.datetime | None = None)
             if call.created_at > since
         ]
         if calls and subscription.user.is_active:
+            stop = network.base_url.rstrip("/") + reverse(
+                "projects:call-digest-stop",
+                kwargs={"token": digest_token(subscription)},
+            )
             send_templated_mail(
                 network=network,
                 to=[subscription.user.email],
                 template="projects/mail/call_digest",
-                context={"calls": calls, "network": network, "user": subscription.user},
+                context={"calls": calls, "network": network, "stop_link": stop},
+                # A mailing: the list's own way out (RFC 2369), a page with a button.
+                headers={"List-Unsubscribe": f"<{stop}>"},
             )
             sent += 1
         subscription.last_sent_at = now

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from bygdebas.core.moderation_views import moderation_urls
+from bygdebas.projects.digest import StopDigestView
 from bygdebas.projects.feeds import ExampleFeed
 from bygdebas.projects.models import Example
 from bygdebas.projects.views import public, selfservice, staff
@@ -25,6 +26,11 @@ urlpatterns = [
         name="example-resubmit",
     ),
     path("medlem/utlysningar/bevakning/", selfservice.call_digest, name="call-digest"),
+    path(
+        "utlysningar/bevakning/avsluta/<str:token>/",
+        StopDigestView.as_view(),
+        name="call-digest-stop",
+    ),
     # Staff: projects, advice, calls, examples.
     path("kansli/projekt/", staff.project_list, name="project-list"),
     path("kansli/projekt/nytt/", staff.project_create, name="project-create"),

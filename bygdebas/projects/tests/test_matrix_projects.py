@@ -32,6 +32,7 @@ from bygdebas.core.tests.matrix import (
     page_form,
 )
 from bygdebas.plan.models import Action
+from bygdebas.projects import services
 from bygdebas.projects.models import (
     Advice,
     CallDigestSubscription,
@@ -94,7 +95,10 @@ MATRIX: dict[str, Entry] = {
         post=CONTACT_ROW,
         post_data=page_form(summary="Nu med mer om eleverna."),
     ),
-    "projects:call-digest": Entry(CONTACT_PAGE, method="post", data=(("wanted", "on"),)),
+    # Cecilia has the digest: unticking it stops it.
+    "projects:call-digest": Entry(CONTACT_PAGE, method="post"),
+    # The link in the digest: whoever holds it, on A's host only.
+    "projects:call-digest-stop": Entry(PUBLIC_ROW, kwargs="digest", post=PUBLIC_ROW),
     # Staff: projects.
     "projects:project-list": Entry(READ_PAGE),
     "projects:project-create": Entry(
@@ -210,11 +214,14 @@ class ProjectsMatrixTests(MatrixMixin, CastMixin, TestCase):
             submitted_by=cls.cecilia,
             submitted_at=timezone.now(),
         )
+        cls.digest = CallDigestSubscription.objects.create(network=cls.network_a, user=cls.cecilia)
         # B has rows too: the outsider's own pages are not empty.
         make_project(network=cls.network_b, name="B-projekt")
         make_example(network=cls.network_b, title="B-exempel")
 
     def kwargs_for(self, entry: Entry) -> dict[str, Any]:
+        if entry.kwargs == "digest":
+            return {"token": services.digest_token(self.digest)}
         rows = {
             "project": self.project,
             "funding": self.funding,

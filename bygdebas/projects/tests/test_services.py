@@ -302,11 +302,18 @@ class DigestTests(CastMixin, TestCase):
         from django.core import mail
 
         self.assertEqual(len(mail.outbox), 1)
-        body = mail.outbox[0].body
-        self.assertIn("För Kumla", body)
-        self.assertNotIn("För Hallsberg", body)
+        message = mail.outbox[0]
+        self.assertIn("För Kumla", message.body)
+        self.assertNotIn("För Hallsberg", message.body)
         # Nothing new since: no second mail.
         with self.captureOnCommitCallbacks(execute=True):
             self.assertEqual(services.send_call_digests(network=self.network_a), 0)
-        services.set_call_digest(network=self.network_a, user=self.cecilia, wanted=False)
+        stop = message.extra_headers["List-Unsubscribe"].strip("<>")
+        self.assertIn(stop, message.body)
+        # The link shows a page; only its button stops the mail.
+        path = stop.removeprefix(self.network_a.base_url)
+        self.assertContains(self.as_anonymous().get(path), sv("Stop the mail"))
+        self.assertTrue(CallDigestSubscription.objects.exists())
+        self.assertContains(self.as_anonymous().post(path), sv("The mail is stopped"))
+        self.assertEqual(self.as_anonymous().get(path).status_code, 404)
         self.assertFalse(CallDigestSubscription.objects.exists())
