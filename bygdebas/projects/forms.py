@@ -306,3 +306,16 @@ class BookletForm(forms.Form):
 
 class DigestForm(forms.Form):
     wanted = forms.BooleanField(label=_("Mail me new funding calls once a week"), required=False)
+
+
+class ExampleModerationForm(forms.ModelForm):
+    """What staff may edit when approving a submission: its moderated fields."""
+
+    class Meta:
+        model = Example
+        fields = list(Example.moderated_fields)
+        widgets = EXAMPLE_WIDGETS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "municipality").queryset = self.instance.network.municipalities()

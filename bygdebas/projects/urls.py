@@ -3,6 +3,7 @@ from django.urls import path
 from bygdebas.core.moderation_views import moderation_urls
 from bygdebas.projects.digest import StopDigestView
 from bygdebas.projects.feeds import ExampleFeed
+from bygdebas.projects.forms import ExampleModerationForm
 from bygdebas.projects.models import Example
 from bygdebas.projects.views import public, selfservice, staff
 
@@ -71,5 +72,10 @@ urlpatterns = [
         "kansli/goda-exempel/<int:pk>/ta-bort/", staff.example_delete, name="staff-example-delete"
     ),
     path("kansli/goda-exempel/skrift/", staff.example_booklet, name="booklet"),
-    *moderation_urls(Example, prefix="kansli/goda-exempel/inlamnat", name="example-moderation"),
+    *moderation_urls(
+        Example,
+        prefix="kansli/goda-exempel/inlamnat",
+        name="example-moderation",
+        edit_form=ExampleModerationForm,
+    ),
 ]

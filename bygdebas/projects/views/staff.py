@@ -39,7 +39,7 @@ from bygdebas.projects.forms import (
     FundingForm,
     ProjectForm,
 )
-from bygdebas.projects.models import Advice, Example, FundingCall, Project
+from bygdebas.projects.models import Advice, Example, FundingCall, Project, ProjectStatus
 
 PAGE_SIZE = 50
 
@@ -62,7 +62,7 @@ def project_list(request: NetworkRequest) -> HttpResponse:
         .order_by("name", "pk")
     )
     status = request.GET.get("status", "")
-    if status in Project._meta.get_field("status").choices and status:  # type: ignore[operator]
+    if status in ProjectStatus.values:
         projects = projects.filter(status=status)
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "projects/project_list.html", {"page": page})
