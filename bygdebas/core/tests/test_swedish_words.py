@@ -76,7 +76,9 @@ class CatalogueTests(SimpleTestCase):
             self.assertNotIn("#, fuzzy", entry)
             if entry.lstrip().startswith("#~"):
                 continue  # obsolete
-            if re.search(r'^msgstr(\[\d\])? ""\n?(?!")', entry + "\n", re.M):
+            # An empty msgstr with no continuation line ("\n" is not optional: a wrapped
+            # translation starts with msgstr "" too).
+            if re.search(r'^msgstr(\[\d\])? ""\n(?!")', entry + "\n", re.M):
                 untranslated.append(
                     entry.strip().splitlines()[-2 if "msgid_plural" not in entry else -3]
                 )
