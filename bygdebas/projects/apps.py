@@ -1,5 +1,24 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def seed_goals_and_themes(sender: Any = None, apps: Any = None, **kwargs: Any) -> None:
+    """The fixed rows every network shares (the 17 goals, the themes), after every migrate and
+    every flush (a TransactionTestCase empties the tables the migration seeded)."""
+    from bygdebas.projects.models import THEME_NAMES, Goal, Theme
+
+    goal_model = apps.get_model("projects", "Goal") if apps else Goal
+    theme_model = apps.get_model("projects", "Theme") if apps else Theme
+    goal_model.objects.bulk_create(
+        [goal_model(number=n) for n in range(1, 18)], ignore_conflicts=True
+    )
+    theme_model.objects.bulk_create(
+        [theme_model(key=key, order=i) for i, key in enumerate(THEME_NAMES)],
+        ignore_conflicts=True,
+    )
 
 
 class ProjectsConfig(AppConfig):
@@ -8,6 +27,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects and good examples")
 
     def ready(self) -> None:
+        post_migrate.connect(seed_goals_and_themes, sender=self)
         from bygdebas.core.access import CONTACT_ROLES, READ_ROLES
         from bygdebas.core.moderation import register_moderated
         from bygdebas.core.navigation import has_role, register_menu_entry, register_panel
