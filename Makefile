@@ -116,6 +116,7 @@ bench: install
 	$(PY) bench/members_import.py
 	$(PY) bench/plan_import.py
 	$(PY) bench/search.py
+	$(PY) bench/projects.py
 	$(PY) bench/transit.py
 	$(PY) bench/load.py
 	$(PY) bench/api.py

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "bygdebas.national",
     "bygdebas.advocacy",
     "bygdebas.newsletter",
+    "bygdebas.projects",
     "bygdebas.public",
     "bygdebas.api",
     "bygdebas.demo",

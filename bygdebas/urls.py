@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("bygdebas.national.urls")),
     path("", include("bygdebas.advocacy.urls")),
     path("", include("bygdebas.newsletter.urls")),
+    path("", include("bygdebas.projects.urls")),
     path("kansli/", include("bygdebas.plan.urls")),
     path("i18n/setlang/", set_language, name="set-language"),
     path("admin/", admin.site.urls),

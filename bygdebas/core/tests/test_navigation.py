@@ -5,6 +5,7 @@ self-service home without the members app knowing them."""
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
@@ -19,6 +20,7 @@ PUBLIC = [
     ("Home", "public:home"),
     ("Calendar", "events:event-list"),
     ("Newsletter", "newsletter:archive"),
+    ("Good examples", "projects:example-catalogue"),
     ("About us", "public:about"),
     ("Positions", "advocacy:position-list"),
     ("Contact", "public:contact"),
@@ -41,6 +43,8 @@ OFFICE = [
     ("Memberships", "members:membership-list"),
     ("Recruitment", "recruitment:board"),
     ("Advocacy", "advocacy:inbox"),
+    ("Projects and advice", "projects:project-list"),
+    ("Good examples", "projects:staff-example-list"),
     ("Widgets", "widgets:embed-list"),
 ]
 ADMIN_ONLY = [
@@ -144,11 +148,14 @@ class MenuTests(CastMixin, TestCase):
 
 class SelfServiceTests(CastMixin, TestCase):
     def test_the_home_shows_no_extra_section_while_no_app_adds_one(self) -> None:
-        # Take the installed apps' self-service links away for this test (the newsletter's).
-        for entry in navigation.menu_entries("selfservice"):
-            navigation.unregister_menu_entry("selfservice", entry.key)
-            self.addCleanup(navigation._entries.__setitem__, ("selfservice", entry.key), entry)
-        response = self.as_cecilia().get(reverse("members:selfservice-home"))
+        # The apps' own self-service links and panels are set aside for this test.
+        entries = {k: v for k, v in navigation._entries.items() if k[0] != "selfservice"}
+        panels = {k: v for k, v in navigation._panels.items() if k[0] != "selfservice"}
+        with (
+            mock.patch.dict(navigation._entries, entries, clear=True),
+            mock.patch.dict(navigation._panels, panels, clear=True),
+        ):
+            response = self.as_cecilia().get(reverse("members:selfservice-home"))
 
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, sv("More for member organisations"))

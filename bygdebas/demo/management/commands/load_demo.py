@@ -20,6 +20,7 @@ from bygdebas.members import demo as members_demo
 from bygdebas.national import demo as national_demo
 from bygdebas.newsletter import demo as newsletter_demo
 from bygdebas.plan import demo as plan_demo
+from bygdebas.projects import demo as projects_demo
 from bygdebas.recruitment import demo as recruitment_demo
 from bygdebas.webhooks import demo as webhooks_demo
 from bygdebas.widgets import demo as widgets_demo
@@ -38,6 +39,7 @@ STEPS: list[ModuleType] = [
     national_demo,
     advocacy_demo,
     newsletter_demo,
+    projects_demo,
 ]
 
 
