@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bygdebas.members",
     "bygdebas.recruitment",
     "bygdebas.connectivity",
+    "bygdebas.conditions",
     "bygdebas.public",
     "bygdebas.demo",
     "django.contrib.admin",
@@ -383,3 +384,10 @@ BYGDEBAS_CONFIRMATION_DAYS = {
         item.partition("=") for item in env_list("BYGDEBAS_CONFIRMATION_DAYS")
     )
 }
+
+# Alerts to crisis-preparedness contact chains go by mail and through this SMS backend (a class
+# with send_messages(messages) -> int); the default writes to the console (docs/operations.md).
+BYGDEBAS_SMS_BACKEND = os.environ.get(
+    "BYGDEBAS_SMS_BACKEND",
+    "bygdebas.conditions.sms.LocmemBackend" if TESTING else "bygdebas.conditions.sms.ConsoleBackend",
+)
