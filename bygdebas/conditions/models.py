@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bygdebas.core.confirmation import ConfirmationMixin, ConfirmationQuerySet
-from bygdebas.core.models_moderation import ModerationStatus, Submission
+from bygdebas.core.models_moderation import ModerationStatus, Submission, SubmissionQuerySet
 from bygdebas.core.tenancy import NetworkQuerySet
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class CategorySetting(models.Model):
         return self.get_category_display()
 
 
-class ReportQuerySet(ConfirmationQuerySet["Report"]):
+class ReportQuerySet(ConfirmationQuerySet["Report"], SubmissionQuerySet["Report"]):
     def published(self) -> Self:
         """Confirmed, let through (or never held), not hidden and not merged into another."""
         return self.filter(
