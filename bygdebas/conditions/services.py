@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bygdebas.conditions import geometry
 from bygdebas.conditions.models import (
@@ -128,6 +129,7 @@ def report_problem(
     address: str = "",
     photos: Sequence[Photo] = (),
     language: str | None = None,
+    base_url: str | None = None,
 ) -> Report:
     """A resident's report, unpublished until they confirm by the link mailed to them."""
     if len(photos) > MAX_PHOTOS:
@@ -176,7 +178,7 @@ def report_problem(
             template="conditions/mail/report_confirm",
             context={
                 "report": report,
-                "link": confirmation_url(report),
+                "link": confirmation_url(report, base_url=base_url),
                 "days": confirmation_days(Report.confirmation_purpose),
             },
             language=report.submitter_language,
@@ -210,7 +212,7 @@ def _publish(report: Report, *, actor: User | None) -> None:
     ReportLog.objects.create(report=report, action=ReportLog.Action.PUBLISHED, actor=actor)
 
 
-def add_me_too(*, report: Report, name: str, email: str) -> MeToo:
+def add_me_too(*, report: Report, name: str, email: str, base_url: str | None = None) -> MeToo:
     """Ask ``email`` to confirm their "me too" (counted once per address)."""
     if not report.is_public:
         raise ValidationError(_("This report cannot be supported."), code="not_public")
@@ -241,7 +243,7 @@ def add_me_too(*, report: Report, name: str, email: str) -> MeToo:
             template="conditions/mail/me_too_confirm",
             context={
                 "report": report,
-                "link": confirmation_url(existing),
+                "link": confirmation_url(existing, base_url=base_url),
                 "days": confirmation_days(MeToo.confirmation_purpose),
             },
         )
@@ -473,7 +475,11 @@ def mark_dossier_sent(*, dossier: Dossier, by: User, sent_on: datetime.date) -> 
             action = plan_services.log_action(
                 network=dossier.network,
                 performed_on=sent_on,
-                title=_("Dossier to %(recipient)s: %(n)d reports")
+                title=ngettext(
+                    "Dossier to %(recipient)s: %(n)d report",
+                    "Dossier to %(recipient)s: %(n)d reports",
+                    len(reports),
+                )
                 % {"recipient": row.recipient, "n": len(reports)},
                 description=row.title,
                 activities=activities,

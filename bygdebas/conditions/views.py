@@ -154,7 +154,10 @@ def me_too(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_me_too(
-                report=report, name=form.cleaned_data["name"], email=form.cleaned_data["email"]
+                report=report,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -185,6 +188,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
                     locality=data["locality"],
                     address=data["address"],
                     photos=form.photos(),
+                    base_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -333,9 +337,9 @@ def _staff_detail(
         "updates": report.updates.select_related("created_by"),
         "log": report.log.select_related("actor"),
         "me_too_count": report.me_toos.confirmed().count(),
-        "status_form": StatusForm(initial={"status": report.status}),
-        "update_form": UpdateForm(),
-        "reason_form": ReasonForm(),
+        "status_form": StatusForm(initial={"status": report.status}, prefix="status"),
+        "update_form": UpdateForm(prefix="update"),
+        "reason_form": ReasonForm(prefix="hide"),
         **forms,
     }
     return render(request, "conditions/staff/report_detail.html", context, status=status)
@@ -345,7 +349,7 @@ def _staff_detail(
 @require_POST
 def staff_report_hide(request: NetworkRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, request.network, pk, write=True)
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, prefix="hide")
     if form.is_valid():
         try:
             action = services.show_report if report.is_hidden else services.hide_report
@@ -429,7 +433,7 @@ def staff_report_merge(request: NetworkRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_report_status(request: NetworkRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, request.network, pk, write=True)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, prefix="status")
     if form.is_valid():
         try:
             services.set_status(
@@ -450,7 +454,7 @@ def staff_report_status(request: NetworkRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_report_update(request: NetworkRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, request.network, pk, write=True)
-    form = UpdateForm(request.POST)
+    form = UpdateForm(request.POST, prefix="update")
     if form.is_valid():
         services.add_update(report=report, by=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("The update is published."))

@@ -104,7 +104,7 @@ MATRIX: dict[str, Entry] = {
     "conditions:staff-report-list": Entry(READ_PAGE),
     "conditions:staff-report-detail": Entry(READ_ROW, kwargs="report"),
     "conditions:staff-report-hide": Entry(
-        WRITE_ROW, method="post", kwargs="report", data=(("reason", "Personuppgifter i texten"),)
+        WRITE_ROW, method="post", kwargs="report", data=(("hide-reason", "Personuppgifter i texten"),)
     ),
     "conditions:staff-report-edit": Entry(
         WRITE_ROW,
@@ -119,10 +119,10 @@ MATRIX: dict[str, Entry] = {
         post_data=(("into", lambda test: str(test.other.pk)), ("reason", "Samma hål")),
     ),
     "conditions:staff-report-status": Entry(
-        WRITE_ROW, method="post", kwargs="report", data=(("status", "answered"), ("text", "Svar"))
+        WRITE_ROW, method="post", kwargs="report", data=(("status-status", "answered"), ("status-text", "Svar"))
     ),
     "conditions:staff-report-update": Entry(
-        WRITE_ROW, method="post", kwargs="report", data=(("text", "Vi har ringt kommunen."),)
+        WRITE_ROW, method="post", kwargs="report", data=(("update-text", "Vi har ringt kommunen."),)
     ),
     "conditions:staff-categories": Entry(
         WRITE_PAGE, post=WRITE_PAGE, post_data=(("categories", "broadband"),)

@@ -215,6 +215,8 @@ class DossierTests(ConditionsTestCase):
         self.assertEqual(
             [r.status for r in Report.objects.order_by("pk")], [Status.SENT, Status.ANSWERED]
         )
+        (mail,) = self.smtp.messages_to("eva@example.org")
+        self.assertIn("Trafikverket", mail.get_body(("plain",)).get_content())
         with self.assertRaises(ValidationError):
             services.mark_dossier_sent(dossier=dossier, by=self.bertil, sent_on=datetime.date(2025, 6, 3))
 
