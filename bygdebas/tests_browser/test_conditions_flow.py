@@ -68,12 +68,19 @@ class ConditionsFlowTests(SmtpServerMixin, BrowserTestCase):
     def submit(self, page: Page, form: str = "main form") -> None:
         with page.expect_navigation():
             page.locator(f"{form} button[type=submit]").first.click()
+        # The live server shares the test's SQLite connection: let the page's requests finish
+        # before the test reads the database.
+        page.wait_for_load_state("networkidle")
 
-    def confirm_by_mail(self, page: Page, address: str, count: int = 1) -> None:
+    def confirm_by_mail(
+        self, page: Page, address: str, count: int = 1, *, axe: bool = True
+    ) -> None:
         page.goto(self.link_in(self.mail_to(address, count)[-1]))
-        self.assert_accessible(page, where="the confirm page")
+        if axe:  # axe-core is a script: it cannot run in a page without JavaScript
+            self.assert_accessible(page, where="the confirm page")
         self.submit(page)
-        self.assert_accessible(page, where="the confirmed page")
+        if axe:
+            self.assert_accessible(page, where="the confirmed page")
 
     def fill_report(self, page: Page) -> None:
         page.select_option("#id_category", "road")
@@ -180,7 +187,7 @@ class ConditionsFlowTests(SmtpServerMixin, BrowserTestCase):
         self.assertTrue(page.url.endswith("/skickad/"), page.url)
         report = Report.objects.get()
         self.assertTrue(report.is_position_approximate)
-        self.confirm_by_mail(page, "eva@byn.example")
+        self.confirm_by_mail(page, "eva@byn.example", axe=False)
         report.refresh_from_db()
         self.assertTrue(report.is_public)
         page.goto(self.url(report.get_absolute_url()))

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from bygdebas.conditions import demo as conditions_demo
 from bygdebas.connectivity import demo as connectivity_demo
 from bygdebas.core import demo as core_demo
 from bygdebas.events import demo as events_demo
@@ -26,6 +27,7 @@ STEPS: list[ModuleType] = [
     members_demo,
     recruitment_demo,
     connectivity_demo,
+    conditions_demo,
 ]
 
 
