@@ -389,5 +389,7 @@ BYGDEBAS_CONFIRMATION_DAYS = {
 # with send_messages(messages) -> int); the default writes to the console (docs/operations.md).
 BYGDEBAS_SMS_BACKEND = os.environ.get(
     "BYGDEBAS_SMS_BACKEND",
-    "bygdebas.conditions.sms.LocmemBackend" if TESTING else "bygdebas.conditions.sms.ConsoleBackend",
+    "bygdebas.conditions.sms.LocmemBackend"
+    if TESTING
+    else "bygdebas.conditions.sms.ConsoleBackend",
 )

@@ -23,7 +23,9 @@ def get_public_report(network: Network, pk: int) -> Report:
 def get_dossier_for_user(
     user: AnyUser, network: Network, pk: int, *, write: bool = False
 ) -> Dossier:
-    return fetch(user, network, Dossier.objects.select_related("municipality", "action"), pk, write=write)
+    return fetch(
+        user, network, Dossier.objects.select_related("municipality", "action"), pk, write=write
+    )
 
 
 def get_alert_for_user(user: AnyUser, network: Network, pk: int, *, write: bool = False) -> Alert:
@@ -32,4 +34,6 @@ def get_alert_for_user(user: AnyUser, network: Network, pk: int, *, write: bool 
 
 
 def get_recipient_for_user(user: AnyUser, network: Network, pk: int) -> AlertRecipient:
-    return fetch(user, network, AlertRecipient.objects.select_related("alert"), pk, roles=WRITE_ROLES)
+    return fetch(
+        user, network, AlertRecipient.objects.select_related("alert"), pk, roles=WRITE_ROLES
+    )

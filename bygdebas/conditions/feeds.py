@@ -42,10 +42,10 @@ class ReportFeed(PublicFeed):
             parts.append(str(Category(scope.category).label))
         return " · ".join(parts)
 
-    def link(self, scope: Scope) -> str:
+    def link(self, scope: Any) -> str:
         return self.home_path
 
-    def author_name(self, scope: Scope) -> str:
+    def author_name(self, scope: Any) -> str:
         return scope.network.name
 
     def items(self, scope: Scope) -> Any:

@@ -89,7 +89,9 @@ class ReportForm(PublicFormMixin, forms.Form):
 
     def photos(self) -> list[Photo]:
         return [
-            Photo(image=self.cleaned_data[f"photo_{n}"], alt_text=self.cleaned_data[f"photo_{n}_alt"])
+            Photo(
+                image=self.cleaned_data[f"photo_{n}"], alt_text=self.cleaned_data[f"photo_{n}_alt"]
+            )
             for n in range(1, MAX_PHOTOS + 1)
             if self.cleaned_data.get(f"photo_{n}")
         ]
@@ -109,9 +111,7 @@ class MeTooForm(PublicFormMixin, forms.Form):
 class ReportFilterForm(forms.Form):
     """The public and staff lists' filters (all optional)."""
 
-    category = forms.ChoiceField(
-        label=_("Category"), choices=[("", _("All"))], required=False
-    )
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All"))], required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))], required=False)
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
@@ -120,8 +120,12 @@ class ReportFilterForm(forms.Form):
         empty_label=_("All"),
         to_field_name="code",
     )
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -194,7 +198,9 @@ class DossierForm(forms.Form):
 
 class SentForm(forms.Form):
     sent_on = forms.DateField(
-        label=_("Sent on"), initial=datetime.date.today, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Sent on"),
+        initial=datetime.date.today,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 
@@ -213,7 +219,7 @@ class ProfileForm(forms.ModelForm[PreparednessProfile]):
             "first_aid_trained",
             "crisis_support_trained",
         ]
-        widgets = {"resources_note": forms.Textarea(attrs={"rows": 3})}  # noqa: RUF012
+        widgets = {"resources_note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -229,7 +235,7 @@ class ChainMemberForm(forms.Form):
     has_consent = forms.BooleanField(label=_("Agreed to be listed"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("name") and not data.get("phone"):
             self.add_error("phone", _("A phone number, so that the message can be passed on."))
         if data.get("name") and not data.get("has_consent"):

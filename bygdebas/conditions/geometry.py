@@ -35,9 +35,12 @@ def _polygons(geometry: dict[str, Any] | None) -> list[list[list[list[float]]]]:
 def contains(geometry: dict[str, Any] | None, lat: float, lon: float) -> bool:
     """Whether the point lies inside a GeoJSON Polygon or MultiPolygon (holes excluded)."""
     for polygon in _polygons(geometry):
-        if polygon and _in_ring(lon, lat, polygon[0]):
-            if not any(_in_ring(lon, lat, hole) for hole in polygon[1:]):
-                return True
+        if (
+            polygon
+            and _in_ring(lon, lat, polygon[0])
+            and not any(_in_ring(lon, lat, hole) for hole in polygon[1:])
+        ):
+            return True
     return False
 
 

@@ -51,6 +51,4 @@ def register_conditions_metrics() -> None:
         label=_("Dossiers of residents' reports sent"),
         count=count_dossiers,
     )
-    register_metric(
-        "conditions.drills_held", label=_("Crisis drills held"), count=count_drills
-    )
+    register_metric("conditions.drills_held", label=_("Crisis drills held"), count=count_drills)

@@ -76,12 +76,11 @@ class CategorySetting(models.Model):
         return self.get_category_display()
 
 
-class ReportQuerySet(ConfirmationQuerySet["Report"], SubmissionQuerySet["Report"]):
+# Both core QuerySets (confirmation and moderation): mypy sees two as_manager() signatures.
+class ReportQuerySet(ConfirmationQuerySet["Report"], SubmissionQuerySet["Report"]):  # type: ignore[override]
     def published(self) -> Self:
         """Confirmed, let through (or never held), not hidden and not merged into another."""
-        return self.filter(
-            published_at__isnull=False, is_hidden=False, duplicate_of__isnull=True
-        )
+        return self.filter(published_at__isnull=False, is_hidden=False, duplicate_of__isnull=True)
 
     def open(self) -> Self:
         return self.exclude(status__in=CLOSED_STATUSES)
@@ -167,9 +166,7 @@ class Report(ConfirmationMixin, Submission):
             models.Index(
                 fields=["network", "published_at", "lat", "lon"], name="conditions_report_map"
             ),
-            models.Index(
-                fields=["network", "category", "status"], name="conditions_report_filter"
-            ),
+            models.Index(fields=["network", "category", "status"], name="conditions_report_filter"),
         ]
 
     def __str__(self) -> str:
@@ -224,7 +221,7 @@ class MeTooQuerySet(ConfirmationQuerySet["MeToo"]):
 
 
 class MeToo(ConfirmationMixin, models.Model):
-    """"Me too" on a report: counts once confirmed, once per e-mail address."""
+    """ "Me too" on a report: counts once confirmed, once per e-mail address."""
 
     confirmation_purpose: ClassVar[str] = "conditions.me_too"
     confirmation_url_name: ClassVar[str] = "conditions:me-too-confirm"
@@ -395,7 +392,9 @@ class PreparednessProfile(models.Model):
         on_delete=models.CASCADE,
         related_name="preparedness",
     )
-    meeting_point = models.CharField(_("meeting point (trygghetspunkt)"), max_length=200, blank=True)
+    meeting_point = models.CharField(
+        _("meeting point (trygghetspunkt)"), max_length=200, blank=True
+    )
     municipality = models.ForeignKey(
         "core.Municipality",
         verbose_name=_("municipality"),
@@ -459,8 +458,14 @@ class PreparednessProfile(models.Model):
     def __str__(self) -> str:
         return str(self.organisation)
 
+    @classmethod
+    def label(cls, name: str) -> str:
+        field = cls._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        return str(field.verbose_name)
+
     def labels(self, names: tuple[str, ...]) -> list[str]:
-        return [str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)]
+        return [self.label(name) for name in names if getattr(self, name)]
 
     @property
     def meeting_point_offers(self) -> list[str]:

@@ -57,7 +57,9 @@ def _date(value: str, name: str) -> datetime.datetime:
         try:
             day = datetime.date.fromisoformat(value)
         except ValueError:
-            raise Open311Error(400, f"{name} must be a W3C date-time, e.g. 2025-06-01T00:00:00Z") from None
+            raise Open311Error(
+                400, f"{name} must be a W3C date-time, e.g. 2025-06-01T00:00:00Z"
+            ) from None
         parsed = datetime.datetime.combine(day, datetime.time())
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
@@ -116,7 +118,9 @@ def request_row(report: Report, *, base_url: str) -> dict[str, Any]:
         "requested_datetime": _iso(report.published_at),
         "updated_datetime": _iso(report.status_changed_at or report.published_at),
         "expected_datetime": None,
-        "address": ", ".join(p for p in (report.address, report.locality, report.municipality.name) if p),
+        "address": ", ".join(
+            p for p in (report.address, report.locality, report.municipality.name) if p
+        ),
         "address_id": "",
         "zipcode": "",
         "lat": round(report.lat, 6),

@@ -127,7 +127,7 @@ class MunicipalityReadiness:
             gaps.append(_("meeting point"))
         for name in (*PreparednessProfile.RESOURCE_FIELDS, "has_heat", "has_first_aid"):
             if not any(getattr(p, name) for p in self.profiles):
-                gaps.append(str(PreparednessProfile._meta.get_field(name).verbose_name))
+                gaps.append(PreparednessProfile.label(name))
         if not any(p.chain.all() for p in self.profiles):
             gaps.append(_("contact chain"))
         return gaps
@@ -149,7 +149,9 @@ def readiness(network: Network) -> list[MunicipalityReadiness]:
     return list(rows.values())
 
 
-def profiles_in(network: Network, municipalities: Sequence[Municipality]) -> list[PreparednessProfile]:
+def profiles_in(
+    network: Network, municipalities: Sequence[Municipality]
+) -> list[PreparednessProfile]:
     ids = [m.pk for m in municipalities]
     return list(
         PreparednessProfile.objects.for_network(network)
@@ -212,8 +214,7 @@ def send_alert(
                 alert.action = plan_services.log_action(
                     network=network,
                     performed_on=day,
-                    title=_("Crisis drill: alert to %(n)d contact persons")
-                    % {"n": len(members)},
+                    title=_("Crisis drill: alert to %(n)d contact persons") % {"n": len(members)},
                     description=alert.message,
                     activities=activities,
                     participants=len(members),

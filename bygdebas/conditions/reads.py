@@ -100,7 +100,7 @@ def summary(network: Network) -> list[MunicipalitySummary]:
     found: dict[int, MunicipalitySummary] = {
         m.pk: MunicipalitySummary(m) for m in network.municipalities()
     }
-    rows: QuerySet[Report, tuple[int, str, str, datetime.datetime]] = (
+    rows: QuerySet[Report, tuple[int, str, str, datetime.datetime | None]] = (
         Report.objects.for_network(network)
         .published()
         .values_list("municipality_id", "category", "status", "published_at")
@@ -113,9 +113,9 @@ def summary(network: Network) -> list[MunicipalitySummary]:
         entry.total += 1
         if status == Status.FIXED:
             entry.fixed += 1
-        if status not in CLOSED_STATUSES:
+        if status not in CLOSED_STATUSES and published_at is not None:
             counts[municipality_id][category] = counts[municipality_id].get(category, 0) + 1
             entry.published.append(published_at)
     for municipality_id, by_category in counts.items():
         found[municipality_id].open_by_category = by_category
-    return [entry for entry in found.values()]
+    return list(found.values())

@@ -75,7 +75,11 @@ def locate(network: Network, lat: float, lon: float) -> Municipality:
         if geometry.contains(municipality.boundary, lat, lon):
             return municipality
     raise ValidationError(
-        {"lat": _("The point is outside the network's municipalities. Choose a place inside them.")},
+        {
+            "lat": _(
+                "The point is outside the network's municipalities. Choose a place inside them."
+            )
+        },
         code="outside",
     )
 
@@ -83,9 +87,7 @@ def locate(network: Network, lat: float, lon: float) -> Municipality:
 def place_position(municipality: Municipality, locality: str) -> tuple[float, float]:
     """The position of a locality typed without the map: a known town's, else the seat's."""
     if locality.strip():
-        town = Town.objects.filter(
-            municipality=municipality, name__iexact=locality.strip()
-        ).first()
+        town = Town.objects.filter(municipality=municipality, name__iexact=locality.strip()).first()
         if town is not None:
             return town.lat, town.lon
     if municipality.seat_lat is not None and municipality.seat_lon is not None:
@@ -141,7 +143,9 @@ def report_problem(
         municipality = locate(network, lat, lon)
     elif municipality is not None:
         if not network.municipalities().filter(pk=municipality.pk).exists():
-            raise ValidationError({"municipality": _("Choose one of the network's municipalities.")})
+            raise ValidationError(
+                {"municipality": _("Choose one of the network's municipalities.")}
+            )
         lat, lon = place_position(municipality, locality)
         approximate = True
     else:
@@ -275,8 +279,10 @@ def _need_reason(reason: str) -> None:
 
 
 def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("network", "municipality").get(
-        pk=report.pk
+    return (
+        Report.objects.select_for_update()
+        .select_related("network", "municipality")
+        .get(pk=report.pk)
     )
 
 
@@ -338,7 +344,9 @@ def merge_reports(*, duplicate: Report, into: Report, by: User, reason: str) -> 
         row = _locked(duplicate)
         if row.duplicate_of_id is not None:
             raise ValidationError(_("The report is already merged."), code="merged")
-        have = {m.lower() for m in MeToo.objects.filter(report=into).values_list("email", flat=True)}
+        have = {
+            m.lower() for m in MeToo.objects.filter(report=into).values_list("email", flat=True)
+        }
         moved = 0
         for me_too in MeToo.objects.filter(report=row).confirmed():
             if me_too.email.lower() not in have:
@@ -369,9 +377,7 @@ def set_status(
     with transaction.atomic():
         row = _locked(report)
         if row.status == status:
-            raise ValidationError(
-                {"status": _("The report already has this status.")}, code="same"
-            )
+            raise ValidationError({"status": _("The report already has this status.")}, code="same")
         before = row.status
         row.status = status
         row.status_changed_at = timezone.now()
@@ -425,9 +431,7 @@ def _mail_reporter(report: Report, update: ReportUpdate) -> None:
 
 def unsubscribe_reporter(*, report: Report) -> bool:
     """The reporter gets no more mail about the report; False if they already did not."""
-    return bool(
-        Report.objects.filter(pk=report.pk, is_subscribed=True).update(is_subscribed=False)
-    )
+    return bool(Report.objects.filter(pk=report.pk, is_subscribed=True).update(is_subscribed=False))
 
 
 # --- Dossiers ---------------------------------------------------------------------------------

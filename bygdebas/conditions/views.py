@@ -69,7 +69,9 @@ def report_map(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
             "page_meta": PageMeta(
                 title=_("Rural conditions"),
-                description=_("Roads, broadband and services where we live, reported by residents."),
+                description=_(
+                    "Roads, broadband and services where we live, reported by residents."
+                ),
             ),
         },
     )
@@ -243,7 +245,9 @@ def nearby(request: HttpRequest) -> HttpResponse:
 # --- Open311 GeoReport v2 --------------------------------------------------------------------
 
 
-def _open311(rows: list[dict[str, Any]], fmt: str, root: str, item: str, status: int = 200) -> HttpResponse:
+def _open311(
+    rows: list[dict[str, Any]], fmt: str, root: str, item: str, status: int = 200
+) -> HttpResponse:
     if fmt == "xml":
         return HttpResponse(
             open311.to_xml(root, item, rows), content_type="text/xml; charset=utf-8", status=status
@@ -265,9 +269,11 @@ def open311_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         rows = open311.query(rows, request.GET)
     except open311.Open311Error as error:
         return _open311(open311.error_rows(error), fmt, "errors", "error", status=error.code)
-    reports = rows.select_related("municipality").prefetch_related("photos__image").order_by(
-        "-published_at"
-    )[: open311.MAX_REQUESTS]
+    reports = (
+        rows.select_related("municipality")
+        .prefetch_related("photos__image")
+        .order_by("-published_at")[: open311.MAX_REQUESTS]
+    )
     base = request.build_absolute_uri("/").rstrip("/")
     return _open311(
         [open311.request_row(r, base_url=base) for r in reports], fmt, "service_requests", "request"
@@ -283,7 +289,9 @@ def open311_request(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         error = open311.Open311Error(404, "no such service request")
         return _open311(open311.error_rows(error), fmt, "errors", "error", status=404)
     base = request.build_absolute_uri("/").rstrip("/")
-    return _open311([open311.request_row(report, base_url=base)], fmt, "service_requests", "request")
+    return _open311(
+        [open311.request_row(report, base_url=base)], fmt, "service_requests", "request"
+    )
 
 
 # --- Staff -----------------------------------------------------------------------------------
@@ -416,7 +424,10 @@ def staff_report_merge(request: NetworkRequest, pk: int) -> HttpResponse:
     nearby = [
         r
         for r in services.nearby_reports(
-            network=request.network, category=report.category, lat=report.lat, lon=report.lon,
+            network=request.network,
+            category=report.category,
+            lat=report.lat,
+            lon=report.lon,
             radius_m=2000,
         )
         if r.pk != report.pk
@@ -621,8 +632,10 @@ def dossier_sent(request: NetworkRequest, pk: int) -> HttpResponse:
             else:
                 messages.warning(
                     request,
-                    _("Marked as sent. No infrastructure activity in the plan for the year: "
-                      "no action was logged."),
+                    _(
+                        "Marked as sent. No infrastructure activity in the plan for the year: "
+                        "no action was logged."
+                    ),
                 )
             return redirect("conditions:dossier-detail", dossier.pk)
     return render(

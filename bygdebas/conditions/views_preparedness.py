@@ -16,12 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bygdebas.conditions import exports, preparedness, services
 from bygdebas.conditions.access import get_alert_for_user, get_recipient_for_user
 from bygdebas.conditions.forms import AlertForm, ChainFormSet, ProfileForm, ReplyForm
-from bygdebas.conditions.models import Alert, AlertRecipient, PreparednessProfile, Report
+from bygdebas.conditions.models import Alert, AlertRecipient, Report
 from bygdebas.conditions.tokens import REPLY, REPLY_MAX_AGE, UNSUBSCRIBE, UNSUBSCRIBE_MAX_AGE
 from bygdebas.core.access import (
     READ_ROLES,
     WRITE_ROLES,
-    current_network,
     fetch_in_network,
     role_required,
 )
@@ -212,14 +211,16 @@ def alert_record_reply(request: NetworkRequest, pk: int) -> HttpResponse:
 class ReportUnsubscribeView(SignedLinkView):
     """The reporter stops the status mail about one report."""
 
-    templates = {  # noqa: RUF012
+    templates = {
         "page": ["conditions/public/unsubscribe.html"],
         "done": ["conditions/public/unsubscribe_done.html"],
         "invalid": ["core/signed_link/invalid.html"],
     }
 
     def load(self, network: Network, token: str) -> Any:
-        values = read_token(token, purpose=UNSUBSCRIBE, network=network, max_age=UNSUBSCRIBE_MAX_AGE)
+        values = read_token(
+            token, purpose=UNSUBSCRIBE, network=network, max_age=UNSUBSCRIBE_MAX_AGE
+        )
         try:
             return fetch_in_network(network, Report, values.get("r"))
         except Exception:
@@ -235,7 +236,7 @@ class ReportUnsubscribeView(SignedLinkView):
 class AlertReplyView(SignedLinkView):
     """A contact-chain member answers an alert: "we are fine" or "we need help"."""
 
-    templates = {  # noqa: RUF012
+    templates = {
         "page": ["conditions/public/alert_reply.html"],
         "done": ["conditions/public/alert_reply_done.html"],
         "invalid": ["core/signed_link/invalid.html"],
@@ -261,4 +262,3 @@ class AlertReplyView(SignedLinkView):
             recipient=obj, reply=form.cleaned_data["reply"], note=form.cleaned_data["note"]
         )
         return True
-

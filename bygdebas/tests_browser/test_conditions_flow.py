@@ -44,7 +44,9 @@ class ConditionsFlowTests(SmtpServerMixin, BrowserTestCase):
         plan = make_plan(network=self.network, year=timezone.localdate().year)
         self.activity = Activity.objects.filter(area__plan=plan).first()
         assert self.activity is not None
-        self.activity.text = "Driva infrastrukturfrågor, bland annat bredband och vägnätets kvalitet"
+        self.activity.text = (
+            "Driva infrastrukturfrågor, bland annat bredband och vägnätets kvalitet"
+        )
         self.activity.save()
         self.staff = make_user(email="bertil@a.test", role=Role.Kind.STAFF, network=self.network)
 
@@ -138,7 +140,9 @@ class ConditionsFlowTests(SmtpServerMixin, BrowserTestCase):
         self.assert_accessible(page, where="the staff page of the report")
         page.fill("#id_update-text", "Vi har ringt Trafikverket.")
         self.submit(page, f"form[action$='/{report.pk}/uppdatering/']")
-        page.goto(self.url(f"/kansli/landsbygdslaget/?category=road&municipality={self.kumla.code}"))
+        page.goto(
+            self.url(f"/kansli/landsbygdslaget/?category=road&municipality={self.kumla.code}")
+        )
         self.assert_accessible(page, where="the staff list")
         with page.expect_navigation():
             page.locator("a[href*='/dossierer/ny/']").click()
@@ -147,7 +151,9 @@ class ConditionsFlowTests(SmtpServerMixin, BrowserTestCase):
         self.submit(page)
         dossier = Dossier.objects.get()
         self.assertEqual(list(dossier.reports.all()), [report])
-        pdf = page.request.get(self.url(f"/kansli/landsbygdslaget/dossierer/{dossier.pk}/dossier.pdf"))
+        pdf = page.request.get(
+            self.url(f"/kansli/landsbygdslaget/dossierer/{dossier.pk}/dossier.pdf")
+        )
         self.assertEqual(pdf.headers["content-type"], "application/pdf")
         self.assertTrue(pdf.body().startswith(b"%PDF"))
         self.assert_accessible(page, where="the dossier page")

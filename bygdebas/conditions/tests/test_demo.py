@@ -24,7 +24,9 @@ class DemoTests(TestCase):
         county = make_county()
         towns = {"1814": (59.22, 14.99), "1863": (59.74, 14.52), "1880": (59.27, 15.21)}
         municipalities = [
-            make_municipality(code=code, name=f"Kommun {code}", county=county, seat_lat=lat, seat_lon=lon)
+            make_municipality(
+                code=code, name=f"Kommun {code}", county=county, seat_lat=lat, seat_lon=lon
+            )
             for code, (lat, lon) in towns.items()
         ]
         network = make_network(county=county)
@@ -34,7 +36,9 @@ class DemoTests(TestCase):
         year = timezone.localdate().year
         plan = make_plan(network=network, year=year, areas=(2,))
         infrastructure, crisis = Activity.objects.filter(area__plan=plan).order_by("pk")
-        infrastructure.text = "Driva infrastrukturfrågor, bland annat bredband och vägnätets kvalitet"
+        infrastructure.text = (
+            "Driva infrastrukturfrågor, bland annat bredband och vägnätets kvalitet"
+        )
         infrastructure.save()
         crisis.text = "Driva frågor inom krisberedskapsområdet"
         crisis.save()
@@ -46,7 +50,9 @@ class DemoTests(TestCase):
         self.assertTrue(reports.pending().exists())
         self.assertGreaterEqual(len(set(reports.values_list("status", flat=True))), 3)
         self.assertTrue(reports.filter(status=Status.SENT).exists())
-        self.assertEqual(Dossier.objects.for_network(network).get().action.activities.get(), infrastructure)
+        self.assertEqual(
+            Dossier.objects.for_network(network).get().action.activities.get(), infrastructure
+        )
         self.assertEqual(PreparednessProfile.objects.for_network(network).count(), 3)
         alert = Alert.objects.for_network(network).get()
         self.assertEqual(alert.action.activities.get(), crisis)

@@ -73,7 +73,9 @@ MATRIX: dict[str, Entry] = {
         ),
     ),
     "conditions:report-sent": Entry(PUBLIC),
-    "conditions:nearby": Entry(PUBLIC, data=(("category", "road"), ("lat", "59.1"), ("lon", "15.15"))),
+    "conditions:nearby": Entry(
+        PUBLIC, data=(("category", "road"), ("lat", "59.1"), ("lon", "15.15"))
+    ),
     "conditions:report-detail": Entry(PUBLIC_ROW, kwargs="report"),
     "conditions:me-too": Entry(
         PUBLIC_ROW,
@@ -81,9 +83,7 @@ MATRIX: dict[str, Entry] = {
         post=PUBLIC_ROW,
         post_data=(("name", "Sven"), ("email", "sven@example.org")),
     ),
-    "conditions:report-confirm": Entry(
-        LINK, kwargs="confirm", post=LINK, post_data=()
-    ),
+    "conditions:report-confirm": Entry(LINK, kwargs="confirm", post=LINK, post_data=()),
     "conditions:me-too-confirm": Entry(LINK, kwargs="me_too_confirm", post=LINK, post_data=()),
     "conditions:report-unsubscribe": Entry(LINK, kwargs="unsubscribe", post=LINK, post_data=()),
     "conditions:alert-reply": Entry(
@@ -104,7 +104,10 @@ MATRIX: dict[str, Entry] = {
     "conditions:staff-report-list": Entry(READ_PAGE),
     "conditions:staff-report-detail": Entry(READ_ROW, kwargs="report"),
     "conditions:staff-report-hide": Entry(
-        WRITE_ROW, method="post", kwargs="report", data=(("hide-reason", "Personuppgifter i texten"),)
+        WRITE_ROW,
+        method="post",
+        kwargs="report",
+        data=(("hide-reason", "Personuppgifter i texten"),),
     ),
     "conditions:staff-report-edit": Entry(
         WRITE_ROW,
@@ -119,7 +122,10 @@ MATRIX: dict[str, Entry] = {
         post_data=(("into", lambda test: str(test.other.pk)), ("reason", "Samma hål")),
     ),
     "conditions:staff-report-status": Entry(
-        WRITE_ROW, method="post", kwargs="report", data=(("status-status", "answered"), ("status-text", "Svar"))
+        WRITE_ROW,
+        method="post",
+        kwargs="report",
+        data=(("status-status", "answered"), ("status-text", "Svar")),
     ),
     "conditions:staff-report-update": Entry(
         WRITE_ROW, method="post", kwargs="report", data=(("update-text", "Vi har ringt kommunen."),)
@@ -161,7 +167,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "conditions:alert-detail": Entry(WRITE_ROW, kwargs="alert"),
     "conditions:alert-record-reply": Entry(
-        WRITE_ROW, method="post", kwargs="recipient", data=(("reply", "help"), ("note", "Behöver vatten"))
+        WRITE_ROW,
+        method="post",
+        kwargs="recipient",
+        data=(("reply", "help"), ("note", "Behöver vatten")),
     ),
 }
 
@@ -279,14 +288,26 @@ class ConditionsMatrixTests(MatrixMixin, CastMixin, TestCase):
                     "moderation_status",
                 )
             ),
-            list(MeToo.objects.filter(report__network=self.network_a).values_list("pk", "confirmed_at", "report_id")),
-            list(ReportUpdate.objects.filter(report__network=self.network_a).values_list("pk", "text")),
-            list(CategorySetting.objects.filter(network=self.network_a).values_list("category", "is_held")),
+            list(
+                MeToo.objects.filter(report__network=self.network_a).values_list(
+                    "pk", "confirmed_at", "report_id"
+                )
+            ),
+            list(
+                ReportUpdate.objects.filter(report__network=self.network_a).values_list(
+                    "pk", "text"
+                )
+            ),
+            list(
+                CategorySetting.objects.filter(network=self.network_a).values_list(
+                    "category", "is_held"
+                )
+            ),
             list(Dossier.objects.filter(network=self.network_a).values_list("pk", "sent_on")),
             list(
-                PreparednessProfile.objects.filter(organisation__network=self.network_a).values_list(
-                    "pk", "meeting_point", "households"
-                )
+                PreparednessProfile.objects.filter(
+                    organisation__network=self.network_a
+                ).values_list("pk", "meeting_point", "households")
             ),
             list(Alert.objects.filter(network=self.network_a).values_list("pk")),
             list(

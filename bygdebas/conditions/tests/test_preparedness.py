@@ -61,7 +61,9 @@ class ProfileTests(PreparednessTestCase):
         self.assertEqual((profile.meeting_point, profile.households), ("Bygdegården", 42))
         self.assertTrue(profile.has_generator)
         self.assertEqual([m.name for m in profile.chain.all()], ["Kalle Kedja", "Lisa Länk"])
-        self.assertTrue(AuditEntry.objects.filter(verb="preparedness.created", actor=self.cecilia).exists())
+        self.assertTrue(
+            AuditEntry.objects.filter(verb="preparedness.created", actor=self.cecilia).exists()
+        )
 
     def test_a_person_without_consent_is_refused_and_nothing_is_saved(self) -> None:
         response = self.as_cecilia().post(self.url, chain_form(("Kalle", "070", "", False)))
@@ -78,13 +80,22 @@ class ProfileTests(PreparednessTestCase):
 
     def test_the_overview_says_what_is_missing_per_municipality(self) -> None:
         profile = PreparednessProfile.objects.create(
-            organisation=self.cecilia_org, municipality=self.kumla, meeting_point="Skolan", has_generator=True
+            organisation=self.cecilia_org,
+            municipality=self.kumla,
+            meeting_point="Skolan",
+            has_generator=True,
         )
-        ChainMember.objects.create(profile=profile, name="Kalle", phone="070", consent_at=timezone.now())
+        ChainMember.objects.create(
+            profile=profile, name="Kalle", phone="070", consent_at=timezone.now()
+        )
         rows = {r.municipality.pk: r for r in preparedness.readiness(self.network_a)}
         missing = rows[self.kumla.pk].missing
-        self.assertIn(str(PreparednessProfile._meta.get_field("has_water_tank").verbose_name), missing)
-        self.assertNotIn(str(PreparednessProfile._meta.get_field("has_generator").verbose_name), missing)
+        self.assertIn(
+            str(PreparednessProfile._meta.get_field("has_water_tank").verbose_name), missing
+        )
+        self.assertNotIn(
+            str(PreparednessProfile._meta.get_field("has_generator").verbose_name), missing
+        )
         response = self.as_sara().get(reverse("conditions:preparedness"))
         self.assertContains(response, "Skolan")
         self.assertNotContains(response, "Kalle")  # the board sees no contact chains
@@ -98,15 +109,27 @@ class AlertTests(PreparednessTestCase):
             organisation=cls.cecilia_org, municipality=cls.kumla, meeting_point="Bygdegården"
         )
         ChainMember.objects.create(
-            profile=profile, name="Kalle Kedja", phone="0701112233", email="kalle@example.org", consent_at=timezone.now()
+            profile=profile,
+            name="Kalle Kedja",
+            phone="0701112233",
+            email="kalle@example.org",
+            consent_at=timezone.now(),
         )
-        ChainMember.objects.create(profile=profile, name="Lisa Länk", phone="0704445566", consent_at=timezone.now(), position=1)
+        ChainMember.objects.create(
+            profile=profile,
+            name="Lisa Länk",
+            phone="0704445566",
+            consent_at=timezone.now(),
+            position=1,
+        )
 
     def setUp(self) -> None:
         super().setUp()
         sms.outbox.clear()
 
-    def test_a_drill_goes_by_mail_and_sms_replies_land_on_the_board_and_an_action_is_logged(self) -> None:
+    def test_a_drill_goes_by_mail_and_sms_replies_land_on_the_board_and_an_action_is_logged(
+        self,
+    ) -> None:
         plan = make_plan(network=self.network_a, year=timezone.localdate().year)
         activity = Activity.objects.filter(area__plan=plan).first()
         assert activity is not None
@@ -115,10 +138,16 @@ class AlertTests(PreparednessTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             response = self.as_bertil().post(
                 reverse("conditions:alert-list"),
-                {"message": "Övning: samling i bygdegården", "municipalities": [self.kumla.pk], "is_drill": "on"},
+                {
+                    "message": "Övning: samling i bygdegården",
+                    "municipalities": [self.kumla.pk],
+                    "is_drill": "on",
+                },
             )
         recipients = AlertRecipient.objects.order_by("pk")
-        self.assertRedirects(response, reverse("conditions:alert-detail", args=[recipients[0].alert_id]))
+        self.assertRedirects(
+            response, reverse("conditions:alert-detail", args=[recipients[0].alert_id])
+        )
         self.assertEqual([r.name for r in recipients], ["Kalle Kedja", "Lisa Länk"])
         self.assertEqual([m.to for m in sms.outbox], ["0701112233", "0704445566"])
         (mail,) = self.smtp.messages_to("kalle@example.org")
@@ -131,7 +160,9 @@ class AlertTests(PreparednessTestCase):
         self.assertEqual(recipients[0].__class__.objects.get(pk=recipients[0].pk).reply, "help")
         action = Action.objects.get()
         self.assertEqual((action.participants, list(action.activities.all())), (2, [activity]))
-        board = self.as_bertil().get(reverse("conditions:alert-detail", args=[recipients[0].alert_id]))
+        board = self.as_bertil().get(
+            reverse("conditions:alert-detail", args=[recipients[0].alert_id])
+        )
         self.assertContains(board, "Behöver vatten")
 
     def test_an_alert_to_municipalities_without_chains_is_refused(self) -> None:
@@ -149,8 +180,15 @@ class AlertTests(PreparednessTestCase):
         response = self.as_bertil().get(reverse("conditions:contact-tree", args=[self.kumla.code]))
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertTrue(response.content.startswith(b"%PDF"))
-        self.assertTrue(AuditEntry.objects.filter(verb="preparedness.tree_printed", actor=self.bertil).exists())
-        self.assertEqual(self.as_sara().get(reverse("conditions:contact-tree", args=[self.kumla.code])).status_code, 403)
+        self.assertTrue(
+            AuditEntry.objects.filter(verb="preparedness.tree_printed", actor=self.bertil).exists()
+        )
+        self.assertEqual(
+            self.as_sara()
+            .get(reverse("conditions:contact-tree", args=[self.kumla.code]))
+            .status_code,
+            403,
+        )
 
     def test_the_chain_is_in_the_register_extract_and_erased(self) -> None:
         subject = self.cecilia_person.__class__(network=self.network_a, email="kalle@example.org")

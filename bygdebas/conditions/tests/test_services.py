@@ -134,7 +134,10 @@ class ModerationStepTests(ConditionsTestCase):
         self.assertEqual(report.status, Status.ANSWERED)
         self.assertEqual(report.updates.get().text, "Kommunen svarade.")
         entry = report.log.get()
-        self.assertEqual((entry.actor, entry.before, entry.after), (self.bertil, {"status": "open"}, {"status": "answered"}))
+        self.assertEqual(
+            (entry.actor, entry.before, entry.after),
+            (self.bertil, {"status": "open"}, {"status": "answered"}),
+        )
         (mail,) = self.smtp.messages_to("eva@example.org")
         self.assertIn("/landsbygdslaget/avsluta/", mail["List-Unsubscribe"])
         self.assertIn("Kommunen svarade.", mail.get_body(("plain",)).get_content())
@@ -170,10 +173,18 @@ class ModerationStepTests(ConditionsTestCase):
         duplicate = make_report(
             network=self.network_a, municipality=self.kumla, submitter_email="olle@example.org"
         )
-        MeToo.objects.create(report=original, email="stina@example.org", confirmed_at=original.published_at)
-        MeToo.objects.create(report=duplicate, email="stina@example.org", confirmed_at=original.published_at)
-        MeToo.objects.create(report=duplicate, email="nils@example.org", confirmed_at=original.published_at)
-        services.merge_reports(duplicate=duplicate, into=original, by=self.bertil, reason="Samma hål")
+        MeToo.objects.create(
+            report=original, email="stina@example.org", confirmed_at=original.published_at
+        )
+        MeToo.objects.create(
+            report=duplicate, email="stina@example.org", confirmed_at=original.published_at
+        )
+        MeToo.objects.create(
+            report=duplicate, email="nils@example.org", confirmed_at=original.published_at
+        )
+        services.merge_reports(
+            duplicate=duplicate, into=original, by=self.bertil, reason="Samma hål"
+        )
         self.assertEqual(
             sorted(original.me_toos.confirmed().values_list("email", flat=True)),
             ["nils@example.org", "olle@example.org", "stina@example.org"],
@@ -207,7 +218,9 @@ class DossierTests(ConditionsTestCase):
             municipality=self.kumla,
         )
         with self.captureOnCommitCallbacks(execute=True):
-            services.mark_dossier_sent(dossier=dossier, by=self.bertil, sent_on=datetime.date(2025, 6, 2))
+            services.mark_dossier_sent(
+                dossier=dossier, by=self.bertil, sent_on=datetime.date(2025, 6, 2)
+            )
         action = Action.objects.get()
         self.assertEqual(dossier.action, action)
         self.assertEqual(list(action.activities.all()), [activity])
@@ -218,7 +231,9 @@ class DossierTests(ConditionsTestCase):
         (mail,) = self.smtp.messages_to("eva@example.org")
         self.assertIn("Trafikverket", mail.get_body(("plain",)).get_content())
         with self.assertRaises(ValidationError):
-            services.mark_dossier_sent(dossier=dossier, by=self.bertil, sent_on=datetime.date(2025, 6, 3))
+            services.mark_dossier_sent(
+                dossier=dossier, by=self.bertil, sent_on=datetime.date(2025, 6, 3)
+            )
 
     def test_a_dossier_takes_only_published_reports(self) -> None:
         hidden = make_report(network=self.network_a, municipality=self.kumla, is_hidden=True)

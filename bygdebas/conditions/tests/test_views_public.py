@@ -106,11 +106,16 @@ class ReportFormTests(PublicTestCase):
         self.assertEqual(self.smtp.messages, [])
 
     def test_a_decompression_bomb_is_refused_before_it_is_decoded(self) -> None:
-        bomb = SimpleUploadedFile("bomb.png", png_declaring(30_000, 30_000), content_type="image/png")
+        bomb = SimpleUploadedFile(
+            "bomb.png", png_declaring(30_000, 30_000), content_type="image/png"
+        )
         response = self.post(self.form(photo_1=bomb, photo_1_alt="Hål"))
         self.assertContains(
             response,
-            sv("The image is far too large in pixels. The largest allowed is %(limit)s megapixels.", limit="50"),
+            sv(
+                "The image is far too large in pixels. The largest allowed is %(limit)s megapixels.",
+                limit="50",
+            ),
             status_code=400,
         )
         self.assertFalse(Report.objects.exists())
@@ -123,7 +128,9 @@ class ReportFormTests(PublicTestCase):
             self.form(
                 photo_1=SimpleUploadedFile("ok.jpg", good.getvalue(), content_type="image/jpeg"),
                 photo_1_alt="Liten bild",
-                photo_2=SimpleUploadedFile("big.jpg", photo_with_gps((1200, 800)), content_type="image/jpeg"),
+                photo_2=SimpleUploadedFile(
+                    "big.jpg", photo_with_gps((1200, 800)), content_type="image/jpeg"
+                ),
                 photo_2_alt="Stor bild",
             )
         )
@@ -136,7 +143,9 @@ class ReportFormTests(PublicTestCase):
         good = io.BytesIO()
         PILImage.new("RGB", (40, 30), "green").save(good, "JPEG")
         response = self.post(
-            self.form(photo_1=SimpleUploadedFile("ok.jpg", good.getvalue(), content_type="image/jpeg"))
+            self.form(
+                photo_1=SimpleUploadedFile("ok.jpg", good.getvalue(), content_type="image/jpeg")
+            )
         )
         self.assertContains(response, sv("Say what the photo shows."), status_code=400)
         self.assertFalse(Report.objects.exists())
@@ -158,9 +167,15 @@ class ReportFormTests(PublicTestCase):
 
     def test_nearby_reports_of_the_same_category_are_offered(self) -> None:
         make_report(network=self.network_a, municipality=self.kumla, title="Hål vid kyrkan")
-        make_report(network=self.network_a, municipality=self.kumla, title="Dålig täckning", category="mobile")
+        make_report(
+            network=self.network_a,
+            municipality=self.kumla,
+            title="Dålig täckning",
+            category="mobile",
+        )
         response = self.as_anonymous().get(
-            reverse("conditions:nearby"), {"category": "road", "lat": INSIDE[0], "lon": INSIDE[1] + 0.001}
+            reverse("conditions:nearby"),
+            {"category": "road", "lat": INSIDE[0], "lon": INSIDE[1] + 0.001},
         )
         self.assertContains(response, "Hål vid kyrkan")
         self.assertNotContains(response, "Dålig täckning")
@@ -172,7 +187,9 @@ class PublicPagesTests(PublicTestCase):
         super().setUpTestData()
         cls.shown = make_report(network=cls.network_a, municipality=cls.kumla, title="Synlig")
         make_report(network=cls.network_a, municipality=cls.kumla, title="Dold", is_hidden=True)
-        make_report(network=cls.network_a, municipality=cls.kumla, title="Obekräftad", published=False)
+        make_report(
+            network=cls.network_a, municipality=cls.kumla, title="Obekräftad", published=False
+        )
         make_report(network=cls.network_b, municipality=cls.kumla, title="B:s rapport")
 
     def test_the_list_shows_published_reports_only_in_a_fixed_number_of_queries(self) -> None:
@@ -190,7 +207,13 @@ class PublicPagesTests(PublicTestCase):
         self.assertEqual(len(first), len(second))
 
     def test_the_map_data_is_compact_geojson_within_the_bounding_box(self) -> None:
-        make_report(network=self.network_a, municipality=self.kumla, title="Långt bort", lat=59.19, lon=15.29)
+        make_report(
+            network=self.network_a,
+            municipality=self.kumla,
+            title="Långt bort",
+            lat=59.19,
+            lon=15.29,
+        )
         url = reverse("conditions:report-geojson")
         data = json.loads(self.as_anonymous().get(url, {"bbox": "15.1,59.05,15.2,59.15"}).content)
         self.assertEqual([f["properties"]["t"] for f in data["features"]], ["Synlig"])
@@ -215,7 +238,9 @@ class PublicPagesTests(PublicTestCase):
         self.assertEqual(len(feed.entries), 1)
         self.assertIn("Kumla", feed.feed.title)
         other = feedparser.parse(
-            self.as_anonymous().get(reverse("conditions:feed-atom"), {"kategori": "broadband"}).content
+            self.as_anonymous()
+            .get(reverse("conditions:feed-atom"), {"kategori": "broadband"})
+            .content
         )
         self.assertEqual(other.entries, [])
 
