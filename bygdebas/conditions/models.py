@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Self
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,11 +89,16 @@ class ReportQuerySet(ConfirmationQuerySet["Report"], SubmissionQuerySet["Report"
         return self.filter(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
 
     def with_me_too_count(self) -> Self:
-        return self.annotate(
-            me_too_count=models.Count(
-                "me_toos", filter=models.Q(me_toos__confirmed_at__isnull=False)
-            )
+        """Each report's confirmed "me too"s, as a subquery: a page of 50 counts 50 reports,
+        not every report of the network before the page is cut."""
+        confirmed = (
+            MeToo.objects.filter(report=models.OuterRef("pk"), confirmed_at__isnull=False)
+            .order_by()
+            .values("report")
+            .annotate(n=models.Count("pk"))
+            .values("n")
         )
+        return self.annotate(me_too_count=Coalesce(models.Subquery(confirmed), 0))
 
     def for_staff(self) -> Self:
         """Everything confirmed: what staff list and moderate."""
