@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any
 
@@ -11,8 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,7 +34,7 @@ from bygdebas.conditions.forms import (
     UpdateForm,
     report_initial,
 )
-from bygdebas.conditions.models import Category, CategorySetting, Dossier, Report, Status
+from bygdebas.conditions.models import Category, CategorySetting, Dossier, Report
 from bygdebas.core.access import READ_ROLES, WRITE_ROLES, current_network, role_required
 from bygdebas.core.forms import add_service_errors
 from bygdebas.core.http import NetworkRequest
@@ -648,14 +645,3 @@ def dossier_sent(request: NetworkRequest, pk: int) -> HttpResponse:
         },
         status=400,
     )
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def staff_list_url(query: str = "") -> str:
-    return reverse("conditions:staff-report-list") + (f"?{query}" if query else "")
-
-
-__all__ = ["Status"]
