@@ -25,7 +25,9 @@ class StaffViewTests(CastMixin, TestCase):
         assert county is not None
         cls.kumla = make_square_municipality(county)
         cls.report = make_report(network=cls.network_a, municipality=cls.kumla, title="Hål i vägen")
-        make_report(network=cls.network_a, municipality=cls.kumla, title="Ingen täckning", category="mobile")
+        make_report(
+            network=cls.network_a, municipality=cls.kumla, title="Ingen täckning", category="mobile"
+        )
 
     def test_the_list_takes_a_fixed_number_of_queries(self) -> None:
         client = self.as_bertil()
@@ -61,9 +63,13 @@ class StaffViewTests(CastMixin, TestCase):
     def test_the_export_follows_the_lists_filters(self) -> None:
         query = {"category": "mobile"}
         response = self.as_sara().get(reverse("conditions:staff-export-csv"), query)
-        rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff")), delimiter=";"))
+        rows = list(
+            csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff")), delimiter=";")
+        )
         self.assertEqual([row[3] for row in rows[1:]], ["Ingen täckning"])
-        data = json.loads(self.as_sara().get(reverse("conditions:staff-export-geojson"), query).content)
+        data = json.loads(
+            self.as_sara().get(reverse("conditions:staff-export-geojson"), query).content
+        )
         self.assertEqual([f["properties"]["title"] for f in data["features"]], ["Ingen täckning"])
 
     def test_a_dossier_is_made_of_the_selection(self) -> None:
