@@ -3,12 +3,16 @@ by e-mail address, and the contact chains (matched by e-mail address)."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from bygdebas.conditions.models import ChainMember, MeToo, Report
-from bygdebas.core.personal_data import DataSubject, erased_name
+from bygdebas.core.models import Network, User
+from bygdebas.core.personal_data import DataSubject, RetentionRow, erased_name
 
 
 def _reports(subject: DataSubject) -> Any:
@@ -79,3 +83,34 @@ def erase(subject: DataSubject) -> int:
     count += _me_toos(subject).delete()[0]
     count += _chain(subject).delete()[0]
     return count
+
+
+def _retention_candidates(network: Network, *, now: datetime.datetime, years: int) -> Any:
+    """Reports with a reporter's address whose last change is older than the retention period."""
+    cutoff = now - datetime.timedelta(days=365 * years)
+    return (
+        Report.objects.for_network(network)
+        .exclude(submitter_email="")
+        .filter(updated_at__lt=cutoff)
+        .select_related("municipality")
+    )
+
+
+def retention_rows(*, network: Network, now: datetime.datetime, years: int) -> list[RetentionRow]:
+    """Reporters due for review: the reports stay, their name and address go."""
+    return [
+        RetentionRow(
+            pk=report.pk,
+            cells=(report.title, report.submitter_display, str(report.get_status_display())),
+            last_activity_at=report.updated_at,
+            url=reverse("conditions:staff-report-detail", args=[report.pk]),
+        )
+        for report in _retention_candidates(network, now=now, years=years).order_by("updated_at")
+    ]
+
+
+def retention_erase(*, network: Network, ids: Sequence[int], actor: User) -> int:
+    """Blank the reporters of these reports (and their "me too"s go)."""
+    reports = Report.objects.for_network(network).filter(pk__in=list(ids))
+    MeToo.objects.filter(report__in=reports).delete()
+    return reports.update(submitter_name=erased_name(), submitter_email="", is_subscribed=False)

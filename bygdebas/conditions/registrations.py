@@ -14,7 +14,7 @@ def register_all() -> None:
     from bygdebas.core.confirmation import register_confirmable
     from bygdebas.core.moderation import register_moderated
     from bygdebas.core.navigation import has_role, register_menu_entry
-    from bygdebas.core.personal_data import register_personal_data
+    from bygdebas.core.personal_data import register_personal_data, register_retention
 
     register_conditions_metrics()
     register_menu_entry(
@@ -63,4 +63,16 @@ def register_all() -> None:
         label=_("Reports on rural conditions, me too and contact chains"),
         extract=privacy.extract,
         erase=privacy.erase,
+    )
+    register_retention(
+        "conditions.reporters",
+        label=_("Reporters of rural conditions"),
+        description=_(
+            "Residents who reported a problem and are not in the member registry, on reports "
+            "unchanged for the retention period. Erasing blanks the name and e-mail address and "
+            "deletes the report's me too; the report itself stays on the map."
+        ),
+        columns=(_("Report"), _("Reporter"), _("Status")),
+        candidates=privacy.retention_rows,
+        erase=privacy.retention_erase,
     )

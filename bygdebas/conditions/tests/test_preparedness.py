@@ -196,3 +196,31 @@ class AlertTests(PreparednessTestCase):
         self.assertEqual([r["name"] for r in rows if r["kind"] == "contact_chain"], ["Kalle Kedja"])
         self.assertEqual(privacy.erase(subject), 1)
         self.assertEqual(list(ChainMember.objects.values_list("name", flat=True)), ["Lisa Länk"])
+
+
+class ReporterRetentionTests(CastMixin, TestCase):
+    def test_old_reports_lose_their_reporter_but_stay_on_the_map(self) -> None:
+        import datetime
+
+        from bygdebas.conditions.models import MeToo, Report
+        from bygdebas.conditions.tests.helpers import make_report
+
+        county = self.network_a.county
+        assert county is not None
+        kumla = make_square_municipality(county)
+        old = make_report(network=self.network_a, municipality=kumla, title="Gammal")
+        new = make_report(network=self.network_a, municipality=kumla, title="Ny")
+        MeToo.objects.create(report=old, email="granne@example.org", confirmed_at=timezone.now())
+        Report.objects.filter(pk=old.pk).update(
+            updated_at=timezone.now() - datetime.timedelta(days=4 * 365)
+        )
+        rows = privacy.retention_rows(network=self.network_a, now=timezone.now(), years=3)
+        self.assertEqual([row.pk for row in rows], [old.pk])
+        self.assertEqual(
+            privacy.retention_erase(network=self.network_a, ids=[old.pk, new.pk], actor=self.anna),
+            2,
+        )
+        old.refresh_from_db()
+        self.assertEqual(old.submitter_email, "")
+        self.assertTrue(old.is_public)
+        self.assertFalse(MeToo.objects.exists())
