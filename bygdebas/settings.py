@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "bygdebas.advocacy",
     "bygdebas.newsletter",
     "bygdebas.projects",
+    "bygdebas.conditions",
     "bygdebas.public",
     "bygdebas.api",
     "bygdebas.demo",
@@ -423,3 +424,11 @@ BYGDEBAS_NEWSLETTER_MAX_ATTEMPTS = 5
 # A claimed recipient whose worker has not reported within this many seconds is sent again
 # (on PostgreSQL a dead worker's claims are released at once; this is the fallback).
 BYGDEBAS_NEWSLETTER_CLAIM_TIMEOUT_S = 600
+# Alerts to crisis-preparedness contact chains go by mail and through this SMS backend (a class
+# with send_messages(messages) -> int); the default writes to the console (docs/operations.md).
+BYGDEBAS_SMS_BACKEND = os.environ.get(
+    "BYGDEBAS_SMS_BACKEND",
+    "bygdebas.conditions.sms.LocmemBackend"
+    if TESTING
+    else "bygdebas.conditions.sms.ConsoleBackend",
+)

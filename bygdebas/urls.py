@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("bygdebas.core.urls")),
     path("", include("bygdebas.events.urls")),
     path("", include("bygdebas.members.urls")),
+    path("", include("bygdebas.conditions.urls")),
     path("kansli/rekrytering/", include("bygdebas.recruitment.urls")),
     path("kansli/kollektivtrafik/", include("bygdebas.connectivity.urls")),
     path("kansli/api-nycklar/", include("bygdebas.api.urls")),

@@ -4,6 +4,7 @@ self-service home without the members app knowing them."""
 
 from __future__ import annotations
 
+import html
 import re
 from unittest import mock
 
@@ -21,6 +22,7 @@ PUBLIC = [
     ("Calendar", "events:event-list"),
     ("Newsletter", "newsletter:archive"),
     ("Good examples", "projects:example-catalogue"),
+    ("Rural conditions", "conditions:report-map"),
     ("About us", "public:about"),
     ("Positions", "advocacy:position-list"),
     ("Contact", "public:contact"),
@@ -36,6 +38,8 @@ OFFICE = [
     ("Events", "events:staff-event-list"),
     ("Partnership bodies", "events:body-list"),
     ("Public transport", "connectivity:analysis-list"),
+    ("Residents' reports", "conditions:staff-report-list"),
+    ("Crisis preparedness", "conditions:preparedness"),
     ("Newsletter", "newsletter:issue-list"),
     ("Organisations", "members:organisation-list"),
     ("People", "members:person-list"),
@@ -63,7 +67,7 @@ def nav_of(response) -> list[tuple[str, str]]:
     """(label, path) of each link in the page's main menu."""
     block = _NAV.search(response.content.decode())
     assert block is not None, "no main menu on the page"
-    return [(label, href) for href, label in _LINK.findall(block.group(1))]
+    return [(html.unescape(label), href) for href, label in _LINK.findall(block.group(1))]
 
 
 def expected(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -120,7 +124,7 @@ class MenuTests(CastMixin, TestCase):
             "test.newsletter",
             label="Testmeny",
             url_name="plan:plan-list",
-            order=65,
+            order=62,
             visible=has_role({"admin"}),
         )
         self.addCleanup(navigation.unregister_menu_entry, "office", "test.newsletter")

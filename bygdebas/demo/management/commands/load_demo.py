@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bygdebas.advocacy import demo as advocacy_demo
 from bygdebas.api import demo as api_demo
+from bygdebas.conditions import demo as conditions_demo
 from bygdebas.connectivity import demo as connectivity_demo
 from bygdebas.core import demo as core_demo
 from bygdebas.events import demo as events_demo
@@ -40,6 +41,7 @@ STEPS: list[ModuleType] = [
     advocacy_demo,
     newsletter_demo,
     projects_demo,
+    conditions_demo,
 ]
 
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConditionsConfig(AppConfig):
+    name = "bygdebas.conditions"
+    label = "conditions"
+    verbose_name = _("Rural conditions")
+
+    def ready(self) -> None:
+        from bygdebas.conditions.registrations import register_all
+
+        register_all()
