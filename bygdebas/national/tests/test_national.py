@@ -226,3 +226,14 @@ class SharedEventFormTests(CastMixin, TestCase):
         self.assertTrue(Event.objects.get(pk=event.pk).is_open_to_networks)
         detail = self.as_bertil().get(f"/kansli/evenemang/{event.pk}/")
         self.assertContains(detail, sv("Open to other county branches"))
+
+
+class HostWithoutNetworkTests(CastMixin, TestCase):
+    def test_the_overview_opens_on_a_host_that_serves_no_network(self) -> None:
+        from django.test import Client
+
+        NationalRole.objects.create(user=self.anna)
+        client = Client(HTTP_HOST="riks.test")
+        client.force_login(self.anna)
+        response = client.get(f"/riks/?year={YEAR}")
+        self.assertContains(response, "Nätverk A")
