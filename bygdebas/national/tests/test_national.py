@@ -179,6 +179,11 @@ class SharedEventTests(CastMixin, TestCase):
         self.assertContains(calendar, sv("arranged by %(owner)s", owner="Nätverk B"))
         self.assertContains(calendar, f"http://b.test/kalender/{theirs.pk}/")
         self.assertNotContains(calendar, "Bara för B")
+        starts = timezone.localtime(theirs.starts_at)
+        month = self.as_anonymous().get(f"/kalender/{starts.year}/{starts.month}/")
+        self.assertContains(month, "Länsöverskridande träff")
+        self.assertContains(month, f"http://b.test/kalender/{theirs.pk}/")
+        self.assertNotContains(month, "Bara för B")
         # Its page and registration are on the owner's host only.
         self.assertEqual(self.as_anonymous().get(f"/kalender/{theirs.pk}/").status_code, 404)
         self.assertEqual(
