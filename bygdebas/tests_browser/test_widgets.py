@@ -101,11 +101,12 @@ class WidgetEmbeddingTests(BrowserTestCase):
                 self.assertTrue(frame.locator("main").is_visible())
                 # The script resized the iframe to the content (no longer its fixed height).
                 self.page.wait_for_function("document.getElementById('w').style.height !== ''")
-                content = frame.locator("html").evaluate("e => e.scrollHeight")
+                content = frame.locator("html").evaluate("e => e.getBoundingClientRect().height")
                 frame_height = self.page.evaluate(
                     "document.getElementById('w').getBoundingClientRect().height"
                 )
                 self.assertAlmostEqual(frame_height, content, delta=2)
+                self.assertNotEqual(frame_height, widget.height)  # grown or shrunk to fit
 
     def test_an_origin_that_is_not_listed_is_refused(self) -> None:
         refusals: list[str] = []

@@ -158,7 +158,13 @@ def event_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     )
     by_day: dict[datetime.date, list[Event]] = defaultdict(list)
     month_events = _annotate_places(list(_with_places(events).order_by("starts_at", "pk")))
-    for event in month_events:
+    # Other networks' events open to every network, with their owner's name and link.
+    shared = list(
+        form.filter(Event.objects.open_to(network))
+        .filter(starts_at__lt=grid_end, ends_at__gte=grid_start)
+        .order_by("starts_at", "pk")
+    )
+    for event in sorted([*month_events, *shared], key=lambda e: (e.starts_at, e.pk)):
         first = max(timezone.localtime(event.starts_at).date(), weeks[0][0])
         last = min(timezone.localtime(event.ends_at).date(), weeks[-1][-1])
         day = first

@@ -179,6 +179,11 @@ class SharedEventTests(CastMixin, TestCase):
         self.assertContains(calendar, sv("arranged by %(owner)s", owner="Nätverk B"))
         self.assertContains(calendar, f"http://b.test/kalender/{theirs.pk}/")
         self.assertNotContains(calendar, "Bara för B")
+        starts = timezone.localtime(theirs.starts_at)
+        month = self.as_anonymous().get(f"/kalender/{starts.year}/{starts.month}/")
+        self.assertContains(month, "Länsöverskridande träff")
+        self.assertContains(month, f"http://b.test/kalender/{theirs.pk}/")
+        self.assertNotContains(month, "Bara för B")
         # Its page and registration are on the owner's host only.
         self.assertEqual(self.as_anonymous().get(f"/kalender/{theirs.pk}/").status_code, 404)
         self.assertEqual(
@@ -226,3 +231,14 @@ class SharedEventFormTests(CastMixin, TestCase):
         self.assertTrue(Event.objects.get(pk=event.pk).is_open_to_networks)
         detail = self.as_bertil().get(f"/kansli/evenemang/{event.pk}/")
         self.assertContains(detail, sv("Open to other county branches"))
+
+
+class HostWithoutNetworkTests(CastMixin, TestCase):
+    def test_the_overview_opens_on_a_host_that_serves_no_network(self) -> None:
+        from django.test import Client
+
+        NationalRole.objects.create(user=self.anna)
+        client = Client(HTTP_HOST="riks.test")
+        client.force_login(self.anna)
+        response = client.get(f"/riks/?year={YEAR}")
+        self.assertContains(response, "Nätverk A")

@@ -5,7 +5,9 @@
   if (window.parent === window) return;
   var last = 0;
   function send() {
-    var height = Math.ceil(document.documentElement.scrollHeight);
+    // The content's own height (scrollHeight never goes below the iframe's), so that the
+    // iframe can shrink as well as grow.
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height === last) return;
     last = height;
     window.parent.postMessage({ type: "bygdebas:height", height: height }, "*");

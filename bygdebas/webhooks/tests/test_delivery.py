@@ -273,3 +273,16 @@ class MembershipEventTests(DeliveryTestCase):
         self.assertEqual(message["type"], "organisation.joined")
         self.assertEqual(message["data"]["organisation"]["name"], "Byalaget Kilsmo")
         self.assertEqual(message["data"]["membership"]["year"], applied.year)
+
+
+@override_settings(BYGDEBAS_WEBHOOK_ALLOW_PRIVATE_HOSTS=False)
+class PrivateAddressTests(DeliveryTestCase):
+    def test_production_never_calls_into_its_own_network(self) -> None:
+        self.receiver.start()
+        self.register(1)
+        self.assertEqual(self.receiver.requests, [])  # refused before any connection
+        message = Message.objects.get()
+        self.assertEqual(message.status, "pending")
+        self.assertEqual(message.attempts.get().error, sv("The URL leads to a private address."))
+        with self.assertRaises(delivery.DeliveryRefusedError):
+            delivery.check_url("ftp://example.org/")
