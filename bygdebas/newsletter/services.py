@@ -88,17 +88,16 @@ def subscribe(
                 language=existing.language,
             )
             return existing
-        if existing is not None:
-            # Start again: a new row, so that old links stop working.
-            existing.delete()
-        subscription = Subscription.objects.create(
-            network=network,
-            email=email,
-            name=name.strip(),
-            municipality=municipality,
-            source=source,
-            language=language,
-        )
+        subscription = existing or Subscription(network=network, email=email)
+        # Unconfirmed again, with a new creation time: links mailed before stop working, and
+        # the row counts only when this request is confirmed (the history stays).
+        subscription.name = name.strip()
+        subscription.municipality = municipality
+        subscription.source = source
+        subscription.language = language
+        subscription.created_at = timezone.now()
+        subscription.confirmed_at = None
+        subscription.save()
         subscription.topics.set(topics)
         Consent.objects.create(
             subscription=subscription,

@@ -25,6 +25,7 @@ class Refusing:
     def __init__(self, refuse: dict[str, str], envelopes: list[Any]) -> None:
         self.refuse = refuse
         self.envelopes = envelopes
+        self.peers: list[Any] = []  # the client end of the connection each message came over
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -36,6 +37,7 @@ class Refusing:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.envelopes.append(envelope)
+        self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
 
@@ -148,9 +150,8 @@ class FailureTests(TestCase):
         server = SmtpServer()
         from aiosmtpd.controller import Controller
 
-        server._controller = Controller(
-            Refusing(refuse, server.envelopes), hostname="127.0.0.1", port=server.port
-        )
+        self.handler = Refusing(refuse, server.envelopes)
+        server._controller = Controller(self.handler, hostname="127.0.0.1", port=server.port)
         server._controller.start()
         self.addCleanup(server.stop)
         return server
@@ -202,6 +203,17 @@ class FailureTests(TestCase):
             services.start_sending(issue=issue)
         delivery = Delivery.objects.get(issue=issue)
         self.assertEqual(delivery.status, Delivery.Status.DEFERRED)
+
+    @override_settings(BYGDEBAS_NEWSLETTER_BATCH_SIZE=10)
+    def test_a_batch_reuses_one_smtp_connection(self) -> None:
+        server = self.serve({})
+        make_subscriptions(network=self.network, count=25)
+        issue = make_issue(network=self.network)
+        with override_settings(MAILERS=server.mailers), self.captureOnCommitCallbacks(execute=True):
+            services.start_sending(issue=issue)
+        self.assertEqual(len(server.envelopes), 25)
+        # Three batches (10, 10, 5): three connections, not 25.
+        self.assertEqual(len(set(self.handler.peers)), 3)
 
     @override_settings(BYGDEBAS_NEWSLETTER_RATE_PER_MINUTE=3)
     def test_the_rate_limit_holds_back_what_exceeds_a_minute(self) -> None:

@@ -85,6 +85,9 @@ class SubscribeTests(SmtpServerMixin, CastMixin, TestCase):
         self.assertFalse(Suppression.objects.filter(email="eva@example.org").exists())
         subscription.refresh_from_db()
         self.assertTrue(subscription.is_active)
+        # The same row: its history (consents, what it was sent) is kept.
+        self.assertEqual(subscription.pk, old.pk)
+        self.assertEqual(subscription.consents.count(), 1)
 
     def test_a_forged_or_expired_confirmation_link_changes_nothing(self) -> None:
         self.subscribe()
