@@ -150,3 +150,23 @@ class KeyRefusalTests(ApiCastMixin, TestCase):
         )
         self.assertNotIn(secret, stored)
         self.assertTrue(api_key.matches(self.keys["a_all"]))
+
+
+class RegistrationSyncTests(ApiCastMixin, TestCase):
+    def test_a_cancelled_or_attended_registration_comes_back_in_the_next_sync(self) -> None:
+        from bygdebas.events.models import Registration
+        from bygdebas.events.services.registrations import cancel_registration, mark_attendance
+        from bygdebas.testing import make_event, make_registration
+
+        event = make_event(network=self.network_a)
+        cancelled, attended = make_registration(event=event), make_registration(event=event)
+        Registration.objects.update(updated_at=timezone.now() - datetime.timedelta(hours=1))
+        started = timezone.now()
+        cancel_registration(registration=cancelled, base_url="http://a.test")
+        mark_attendance(event=event, attended_ids={attended.pk})
+        mirror: dict[int, dict[str, Any]] = {}
+        sync(self.api("a_read_registry"), "/api/v1/registrations", mirror, started.isoformat())
+        self.assertEqual(
+            {pk: (item["status"], item["attended"]) for pk, item in mirror.items()},
+            {cancelled.pk: ("cancelled", None), attended.pk: ("confirmed", True)},
+        )
