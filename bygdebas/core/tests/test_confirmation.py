@@ -254,7 +254,8 @@ class ExpiryTests(CastMixin, TestCase):
 
         results = purge_unconfirmed(now=timezone.now() + datetime.timedelta(days=30))
 
-        self.assertEqual([(r.purpose, r.count) for r in results], [("core_testapp.signup", 1)])
+        counts = [(r.purpose, r.count) for r in results if r.purpose.startswith("core_testapp")]
+        self.assertEqual(counts, [("core_testapp.signup", 1)])
 
     def test_an_unknown_network_is_an_error(self) -> None:
         from django.core.management.base import CommandError
