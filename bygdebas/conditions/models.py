@@ -391,6 +391,10 @@ class PreparednessProfileQuerySet(NetworkQuerySet["PreparednessProfile"]):
 class PreparednessProfile(models.Model):
     """A member organisation's preparedness: its meeting point, resources and reach."""
 
+    # The organisation's network, kept here too: a one-to-one link is not a tenancy path.
+    network = models.ForeignKey(
+        "core.Network", verbose_name=_("network"), on_delete=models.CASCADE, related_name="+"
+    )
     organisation = models.OneToOneField(
         "members.Organisation",
         verbose_name=_("organisation"),
@@ -437,7 +441,6 @@ class PreparednessProfile(models.Model):
         related_name="+",
     )
 
-    network_path = "organisation__network"
     objects = PreparednessProfileQuerySet.as_manager()
 
     MEETING_POINT_FIELDS: ClassVar = (
@@ -496,7 +499,7 @@ class ChainMember(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     consent_at = models.DateTimeField(_("consent given"))
 
-    network_path = "profile__organisation__network"
+    network_path = "profile__network"
     objects = NetworkQuerySet.as_manager()
 
     class Meta:
