@@ -100,6 +100,10 @@ class ReportQuerySet(ConfirmationQuerySet["Report"], SubmissionQuerySet["Report"
         )
         return self.annotate(me_too_count=Coalesce(models.Subquery(confirmed), 0))
 
+    def with_place(self) -> Self:
+        """With the municipality's name, never its boundary (large GeoJSON, decoded per row)."""
+        return self.select_related("municipality").defer("municipality__boundary")
+
     def for_staff(self) -> Self:
         """Everything confirmed: what staff list and moderate."""
         return self.confirmed()
