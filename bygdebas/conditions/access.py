@@ -10,13 +10,21 @@ from bygdebas.core.models import Network
 
 def get_report_for_user(user: AnyUser, network: Network, pk: int, *, write: bool = False) -> Report:
     """A confirmed report, for staff (hidden and merged ones too)."""
-    reports = Report.objects.confirmed().select_related("municipality", "network", "duplicate_of")
+    reports = (
+        Report.objects.confirmed()
+        .select_related("municipality", "network", "duplicate_of")
+        .defer("municipality__boundary")
+    )
     return fetch(user, network, reports, pk, write=write)
 
 
 def get_public_report(network: Network, pk: int) -> Report:
     """A published report; 404 for an unconfirmed, held, hidden or another network's one."""
-    reports = Report.objects.published().select_related("municipality", "network")
+    reports = (
+        Report.objects.published()
+        .select_related("municipality", "network")
+        .defer("municipality__boundary")
+    )
     return fetch_in_network(network, reports, pk)
 
 

@@ -229,6 +229,7 @@ def _load_preparedness(
         assert municipality is not None
         lat, lon = _position(municipality, rng)
         profile = PreparednessProfile.objects.create(
+            network=network,
             organisation=organisation,
             meeting_point=f"{place}, {organisation.locality or municipality.name}",
             municipality=municipality,

@@ -49,7 +49,7 @@ class ReportFeed(PublicFeed):
         return scope.network.name
 
     def items(self, scope: Scope) -> Any:
-        rows = Report.objects.for_network(scope.network).published().select_related("municipality")
+        rows = Report.objects.for_network(scope.network).published().with_place()
         if scope.municipality is not None:
             rows = rows.filter(municipality=scope.municipality)
         if scope.category:

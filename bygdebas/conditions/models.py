@@ -100,6 +100,10 @@ class ReportQuerySet(ConfirmationQuerySet["Report"], SubmissionQuerySet["Report"
         )
         return self.annotate(me_too_count=Coalesce(models.Subquery(confirmed), 0))
 
+    def with_place(self) -> Self:
+        """With the municipality's name, never its boundary (large GeoJSON, decoded per row)."""
+        return self.select_related("municipality").defer("municipality__boundary")
+
     def for_staff(self) -> Self:
         """Everything confirmed: what staff list and moderate."""
         return self.confirmed()
@@ -391,6 +395,10 @@ class PreparednessProfileQuerySet(NetworkQuerySet["PreparednessProfile"]):
 class PreparednessProfile(models.Model):
     """A member organisation's preparedness: its meeting point, resources and reach."""
 
+    # The organisation's network, kept here too: a one-to-one link is not a tenancy path.
+    network = models.ForeignKey(
+        "core.Network", verbose_name=_("network"), on_delete=models.CASCADE, related_name="+"
+    )
     organisation = models.OneToOneField(
         "members.Organisation",
         verbose_name=_("organisation"),
@@ -437,7 +445,6 @@ class PreparednessProfile(models.Model):
         related_name="+",
     )
 
-    network_path = "organisation__network"
     objects = PreparednessProfileQuerySet.as_manager()
 
     MEETING_POINT_FIELDS: ClassVar = (
@@ -496,7 +503,7 @@ class ChainMember(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     consent_at = models.DateTimeField(_("consent given"))
 
-    network_path = "profile__organisation__network"
+    network_path = "profile__network"
     objects = NetworkQuerySet.as_manager()
 
     class Meta:

@@ -57,7 +57,9 @@ def profile_for(organisation: Organisation) -> PreparednessProfile:
         return organisation.preparedness
     except PreparednessProfile.DoesNotExist:
         return PreparednessProfile(
-            organisation=organisation, municipality_id=organisation.municipality_id
+            network_id=organisation.network_id,
+            organisation=organisation,
+            municipality_id=organisation.municipality_id,
         )
 
 

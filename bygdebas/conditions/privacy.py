@@ -92,7 +92,7 @@ def _retention_candidates(network: Network, *, now: datetime.datetime, years: in
         Report.objects.for_network(network)
         .exclude(submitter_email="")
         .filter(updated_at__lt=cutoff)
-        .select_related("municipality")
+        .with_place()
     )
 
 

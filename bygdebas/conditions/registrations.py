@@ -29,14 +29,14 @@ def register_all() -> None:
         "conditions.reports",
         label=_("Residents' reports"),
         url_name="conditions:staff-report-list",
-        order=65,
+        order=66,
     )
     register_menu_entry(
         "office",
         "conditions.preparedness",
         label=_("Crisis preparedness"),
         url_name="conditions:preparedness",
-        order=66,
+        order=68,
     )
     register_menu_entry(
         "selfservice",

@@ -92,7 +92,7 @@ def report_geojson(request: HttpRequest) -> HttpResponse:
 def report_list(request: HttpRequest) -> HttpResponse:
     rows, form = _public_rows(request)
     page = Paginator(
-        rows.select_related("municipality").with_me_too_count().order_by("-published_at", "-pk"),
+        rows.with_place().with_me_too_count().order_by("-published_at", "-pk"),
         PAGE_SIZE,
     ).get_page(request.GET.get("sida"))
     query = request.GET.copy()
@@ -267,7 +267,7 @@ def open311_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     except open311.Open311Error as error:
         return _open311(open311.error_rows(error), fmt, "errors", "error", status=error.code)
     reports = (
-        rows.select_related("municipality")
+        rows.with_place()
         .prefetch_related("photos__image")
         .order_by("-published_at")[: open311.MAX_REQUESTS]
     )
@@ -309,7 +309,7 @@ def _staff_rows(request: NetworkRequest) -> tuple[Any, ReportFilterForm]:
 def staff_report_list(request: NetworkRequest) -> HttpResponse:
     rows, form = _staff_rows(request)
     page = Paginator(
-        rows.select_related("municipality").with_me_too_count().order_by("-created_at", "-pk"),
+        rows.with_place().with_me_too_count().order_by("-created_at", "-pk"),
         PAGE_SIZE,
     ).get_page(request.GET.get("sida"))
     query = request.GET.copy()
@@ -492,7 +492,7 @@ def _export_rows(request: NetworkRequest) -> list[Report]:
     rows, _form = _staff_rows(request)
     return list(
         rows.filter(published_at__isnull=False)
-        .select_related("municipality")
+        .with_place()
         .with_me_too_count()
         .order_by("municipality__name", "published_at")[:5000]
     )
@@ -573,6 +573,7 @@ def dossier_list(request: NetworkRequest) -> HttpResponse:
     dossiers = (
         Dossier.objects.for_network(request.network)
         .select_related("municipality")
+        .defer("municipality__boundary")
         .annotate(report_count=Count("reports"))
     )
     return render(request, "conditions/staff/dossier_list.html", {"dossiers": dossiers})
@@ -587,7 +588,7 @@ def dossier_detail(request: NetworkRequest, pk: int) -> HttpResponse:
         "conditions/staff/dossier_detail.html",
         {
             "dossier": dossier,
-            "reports": dossier.reports.select_related("municipality").with_me_too_count(),
+            "reports": dossier.reports.with_place().with_me_too_count(),
             "form": SentForm(),
         },
     )
@@ -598,7 +599,7 @@ def dossier_detail(request: NetworkRequest, pk: int) -> HttpResponse:
 def dossier_pdf(request: NetworkRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(request.user, request.network, pk)
     reports = list(
-        dossier.reports.select_related("municipality")
+        dossier.reports.with_place()
         .prefetch_related("photos__image")
         .with_me_too_count()
         .order_by("municipality__name", "published_at")
@@ -640,7 +641,7 @@ def dossier_sent(request: NetworkRequest, pk: int) -> HttpResponse:
         "conditions/staff/dossier_detail.html",
         {
             "dossier": dossier,
-            "reports": dossier.reports.select_related("municipality").with_me_too_count(),
+            "reports": dossier.reports.with_place().with_me_too_count(),
             "form": form,
         },
         status=400,

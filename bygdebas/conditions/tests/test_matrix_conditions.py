@@ -220,6 +220,7 @@ class ConditionsMatrixTests(MatrixMixin, CastMixin, TestCase):
         )
         cls.dossier.reports.set([cls.report])
         profile = PreparednessProfile.objects.create(
+            network=cls.network_a,
             organisation=cls.cecilia_org,
             meeting_point="A-meeting-secret",
             municipality=cls.municipality,

@@ -80,6 +80,7 @@ class ProfileTests(PreparednessTestCase):
 
     def test_the_overview_says_what_is_missing_per_municipality(self) -> None:
         profile = PreparednessProfile.objects.create(
+            network=self.network_a,
             organisation=self.cecilia_org,
             municipality=self.kumla,
             meeting_point="Skolan",
@@ -106,7 +107,10 @@ class AlertTests(PreparednessTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         profile = PreparednessProfile.objects.create(
-            organisation=cls.cecilia_org, municipality=cls.kumla, meeting_point="Bygdegården"
+            network=cls.network_a,
+            organisation=cls.cecilia_org,
+            municipality=cls.kumla,
+            meeting_point="Bygdegården",
         )
         ChainMember.objects.create(
             profile=profile,

@@ -254,10 +254,8 @@ class ExpiryTests(CastMixin, TestCase):
 
         results = purge_unconfirmed(now=timezone.now() + datetime.timedelta(days=30))
 
-        # One result per registered model (the installed apps' too: the newsletter's sign-ups).
-        counts = {r.purpose: r.count for r in results}
-        self.assertEqual(counts["core_testapp.signup"], 1)
-        self.assertEqual(sum(counts.values()), 1)
+        counts = [(r.purpose, r.count) for r in results if r.purpose.startswith("core_testapp")]
+        self.assertEqual(counts, [("core_testapp.signup", 1)])
 
     def test_an_unknown_network_is_an_error(self) -> None:
         from django.core.management.base import CommandError
