@@ -17,6 +17,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from bygdebas.advocacy.models import Position
 from bygdebas.api.tests.base import ApiCastMixin
 from bygdebas.core.tests.matrix import url_names
 from bygdebas.events.models import Event
@@ -71,6 +72,7 @@ MATRIX: dict[str, tuple[str, Kwargs, Callable[[Any], dict[str, Any]] | None, dic
     "api-v1:unknown": ("get", lambda test: {"rest": "no/such/thing"}, None, expect(*[404] * 9)),
     "api-v1:openapi-json": ("get", no_kwargs, None, OPEN),
     "api-v1:public-events-upcoming": ("get", no_kwargs, None, OPEN),
+    "api-v1:public-positions": ("get", no_kwargs, None, OPEN),
     "api-v1:organisation-list": ("get", no_kwargs, None, REGISTRY),
     "api-v1:organisation-detail": (
         "get",
@@ -113,7 +115,13 @@ PERSONAL_STRINGS = (
     "a-reg-secret@example.org",
     "Registrerad Hemlighetsson",
 )
-A_STRINGS = (*PERSONAL_STRINGS, "A-org-secret", "A-action-secret", "A-event-secret")
+A_STRINGS = (
+    *PERSONAL_STRINGS,
+    "A-org-secret",
+    "A-action-secret",
+    "A-event-secret",
+    "A-position-secret",
+)
 
 
 class ApiKeyMatrixTests(ApiCastMixin, TestCase):
@@ -142,6 +150,20 @@ class ApiKeyMatrixTests(ApiCastMixin, TestCase):
         # B's own rows, so that B's key reads something.
         make_organisation(network=b, name="B-org")
         make_event(network=b, title="B-event")
+        # The apps' public lists: a published row of A (B never reads it) and a draft.
+        Position.objects.create(
+            network=a,
+            title="A-position-secret",
+            text="Text.",
+            published_on=datetime.date(2025, 5, 2),
+            is_published=True,
+        )
+        Position.objects.create(
+            network=a,
+            title="A-position-secret draft",
+            text="Utkast.",
+            published_on=datetime.date(2025, 5, 2),
+        )
 
     def call(self, who: str, method: str, url: str, body: dict[str, Any] | None) -> Any:
         # A logged-in session is no credential here (no CSRF token is asked for).

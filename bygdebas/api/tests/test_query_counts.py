@@ -27,6 +27,7 @@ LISTS = (
     "/api/v1/events",
     "/api/v1/registrations",
     "/api/v1/public/events/upcoming",
+    "/api/v1/public/positions/",
 )
 
 

@@ -8,6 +8,7 @@ leak: no e-mail address, phone number or registered person's name to a key witho
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import schemathesis
@@ -23,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from bygdebas.advocacy.models import Position
 from bygdebas.api.models import ApiKey
 from bygdebas.api.tests.base import ALL_SCOPES, make_api_key
 from bygdebas.events.models import Event
@@ -40,7 +42,14 @@ from bygdebas.testing import (
 
 PERSONAL = ("a-org-mail@example.org", "070-111 11 11", "a-person@example.org", "Registrerad Rut")
 DRAFTS = ("A-draft-secret",)
-A_ONLY = (*PERSONAL, *DRAFTS, "A-org-secret", "A-action-secret", "A-public-event")
+A_ONLY = (
+    *PERSONAL,
+    *DRAFTS,
+    "A-org-secret",
+    "A-action-secret",
+    "A-public-event",
+    "A-public-position",
+)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -71,6 +80,19 @@ class SchemathesisTests(LiveServerTestCase):
         make_registration(event=event, name="Registrerad Rut", email="rut@example.org")
         make_organisation(network=b, name="B-org")
         make_event(network=b, title="B-event")
+        Position.objects.create(
+            network=a,
+            title="A-public-position",
+            text="Text.",
+            published_on=datetime.date(2025, 5, 2),
+            is_published=True,
+        )
+        Position.objects.create(
+            network=a,
+            title="A-draft-secret position",
+            text="Utkast.",
+            published_on=datetime.date(2025, 5, 2),
+        )
         self.keys: dict[str, tuple[ApiKey | None, str, str]] = {"none": (None, "", "a.test")}
         for scope in ALL_SCOPES:
             api_key, key = make_api_key(network=a, scopes=(scope,), rate_limit=1_000_000)
@@ -115,7 +137,7 @@ class SchemathesisTests(LiveServerTestCase):
         document = api.get_openapi_schema(path_prefix="/api/v1/")
         schema = schemathesis.openapi.from_dict(document)
         operations = [result.ok() for result in schema.get_all_operations()]
-        self.assertEqual(len(operations), 12)
+        self.assertEqual(len(operations), 13)
         for name, (api_key, key, host) in self.keys.items():
             headers = {"Host": host}
             if key:

@@ -1,0 +1,114 @@
+"""The apps' public endpoints (no key): each shows only what the public pages show, for the
+host's network only, and a page costs a fixed number of queries however many rows it holds."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from bygdebas.advocacy.models import Case, Position
+from bygdebas.advocacy.models import Topic as AdvocacyTopic
+from bygdebas.api.tests.base import ApiCastMixin
+
+
+class PublicEndpointMixin(ApiCastMixin):
+    url_name: str
+
+    def get(self, host: str = "a.test", **params: Any) -> Any:
+        response = self.api(None, host=host).get(reverse(self.url_name), params)
+        self.assertEqual(response.status_code, 200, response.content[:300])
+        return response.json()
+
+    def all_items(self, host: str = "a.test", limit: int = 2) -> list[dict[str, Any]]:
+        """Every row, following the cursors."""
+        items: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"limit": limit}
+        while True:
+            page = self.get(host, **params)
+            items.extend(page["items"])
+            if not page["next_cursor"]:
+                return items
+            params["cursor"] = page["next_cursor"]
+
+    def queries_for_page(self) -> int:
+        client = self.api(None)
+        url = reverse(self.url_name)
+        client.get(url)  # the rate-limit window's first request clears old windows
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return len(context.captured_queries)
+
+
+def make_position(network: Any, title: str, **overrides: Any) -> Position:
+    fields: dict[str, Any] = {
+        "network": network,
+        "title": title,
+        "text": "Bussarna behövs på landsbygden.",
+        "published_on": datetime.date(2025, 5, 2),
+        "is_published": True,
+        "published_at": timezone.now(),
+    }
+    fields.update(overrides)
+    return Position.objects.create(**fields)
+
+
+class PublicPositionTests(PublicEndpointMixin, TestCase):
+    url_name = "api-v1:public-positions"
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        a, b = cls.network_a, cls.network_b
+        cls.topic = AdvocacyTopic.objects.create(network=a, name="Kollektivtrafik")
+        case = Case.objects.create(
+            network=a,
+            title="Remiss om busslinjer",
+            authority="Region Örebro län",
+            reference="RÖL 2025/17",
+            received_on=datetime.date(2025, 4, 1),
+        )
+        make_position(a, "Om kollektivtrafiken", topic=cls.topic, case=case)
+        make_position(a, "Om bredbandet", published_on=datetime.date(2025, 3, 1))
+        make_position(a, "A-draft-position", is_published=False, published_at=None)
+        make_position(b, "B-position")
+
+    def test_only_published_positions_of_the_hosts_network(self) -> None:
+        items = self.all_items(limit=1)
+        self.assertEqual(
+            [item["title"] for item in items], ["Om bredbandet", "Om kollektivtrafiken"]
+        )
+        answer = items[1]
+        self.assertEqual(answer["topic"], "Kollektivtrafik")
+        self.assertEqual(answer["consultation_authority"], "Region Örebro län")
+        self.assertEqual(answer["consultation_reference"], "RÖL 2025/17")
+        self.assertEqual(answer["published_on"], "2025-05-02")
+        self.assertTrue(answer["url"].startswith("http://a.test/"))
+        self.assertTrue(answer["pdf_url"].endswith(".pdf"))
+        self.assertEqual(self.api(None).get(answer["url"]).status_code, 200)
+        self.assertIsNone(items[0]["topic"])
+        self.assertIsNone(items[0]["consultation_reference"])
+
+    def test_network_b_sees_its_own_only(self) -> None:
+        titles = [item["title"] for item in self.all_items(host="b.test")]
+        self.assertEqual(titles, ["B-position"])
+        for item in self.all_items():
+            self.assertNotIn("B-position", str(item))
+            self.assertNotIn("A-draft-position", str(item))
+
+    def test_a_topic_narrows_the_list(self) -> None:
+        titles = [item["title"] for item in self.get(topic="Kollektivtrafik")["items"]]
+        self.assertEqual(titles, ["Om kollektivtrafiken"])
+
+    def test_a_page_costs_a_fixed_number_of_queries(self) -> None:
+        few = self.queries_for_page()
+        for number in range(6):
+            make_position(self.network_a, f"Ställningstagande {number}", topic=self.topic)
+        self.assertEqual(self.queries_for_page(), few)
+        self.assertLessEqual(few, 3)
