@@ -21,6 +21,7 @@ from bygdebas.advocacy.models import Position
 from bygdebas.api.tests.base import ApiCastMixin
 from bygdebas.core.tests.matrix import url_names
 from bygdebas.events.models import Event
+from bygdebas.projects.tests.factories import make_example
 from bygdebas.testing import (
     make_action,
     make_event,
@@ -73,6 +74,7 @@ MATRIX: dict[str, tuple[str, Kwargs, Callable[[Any], dict[str, Any]] | None, dic
     "api-v1:openapi-json": ("get", no_kwargs, None, OPEN),
     "api-v1:public-events-upcoming": ("get", no_kwargs, None, OPEN),
     "api-v1:public-positions": ("get", no_kwargs, None, OPEN),
+    "api-v1:public-examples": ("get", no_kwargs, None, OPEN),
     "api-v1:organisation-list": ("get", no_kwargs, None, REGISTRY),
     "api-v1:organisation-detail": (
         "get",
@@ -121,6 +123,7 @@ A_STRINGS = (
     "A-action-secret",
     "A-event-secret",
     "A-position-secret",
+    "A-example-secret",
 )
 
 
@@ -158,6 +161,8 @@ class ApiKeyMatrixTests(ApiCastMixin, TestCase):
             published_on=datetime.date(2025, 5, 2),
             is_published=True,
         )
+        make_example(network=a, title="A-example-secret")
+        make_example(network=a, title="A-example-secret pending", published=False)
         Position.objects.create(
             network=a,
             title="A-position-secret draft",

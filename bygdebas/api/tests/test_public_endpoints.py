@@ -15,6 +15,11 @@ from django.utils import timezone
 from bygdebas.advocacy.models import Case, Position
 from bygdebas.advocacy.models import Topic as AdvocacyTopic
 from bygdebas.api.tests.base import ApiCastMixin
+from bygdebas.core.images import process_image, save_image
+from bygdebas.core.moderation import ModerationStatus
+from bygdebas.projects.models import Goal, Theme
+from bygdebas.projects.tests.factories import jpeg_upload, make_example
+from bygdebas.testing import make_municipality, make_organisation
 
 
 class PublicEndpointMixin(ApiCastMixin):
@@ -112,3 +117,110 @@ class PublicPositionTests(PublicEndpointMixin, TestCase):
             make_position(self.network_a, f"Ställningstagande {number}", topic=self.topic)
         self.assertEqual(self.queries_for_page(), few)
         self.assertLessEqual(few, 3)
+
+
+class PublicExampleTests(PublicEndpointMixin, TestCase):
+    url_name = "api-v1:public-examples"
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        a, b = cls.network_a, cls.network_b
+        cls.municipality = make_municipality(county=a.county, code="1880", name="Örebro")
+        cls.photo = save_image(
+            network=a, image=process_image(jpeg_upload()), alt_text="Barn i skolträdgården"
+        )
+        cls.example = make_example(
+            network=a,
+            title="Skolträdgården",
+            municipality=cls.municipality,
+            locality="Vintrosa",
+            lat=59.27,
+            lon=15.05,
+            is_youth=True,
+            photo=cls.photo,
+            other_organisations="Vintrosa skola",
+            contact_name="Greta Grön",
+            contact_email="greta@example.org",
+            contact_phone="070-333 33 33",
+            has_contact_consent=True,
+            submitter_name="Sven Skickare",
+            submitter_email="sven@example.org",
+            published_at=timezone.now() - datetime.timedelta(days=1),
+        )
+        cls.example.goals.set([Goal.objects.get(number=2)])
+        cls.example.themes.set([Theme.objects.order_by("order").first()])
+        cls.example.organisations.set([make_organisation(network=a, name="Vintrosa byalag")])
+        make_example(network=a, title="Byskolan")
+        make_example(
+            network=a, title="A-pending-example", moderation_status=ModerationStatus.PENDING
+        )
+        make_example(network=a, title="A-unpublished-example", published=False)
+        make_example(
+            network=a,
+            title="A-approved-not-published",
+            moderation_status=ModerationStatus.APPROVED,
+            published_at=None,
+        )
+        make_example(
+            network=a, title="A-declined-example", moderation_status=ModerationStatus.DECLINED
+        )
+        make_example(network=b, title="B-example")
+
+    def test_only_published_examples_of_the_hosts_network(self) -> None:
+        items = self.all_items(limit=1)
+        self.assertEqual([item["title"] for item in items], ["Skolträdgården", "Byskolan"])
+        first = items[0]
+        self.assertEqual(first["place"], self.example.place_line)
+        self.assertEqual((first["municipality_code"], first["locality"]), ("1880", "Vintrosa"))
+        self.assertEqual((first["lat"], first["lon"]), (59.27, 15.05))
+        self.assertTrue(first["is_youth"])
+        self.assertEqual([goal["number"] for goal in first["goals"]], [2])
+        self.assertEqual(len(first["themes"]), 1)
+        self.assertEqual(first["organisations"], ["Vintrosa byalag"])
+        self.assertEqual(first["photo"]["alt_text"], "Barn i skolträdgården")
+        self.assertTrue(first["photo"]["url"].startswith("http://a.test/"))
+        self.assertEqual(self.api(None).get(first["url"]).status_code, 200)
+        self.assertIsNone(items[1]["photo"])
+
+    def test_no_personal_data_nor_other_rows(self) -> None:
+        text = str(self.all_items())
+        for secret in (
+            "Greta Grön",
+            "greta@example.org",
+            "070-333 33 33",
+            "Sven Skickare",
+            "sven@example.org",
+            "A-pending-example",
+            "A-unpublished-example",
+            "A-approved-not-published",
+            "A-declined-example",
+            "B-example",
+        ):
+            self.assertNotIn(secret, text)
+        titles = [item["title"] for item in self.all_items(host="b.test")]
+        self.assertEqual(titles, ["B-example"])
+
+    def test_filters_narrow_the_list(self) -> None:
+        def titles(**params: Any) -> list[str]:
+            return [item["title"] for item in self.get(**params)["items"]]
+
+        self.assertEqual(titles(municipality="1880"), ["Skolträdgården"])
+        self.assertEqual(titles(goal=2), ["Skolträdgården"])
+        self.assertEqual(titles(youth="true"), ["Skolträdgården"])
+        self.assertEqual(titles(goal=3), [])
+
+    def test_a_page_costs_a_fixed_number_of_queries(self) -> None:
+        few = self.queries_for_page()
+        for number in range(6):
+            example = make_example(
+                network=self.network_a,
+                title=f"Exempel {number}",
+                municipality=self.municipality,
+                photo=self.photo,
+            )
+            example.goals.set(Goal.objects.filter(number__in=[1, 2]))
+            example.themes.set(Theme.objects.all()[:2])
+            example.organisations.set([make_organisation(network=self.network_a)])
+        self.assertEqual(self.queries_for_page(), few)
+        self.assertLessEqual(few, 6)

@@ -28,6 +28,7 @@ LISTS = (
     "/api/v1/registrations",
     "/api/v1/public/events/upcoming",
     "/api/v1/public/positions/",
+    "/api/v1/public/examples/",
 )
 
 

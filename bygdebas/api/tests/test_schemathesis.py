@@ -28,6 +28,7 @@ from bygdebas.advocacy.models import Position
 from bygdebas.api.models import ApiKey
 from bygdebas.api.tests.base import ALL_SCOPES, make_api_key
 from bygdebas.events.models import Event
+from bygdebas.projects.tests.factories import make_example
 from bygdebas.testing import (
     make_action,
     make_county,
@@ -49,6 +50,7 @@ A_ONLY = (
     "A-action-secret",
     "A-public-event",
     "A-public-position",
+    "A-public-example",
 )
 CHECKS = [
     not_a_server_error,
@@ -80,6 +82,8 @@ class SchemathesisTests(LiveServerTestCase):
         make_registration(event=event, name="Registrerad Rut", email="rut@example.org")
         make_organisation(network=b, name="B-org")
         make_event(network=b, title="B-event")
+        make_example(network=a, title="A-public-example")
+        make_example(network=a, title="A-draft-secret example", published=False)
         Position.objects.create(
             network=a,
             title="A-public-position",
@@ -137,7 +141,7 @@ class SchemathesisTests(LiveServerTestCase):
         document = api.get_openapi_schema(path_prefix="/api/v1/")
         schema = schemathesis.openapi.from_dict(document)
         operations = [result.ok() for result in schema.get_all_operations()]
-        self.assertEqual(len(operations), 13)
+        self.assertEqual(len(operations), 14)
         for name, (api_key, key, host) in self.keys.items():
             headers = {"Host": host}
             if key:
