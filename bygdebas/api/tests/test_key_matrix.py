@@ -21,6 +21,8 @@ from bygdebas.advocacy.models import Position
 from bygdebas.api.tests.base import ApiCastMixin
 from bygdebas.core.tests.matrix import url_names
 from bygdebas.events.models import Event
+from bygdebas.newsletter.models import Issue
+from bygdebas.newsletter.tests.factories import make_issue
 from bygdebas.projects.tests.factories import make_example
 from bygdebas.testing import (
     make_action,
@@ -75,6 +77,7 @@ MATRIX: dict[str, tuple[str, Kwargs, Callable[[Any], dict[str, Any]] | None, dic
     "api-v1:public-events-upcoming": ("get", no_kwargs, None, OPEN),
     "api-v1:public-positions": ("get", no_kwargs, None, OPEN),
     "api-v1:public-examples": ("get", no_kwargs, None, OPEN),
+    "api-v1:public-newsletter-issues": ("get", no_kwargs, None, OPEN),
     "api-v1:organisation-list": ("get", no_kwargs, None, REGISTRY),
     "api-v1:organisation-detail": (
         "get",
@@ -124,6 +127,7 @@ A_STRINGS = (
     "A-event-secret",
     "A-position-secret",
     "A-example-secret",
+    "A-issue-secret",
 )
 
 
@@ -162,6 +166,10 @@ class ApiKeyMatrixTests(ApiCastMixin, TestCase):
             is_published=True,
         )
         make_example(network=a, title="A-example-secret")
+        make_issue(
+            network=a, title="A-issue-secret", status=Issue.Status.SENT, sent_at=timezone.now()
+        )
+        make_issue(network=a, title="A-issue-secret draft")
         make_example(network=a, title="A-example-secret pending", published=False)
         Position.objects.create(
             network=a,

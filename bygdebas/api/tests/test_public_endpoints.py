@@ -17,6 +17,8 @@ from bygdebas.advocacy.models import Topic as AdvocacyTopic
 from bygdebas.api.tests.base import ApiCastMixin
 from bygdebas.core.images import process_image, save_image
 from bygdebas.core.moderation import ModerationStatus
+from bygdebas.newsletter.models import Issue, IssueEntry
+from bygdebas.newsletter.tests.factories import make_issue, make_item
 from bygdebas.projects.models import Goal, Theme
 from bygdebas.projects.tests.factories import jpeg_upload, make_example
 from bygdebas.testing import make_municipality, make_organisation
@@ -224,3 +226,101 @@ class PublicExampleTests(PublicEndpointMixin, TestCase):
             example.organisations.set([make_organisation(network=self.network_a)])
         self.assertEqual(self.queries_for_page(), few)
         self.assertLessEqual(few, 6)
+
+
+def make_sent_issue(network: Any, title: str, **overrides: Any) -> Issue:
+    fields: dict[str, Any] = {
+        "status": Issue.Status.SENT,
+        "sent_at": timezone.now(),
+        "subject": f"Nyhetsbrev: {title}",
+        "body_html": "<p>Hej Mottagare Hemlig, avregistrera: token-secret</p>",
+        "recipients_count": 7_654_321,
+    }
+    fields.update(overrides)
+    return make_issue(network=network, title=title, items=0, **fields)
+
+
+class PublicNewsletterTests(PublicEndpointMixin, TestCase):
+    url_name = "api-v1:public-newsletter-issues"
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        a, b = cls.network_a, cls.network_b
+        cls.photo = save_image(
+            network=a, image=process_image(jpeg_upload()), alt_text="Bygdegården"
+        )
+        cls.issue = make_sent_issue(
+            a, "Vårnumret", introduction="Välkommen till **våren**.", sent_at=timezone.now()
+        )
+        organisation = make_organisation(network=a, name="A-item-organisation")
+        for position, title in enumerate(["Andra notisen", "Första notisen"], start=1):
+            IssueEntry.objects.create(
+                issue=cls.issue,
+                item=make_item(
+                    network=a,
+                    title=title,
+                    link="https://example.org/las-mer",
+                    photo=cls.photo if position == 2 else None,
+                    organisation=organisation,
+                    submitter_name="Sven Skickare",
+                    submitter_email="sven@example.org",
+                ),
+                position=3 - position,
+            )
+        make_sent_issue(a, "Sommarnumret", sent_at=timezone.now() - datetime.timedelta(days=400))
+        make_issue(network=a, title="A-draft-issue", items=1)
+        make_issue(network=a, title="A-scheduled-issue", status=Issue.Status.SCHEDULED)
+        make_issue(network=a, title="A-sending-issue", status=Issue.Status.SENDING)
+        make_sent_issue(b, "B-issue")
+
+    def test_only_sent_issues_of_the_hosts_network(self) -> None:
+        items = self.all_items(limit=1)
+        self.assertEqual([item["title"] for item in items], ["Vårnumret", "Sommarnumret"])
+        first = items[0]
+        self.assertEqual(first["number"], self.issue.number)
+        self.assertEqual(first["introduction"], "Välkommen till **våren**.")
+        self.assertEqual(
+            [entry["title"] for entry in first["items"]], ["Första notisen", "Andra notisen"]
+        )
+        self.assertEqual(first["items"][0]["photo"]["alt_text"], "Bygdegården")
+        self.assertIsNone(first["items"][1]["photo"])
+        self.assertEqual(first["items"][0]["link"], "https://example.org/las-mer")
+        self.assertEqual(self.api(None).get(first["url"]).status_code, 200)
+
+    def test_no_private_parts_nor_other_rows(self) -> None:
+        text = str(self.all_items())
+        for secret in (
+            "Mottagare Hemlig",
+            "token-secret",
+            "7654321",
+            "A-item-organisation",
+            "Sven Skickare",
+            "sven@example.org",
+            "A-draft-issue",
+            "A-scheduled-issue",
+            "A-sending-issue",
+            "B-issue",
+        ):
+            self.assertNotIn(secret, text)
+        titles = [item["title"] for item in self.all_items(host="b.test")]
+        self.assertEqual(titles, ["B-issue"])
+
+    def test_a_year_narrows_the_list(self) -> None:
+        year = timezone.now().year
+        titles = [item["title"] for item in self.get(year=year)["items"]]
+        self.assertIn("Vårnumret", titles)
+        self.assertNotIn("Sommarnumret", titles)
+
+    def test_a_page_costs_a_fixed_number_of_queries(self) -> None:
+        few = self.queries_for_page()
+        for number in range(6):
+            issue = make_sent_issue(self.network_a, f"Nummer {number}")
+            for position in range(3):
+                IssueEntry.objects.create(
+                    issue=issue,
+                    item=make_item(network=self.network_a, photo=self.photo),
+                    position=position,
+                )
+        self.assertEqual(self.queries_for_page(), few)
+        self.assertLessEqual(few, 4)

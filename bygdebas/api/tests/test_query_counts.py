@@ -29,6 +29,7 @@ LISTS = (
     "/api/v1/public/events/upcoming",
     "/api/v1/public/positions/",
     "/api/v1/public/examples/",
+    "/api/v1/public/newsletter/issues",
 )
 
 

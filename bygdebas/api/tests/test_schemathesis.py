@@ -14,6 +14,7 @@ from typing import Any
 import schemathesis
 from django.core.cache import cache
 from django.test import LiveServerTestCase, override_settings
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -28,6 +29,8 @@ from bygdebas.advocacy.models import Position
 from bygdebas.api.models import ApiKey
 from bygdebas.api.tests.base import ALL_SCOPES, make_api_key
 from bygdebas.events.models import Event
+from bygdebas.newsletter.models import Issue
+from bygdebas.newsletter.tests.factories import make_issue
 from bygdebas.projects.tests.factories import make_example
 from bygdebas.testing import (
     make_action,
@@ -51,6 +54,7 @@ A_ONLY = (
     "A-public-event",
     "A-public-position",
     "A-public-example",
+    "A-public-issue",
 )
 CHECKS = [
     not_a_server_error,
@@ -83,6 +87,10 @@ class SchemathesisTests(LiveServerTestCase):
         make_organisation(network=b, name="B-org")
         make_event(network=b, title="B-event")
         make_example(network=a, title="A-public-example")
+        make_issue(
+            network=a, title="A-public-issue", status=Issue.Status.SENT, sent_at=timezone.now()
+        )
+        make_issue(network=a, title="A-draft-secret issue")
         make_example(network=a, title="A-draft-secret example", published=False)
         Position.objects.create(
             network=a,
@@ -141,7 +149,7 @@ class SchemathesisTests(LiveServerTestCase):
         document = api.get_openapi_schema(path_prefix="/api/v1/")
         schema = schemathesis.openapi.from_dict(document)
         operations = [result.ok() for result in schema.get_all_operations()]
-        self.assertEqual(len(operations), 14)
+        self.assertEqual(len(operations), 15)
         for name, (api_key, key, host) in self.keys.items():
             headers = {"Host": host}
             if key:
