@@ -28,7 +28,7 @@ from bygdebas.core.metadata import MetaImage
 from bygdebas.newsletter.models import Issue, IssueEntry
 
 
-class PhotoOut(Schema):
+class ItemPhotoOut(Schema):
     url: str
     width: int | None
     height: int | None
@@ -39,7 +39,7 @@ class PublicItemOut(Schema):
     title: str
     text: str = Field(description="Markdown.")
     link: str
-    photo: PhotoOut | None
+    photo: ItemPhotoOut | None
 
     @staticmethod
     def resolve_title(obj: IssueEntry) -> str:

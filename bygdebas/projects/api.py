@@ -28,7 +28,7 @@ from bygdebas.members.models import Organisation
 from bygdebas.projects.models import Example
 
 
-class GoalOut(Schema):
+class ExampleGoalOut(Schema):
     number: int
     name: str
 
@@ -37,7 +37,7 @@ class GoalOut(Schema):
         return str(obj)
 
 
-class ThemeOut(Schema):
+class ExampleThemeOut(Schema):
     key: str
     name: str
 
@@ -46,7 +46,7 @@ class ThemeOut(Schema):
         return str(obj)
 
 
-class PhotoOut(Schema):
+class ExamplePhotoOut(Schema):
     url: str
     width: int | None
     height: int | None
@@ -66,11 +66,11 @@ class PublicExampleOut(Schema):
     lat: float | None
     lon: float | None
     is_youth: bool = Field(description="Run by or for children and young people.")
-    goals: list[GoalOut] = Field(description="Agenda 2030 goals.")
-    themes: list[ThemeOut]
+    goals: list[ExampleGoalOut] = Field(description="Agenda 2030 goals.")
+    themes: list[ExampleThemeOut]
     organisations: list[str] = Field(description="The member organisations behind it.")
     other_organisations: str
-    photo: PhotoOut | None
+    photo: ExamplePhotoOut | None
     published_at: datetime.datetime
     updated_at: datetime.datetime
     url: str = Field(description="The example's page.")
