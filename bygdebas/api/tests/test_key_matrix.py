@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from bygdebas.advocacy.models import Position
 from bygdebas.api.tests.base import ApiCastMixin
+from bygdebas.conditions.tests.helpers import make_report, make_square_municipality
 from bygdebas.core.tests.matrix import url_names
 from bygdebas.events.models import Event
 from bygdebas.newsletter.models import Issue
@@ -78,6 +79,7 @@ MATRIX: dict[str, tuple[str, Kwargs, Callable[[Any], dict[str, Any]] | None, dic
     "api-v1:public-positions": ("get", no_kwargs, None, OPEN),
     "api-v1:public-examples": ("get", no_kwargs, None, OPEN),
     "api-v1:public-newsletter-issues": ("get", no_kwargs, None, OPEN),
+    "api-v1:public-conditions-reports": ("get", no_kwargs, None, OPEN),
     "api-v1:organisation-list": ("get", no_kwargs, None, REGISTRY),
     "api-v1:organisation-detail": (
         "get",
@@ -113,6 +115,7 @@ MATRIX: dict[str, tuple[str, Kwargs, Callable[[Any], dict[str, Any]] | None, dic
 
 # Network A's strings: personal data, and what B's key must never read.
 PERSONAL_STRINGS = (
+    "a-reporter-secret@example.org",
     "a-org-mail@example.org",
     "070-111 11 11",
     "a-person-secret@example.org",
@@ -128,6 +131,7 @@ A_STRINGS = (
     "A-position-secret",
     "A-example-secret",
     "A-issue-secret",
+    "A-report-secret",
 )
 
 
@@ -170,6 +174,16 @@ class ApiKeyMatrixTests(ApiCastMixin, TestCase):
             network=a, title="A-issue-secret", status=Issue.Status.SENT, sent_at=timezone.now()
         )
         make_issue(network=a, title="A-issue-secret draft")
+        kumla = make_square_municipality(a.county)
+        make_report(
+            network=a,
+            municipality=kumla,
+            title="A-report-secret",
+            submitter_email="a-reporter-secret@example.org",
+        )
+        make_report(
+            network=a, municipality=kumla, title="A-report-secret unconfirmed", published=False
+        )
         make_example(network=a, title="A-example-secret pending", published=False)
         Position.objects.create(
             network=a,

@@ -15,6 +15,8 @@ from django.utils import timezone
 from bygdebas.advocacy.models import Case, Position
 from bygdebas.advocacy.models import Topic as AdvocacyTopic
 from bygdebas.api.tests.base import ApiCastMixin
+from bygdebas.conditions.models import MeToo, ReportPhoto, ReportUpdate, Status
+from bygdebas.conditions.tests.helpers import make_report, make_square_municipality
 from bygdebas.core.images import process_image, save_image
 from bygdebas.core.moderation import ModerationStatus
 from bygdebas.newsletter.models import Issue, IssueEntry
@@ -324,3 +326,129 @@ class PublicNewsletterTests(PublicEndpointMixin, TestCase):
                 )
         self.assertEqual(self.queries_for_page(), few)
         self.assertLessEqual(few, 4)
+
+
+class PublicReportTests(PublicEndpointMixin, TestCase):
+    url_name = "api-v1:public-conditions-reports"
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        a, b = cls.network_a, cls.network_b
+        cls.kumla = make_square_municipality(a.county)
+        cls.photo = save_image(network=a, image=process_image(jpeg_upload()), alt_text="Hålet")
+        cls.report = make_report(
+            network=a,
+            municipality=cls.kumla,
+            title="Potthål på Byvägen",
+            locality="Ekeberg",
+            address="Byvägen 3",
+            published_at=timezone.now() - datetime.timedelta(days=2),
+            submitter_name="Eva Rapportör",
+            submitter_email="eva-secret@example.org",
+            reported_title="A-reported-title",
+            reported_description="A-reported-description",
+        )
+        ReportPhoto.objects.create(report=cls.report, image=cls.photo)
+        ReportUpdate.objects.create(
+            report=cls.report,
+            text="Kommunen har svarat.",
+            new_status=Status.ANSWERED,
+            created_by=cls.bertil,
+        )
+        MeToo.objects.create(
+            report=cls.report,
+            name="Mia Medhåll",
+            email="mia@example.org",
+            confirmed_at=timezone.now(),
+        )
+        MeToo.objects.create(report=cls.report, name="Obekräftad", email="ob@example.org")
+        make_report(
+            network=a, municipality=cls.kumla, title="Ingen mobiltäckning", category="mobile"
+        )
+        make_report(network=a, municipality=cls.kumla, title="A-unconfirmed", published=False)
+        make_report(
+            network=a,
+            municipality=cls.kumla,
+            title="A-held-for-moderation",
+            published=False,
+            confirmed_at=timezone.now(),
+            moderation_status=ModerationStatus.PENDING,
+        )
+        make_report(
+            network=a,
+            municipality=cls.kumla,
+            title="A-declined",
+            published=False,
+            confirmed_at=timezone.now(),
+            moderation_status=ModerationStatus.DECLINED,
+        )
+        make_report(network=a, municipality=cls.kumla, title="A-hidden", is_hidden=True)
+        make_report(network=a, municipality=cls.kumla, title="A-merged", duplicate_of=cls.report)
+        make_report(network=b, municipality=cls.kumla, title="B-report")
+
+    def test_only_public_reports_of_the_hosts_network(self) -> None:
+        items = self.all_items(limit=1)
+        self.assertEqual(
+            [item["title"] for item in items], ["Potthål på Byvägen", "Ingen mobiltäckning"]
+        )
+        first = items[0]
+        self.assertEqual((first["lat"], first["lon"]), (59.1, 15.15))
+        self.assertEqual(
+            (first["municipality_code"], first["municipality_name"]), ("1881", "Kumla")
+        )
+        self.assertEqual((first["locality"], first["address"]), ("Ekeberg", "Byvägen 3"))
+        self.assertEqual((first["category"], first["status"]), ("road", "open"))
+        self.assertEqual(first["me_too_count"], 1)
+        self.assertEqual(first["photos"][0]["alt_text"], "Hålet")
+        self.assertEqual(
+            [(update["text"], update["new_status"]) for update in first["updates"]],
+            [("Kommunen har svarat.", "answered")],
+        )
+        self.assertEqual(self.api(None).get(first["url"]).status_code, 200)
+
+    def test_no_personal_data_nor_other_rows(self) -> None:
+        text = str(self.all_items())
+        for secret in (
+            "Eva Rapportör",
+            "eva-secret@example.org",
+            "A-reported-title",
+            "A-reported-description",
+            "Mia Medhåll",
+            "mia@example.org",
+            "ob@example.org",
+            "bertil",
+            "A-unconfirmed",
+            "A-held-for-moderation",
+            "A-declined",
+            "A-hidden",
+            "A-merged",
+            "B-report",
+        ):
+            self.assertNotIn(secret, text)
+        titles = [item["title"] for item in self.all_items(host="b.test")]
+        self.assertEqual(titles, ["B-report"])
+
+    def test_filters_narrow_the_list(self) -> None:
+        def titles(**params: Any) -> list[str]:
+            return [item["title"] for item in self.get(**params)["items"]]
+
+        self.assertEqual(titles(category="mobile"), ["Ingen mobiltäckning"])
+        self.assertEqual(titles(status="fixed"), [])
+        self.assertEqual(len(titles(municipality="1881")), 2)
+        response = self.api(None).get(reverse(self.url_name), {"category": "weather"})
+        self.assertEqual(response.status_code, 422)
+
+    def test_a_page_costs_a_fixed_number_of_queries(self) -> None:
+        few = self.queries_for_page()
+        for number in range(6):
+            report = make_report(
+                network=self.network_a, municipality=self.kumla, title=f"Väg {number}"
+            )
+            ReportPhoto.objects.create(report=report, image=self.photo)
+            ReportUpdate.objects.create(report=report, text="Skickad.", new_status=Status.SENT)
+            MeToo.objects.create(
+                report=report, email=f"m{number}@example.org", confirmed_at=timezone.now()
+            )
+        self.assertEqual(self.queries_for_page(), few)
+        self.assertLessEqual(few, 5)

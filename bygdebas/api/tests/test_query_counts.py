@@ -30,6 +30,7 @@ LISTS = (
     "/api/v1/public/positions/",
     "/api/v1/public/examples/",
     "/api/v1/public/newsletter/issues",
+    "/api/v1/public/conditions/reports",
 )
 
 

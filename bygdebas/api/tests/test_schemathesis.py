@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 from bygdebas.advocacy.models import Position
 from bygdebas.api.models import ApiKey
 from bygdebas.api.tests.base import ALL_SCOPES, make_api_key
+from bygdebas.conditions.tests.helpers import make_report, make_square_municipality
 from bygdebas.events.models import Event
 from bygdebas.newsletter.models import Issue
 from bygdebas.newsletter.tests.factories import make_issue
@@ -44,7 +45,13 @@ from bygdebas.testing import (
     make_registration,
 )
 
-PERSONAL = ("a-org-mail@example.org", "070-111 11 11", "a-person@example.org", "Registrerad Rut")
+PERSONAL = (
+    "a-reporter@example.org",
+    "a-org-mail@example.org",
+    "070-111 11 11",
+    "a-person@example.org",
+    "Registrerad Rut",
+)
 DRAFTS = ("A-draft-secret",)
 A_ONLY = (
     *PERSONAL,
@@ -55,6 +62,7 @@ A_ONLY = (
     "A-public-position",
     "A-public-example",
     "A-public-issue",
+    "A-public-report",
 )
 CHECKS = [
     not_a_server_error,
@@ -91,6 +99,14 @@ class SchemathesisTests(LiveServerTestCase):
             network=a, title="A-public-issue", status=Issue.Status.SENT, sent_at=timezone.now()
         )
         make_issue(network=a, title="A-draft-secret issue")
+        kumla = make_square_municipality(county)
+        make_report(
+            network=a,
+            municipality=kumla,
+            title="A-public-report",
+            submitter_email="a-reporter@example.org",
+        )
+        make_report(network=a, municipality=kumla, title="A-draft-secret report", published=False)
         make_example(network=a, title="A-draft-secret example", published=False)
         Position.objects.create(
             network=a,
@@ -149,7 +165,7 @@ class SchemathesisTests(LiveServerTestCase):
         document = api.get_openapi_schema(path_prefix="/api/v1/")
         schema = schemathesis.openapi.from_dict(document)
         operations = [result.ok() for result in schema.get_all_operations()]
-        self.assertEqual(len(operations), 15)
+        self.assertEqual(len(operations), 16)
         for name, (api_key, key, host) in self.keys.items():
             headers = {"Host": host}
             if key:
