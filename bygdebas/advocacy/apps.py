@@ -11,3 +11,8 @@ class AdvocacyConfig(AppConfig):
         from bygdebas.advocacy import registrations
 
         registrations.register()
+
+        from bygdebas.advocacy import api
+        from bygdebas.core.api_registry import register_public_endpoints
+
+        register_public_endpoints("advocacy", prefix="positions", router=api.public_router)

@@ -11,3 +11,8 @@ class ConditionsConfig(AppConfig):
         from bygdebas.conditions.registrations import register_all
 
         register_all()
+
+        from bygdebas.conditions import api
+        from bygdebas.core.api_registry import register_public_endpoints
+
+        register_public_endpoints("conditions", prefix="conditions", router=api.public_router)

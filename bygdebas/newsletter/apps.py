@@ -21,6 +21,10 @@ class NewsletterConfig(AppConfig):
         from bygdebas.plan.importer.proposals import register_target_proposal
 
         register_newsletter_metrics()
+        from bygdebas.core.api_registry import register_public_endpoints
+        from bygdebas.newsletter import api
+
+        register_public_endpoints("newsletter", prefix="newsletter", router=api.public_router)
         register_target_proposal(
             "newsletter.issues",
             about=("nyhetsbrev*", "newsletter*"),

@@ -28,6 +28,10 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(seed_goals_and_themes, sender=self)
+        from bygdebas.core.api_registry import register_public_endpoints
+        from bygdebas.projects import api
+
+        register_public_endpoints("projects", prefix="examples", router=api.public_router)
         from bygdebas.core.access import CONTACT_ROLES, READ_ROLES
         from bygdebas.core.moderation import register_moderated
         from bygdebas.core.navigation import has_role, register_menu_entry, register_panel

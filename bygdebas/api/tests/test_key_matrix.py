@@ -17,9 +17,14 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from bygdebas.advocacy.models import Position
 from bygdebas.api.tests.base import ApiCastMixin
+from bygdebas.conditions.tests.helpers import make_report, make_square_municipality
 from bygdebas.core.tests.matrix import url_names
 from bygdebas.events.models import Event
+from bygdebas.newsletter.models import Issue
+from bygdebas.newsletter.tests.factories import make_issue
+from bygdebas.projects.tests.factories import make_example
 from bygdebas.testing import (
     make_action,
     make_event,
@@ -71,6 +76,10 @@ MATRIX: dict[str, tuple[str, Kwargs, Callable[[Any], dict[str, Any]] | None, dic
     "api-v1:unknown": ("get", lambda test: {"rest": "no/such/thing"}, None, expect(*[404] * 9)),
     "api-v1:openapi-json": ("get", no_kwargs, None, OPEN),
     "api-v1:public-events-upcoming": ("get", no_kwargs, None, OPEN),
+    "api-v1:public-positions": ("get", no_kwargs, None, OPEN),
+    "api-v1:public-examples": ("get", no_kwargs, None, OPEN),
+    "api-v1:public-newsletter-issues": ("get", no_kwargs, None, OPEN),
+    "api-v1:public-conditions-reports": ("get", no_kwargs, None, OPEN),
     "api-v1:organisation-list": ("get", no_kwargs, None, REGISTRY),
     "api-v1:organisation-detail": (
         "get",
@@ -106,6 +115,7 @@ MATRIX: dict[str, tuple[str, Kwargs, Callable[[Any], dict[str, Any]] | None, dic
 
 # Network A's strings: personal data, and what B's key must never read.
 PERSONAL_STRINGS = (
+    "a-reporter-secret@example.org",
     "a-org-mail@example.org",
     "070-111 11 11",
     "a-person-secret@example.org",
@@ -113,7 +123,16 @@ PERSONAL_STRINGS = (
     "a-reg-secret@example.org",
     "Registrerad Hemlighetsson",
 )
-A_STRINGS = (*PERSONAL_STRINGS, "A-org-secret", "A-action-secret", "A-event-secret")
+A_STRINGS = (
+    *PERSONAL_STRINGS,
+    "A-org-secret",
+    "A-action-secret",
+    "A-event-secret",
+    "A-position-secret",
+    "A-example-secret",
+    "A-issue-secret",
+    "A-report-secret",
+)
 
 
 class ApiKeyMatrixTests(ApiCastMixin, TestCase):
@@ -142,6 +161,36 @@ class ApiKeyMatrixTests(ApiCastMixin, TestCase):
         # B's own rows, so that B's key reads something.
         make_organisation(network=b, name="B-org")
         make_event(network=b, title="B-event")
+        # The apps' public lists: a published row of A (B never reads it) and a draft.
+        Position.objects.create(
+            network=a,
+            title="A-position-secret",
+            text="Text.",
+            published_on=datetime.date(2025, 5, 2),
+            is_published=True,
+        )
+        make_example(network=a, title="A-example-secret")
+        make_issue(
+            network=a, title="A-issue-secret", status=Issue.Status.SENT, sent_at=timezone.now()
+        )
+        make_issue(network=a, title="A-issue-secret draft")
+        kumla = make_square_municipality(a.county)
+        make_report(
+            network=a,
+            municipality=kumla,
+            title="A-report-secret",
+            submitter_email="a-reporter-secret@example.org",
+        )
+        make_report(
+            network=a, municipality=kumla, title="A-report-secret unconfirmed", published=False
+        )
+        make_example(network=a, title="A-example-secret pending", published=False)
+        Position.objects.create(
+            network=a,
+            title="A-position-secret draft",
+            text="Utkast.",
+            published_on=datetime.date(2025, 5, 2),
+        )
 
     def call(self, who: str, method: str, url: str, body: dict[str, Any] | None) -> Any:
         # A logged-in session is no credential here (no CSRF token is asked for).

@@ -27,6 +27,10 @@ LISTS = (
     "/api/v1/events",
     "/api/v1/registrations",
     "/api/v1/public/events/upcoming",
+    "/api/v1/public/positions/",
+    "/api/v1/public/examples/",
+    "/api/v1/public/newsletter/issues",
+    "/api/v1/public/conditions/reports",
 )
 
 

@@ -8,11 +8,13 @@ leak: no e-mail address, phone number or registered person's name to a key witho
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import schemathesis
 from django.core.cache import cache
 from django.test import LiveServerTestCase, override_settings
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -23,9 +25,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from bygdebas.advocacy.models import Position
 from bygdebas.api.models import ApiKey
 from bygdebas.api.tests.base import ALL_SCOPES, make_api_key
+from bygdebas.conditions.tests.helpers import make_report, make_square_municipality
 from bygdebas.events.models import Event
+from bygdebas.newsletter.models import Issue
+from bygdebas.newsletter.tests.factories import make_issue
+from bygdebas.projects.tests.factories import make_example
 from bygdebas.testing import (
     make_action,
     make_county,
@@ -38,9 +45,25 @@ from bygdebas.testing import (
     make_registration,
 )
 
-PERSONAL = ("a-org-mail@example.org", "070-111 11 11", "a-person@example.org", "Registrerad Rut")
+PERSONAL = (
+    "a-reporter@example.org",
+    "a-org-mail@example.org",
+    "070-111 11 11",
+    "a-person@example.org",
+    "Registrerad Rut",
+)
 DRAFTS = ("A-draft-secret",)
-A_ONLY = (*PERSONAL, *DRAFTS, "A-org-secret", "A-action-secret", "A-public-event")
+A_ONLY = (
+    *PERSONAL,
+    *DRAFTS,
+    "A-org-secret",
+    "A-action-secret",
+    "A-public-event",
+    "A-public-position",
+    "A-public-example",
+    "A-public-issue",
+    "A-public-report",
+)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -71,6 +94,33 @@ class SchemathesisTests(LiveServerTestCase):
         make_registration(event=event, name="Registrerad Rut", email="rut@example.org")
         make_organisation(network=b, name="B-org")
         make_event(network=b, title="B-event")
+        make_example(network=a, title="A-public-example")
+        make_issue(
+            network=a, title="A-public-issue", status=Issue.Status.SENT, sent_at=timezone.now()
+        )
+        make_issue(network=a, title="A-draft-secret issue")
+        kumla = make_square_municipality(county)
+        make_report(
+            network=a,
+            municipality=kumla,
+            title="A-public-report",
+            submitter_email="a-reporter@example.org",
+        )
+        make_report(network=a, municipality=kumla, title="A-draft-secret report", published=False)
+        make_example(network=a, title="A-draft-secret example", published=False)
+        Position.objects.create(
+            network=a,
+            title="A-public-position",
+            text="Text.",
+            published_on=datetime.date(2025, 5, 2),
+            is_published=True,
+        )
+        Position.objects.create(
+            network=a,
+            title="A-draft-secret position",
+            text="Utkast.",
+            published_on=datetime.date(2025, 5, 2),
+        )
         self.keys: dict[str, tuple[ApiKey | None, str, str]] = {"none": (None, "", "a.test")}
         for scope in ALL_SCOPES:
             api_key, key = make_api_key(network=a, scopes=(scope,), rate_limit=1_000_000)
@@ -115,7 +165,7 @@ class SchemathesisTests(LiveServerTestCase):
         document = api.get_openapi_schema(path_prefix="/api/v1/")
         schema = schemathesis.openapi.from_dict(document)
         operations = [result.ok() for result in schema.get_all_operations()]
-        self.assertEqual(len(operations), 12)
+        self.assertEqual(len(operations), 16)
         for name, (api_key, key, host) in self.keys.items():
             headers = {"Host": host}
             if key:

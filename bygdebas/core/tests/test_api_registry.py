@@ -34,12 +34,12 @@ class RegistryTests(SimpleTestCase):
         self.assertIn("events", [entry.prefix for entry in public_endpoints()])
 
     def test_the_same_registration_twice_is_harmless_and_another_is_an_error(self) -> None:
-        register_public_endpoints("newsletter", prefix="newsletter", router=a_router)
-        register_public_endpoints("newsletter", prefix="/newsletter/", router=a_router)
+        register_public_endpoints("example-app", prefix="example-app", router=a_router)
+        register_public_endpoints("example-app", prefix="/example-app/", router=a_router)
         with self.assertRaisesMessage(ValueError, "already registered"):
-            register_public_endpoints("newsletter", prefix="issues", router=a_router)
-        with self.assertRaisesMessage(ValueError, "taken by 'newsletter'"):
-            register_public_endpoints("advocacy", prefix="newsletter", router=a_router)
+            register_public_endpoints("example-app", prefix="other-things", router=a_router)
+        with self.assertRaisesMessage(ValueError, "taken by 'example-app'"):
+            register_public_endpoints("other-app", prefix="example-app", router=a_router)
 
 
 class CursorTests(TestCase):
