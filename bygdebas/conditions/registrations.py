@@ -17,6 +17,21 @@ def register_all() -> None:
     from bygdebas.core.personal_data import register_personal_data, register_retention
 
     register_conditions_metrics()
+    from bygdebas.conditions.widgets import conditions_context
+    from bygdebas.core.widgets import register_widget
+
+    register_widget(
+        "landsbygdslaget",
+        label=_("Rural conditions"),
+        description=_(
+            "Residents' open reports in one municipality, counted by category; "
+            "add ?kommun= and the municipality code to the address."
+        ),
+        template="conditions/widgets/municipality.html",
+        context=conditions_context,
+        height=400,
+        order=40,
+    )
     register_menu_entry(
         "public",
         "conditions.map",

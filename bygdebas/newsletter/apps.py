@@ -30,6 +30,18 @@ class NewsletterConfig(AppConfig):
             about=("nyhetsbrev*", "newsletter*"),
             metric="newsletter.issues_sent",
         )
+        from bygdebas.core.widgets import register_widget
+        from bygdebas.newsletter.widgets import newsletter_context
+
+        register_widget(
+            "nyhetsbrev",
+            label=_("Newsletter"),
+            description=_("How to subscribe to the newsletter, and the latest issues."),
+            template="newsletter/widgets/newsletter.html",
+            context=newsletter_context,
+            height=340,
+            order=30,
+        )
         register_confirmable(Subscription, label=_("Newsletter sign-ups"))
         register_moderated(Item, label=_("News from members"), on_approve=services.publish_item)
         register_personal_data(

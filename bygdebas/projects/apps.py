@@ -113,6 +113,18 @@ class ProjectsConfig(AppConfig):
             context=calls_panel_context,
             visible=has_role(CONTACT_ROLES),
         )
+        from bygdebas.core.widgets import register_widget
+        from bygdebas.projects.widgets import examples_context
+
+        register_widget(
+            "goda-exempel",
+            label=_("Good examples"),
+            description=_("The latest published good examples, with a photo and a summary."),
+            template="projects/widgets/examples.html",
+            context=examples_context,
+            height=520,
+            order=20,
+        )
         register_personal_data(
             "projects.examples",
             label=_("Good examples naming or sent in by the person, and the funding-call mail"),

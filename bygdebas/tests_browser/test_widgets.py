@@ -14,8 +14,13 @@ from typing import Any, ClassVar
 
 import pytest
 
+from bygdebas.conditions.tests.helpers import make_report, make_square_municipality
+from bygdebas.core.images import process_image, save_image
 from bygdebas.core.widgets import widgets
-from bygdebas.testing import make_event, make_network
+from bygdebas.newsletter.models import Issue
+from bygdebas.newsletter.tests.factories import make_issue
+from bygdebas.projects.tests.factories import jpeg_upload, make_example
+from bygdebas.testing import make_county, make_event, make_network
 from bygdebas.tests_browser.base import BrowserTestCase, format_violations, run_axe
 from bygdebas.widgets import services
 
@@ -69,9 +74,23 @@ class WidgetEmbeddingTests(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
         # The only network: the live server's host falls back to it.
-        self.network = make_network(name="Hela Sverige ska leva Örebro län", domain="localhost")
+        county = make_county()
+        self.network = make_network(
+            name="Hela Sverige ska leva Örebro län", domain="localhost", county=county
+        )
         for n in range(6):
             make_event(network=self.network, title=f"Bygdekväll {n + 1}")
+        # Something in every widget: an example with a photo, a sent issue, open reports.
+        photo = save_image(
+            network=self.network,
+            image=process_image(jpeg_upload(size=(800, 600))),
+            alt_text="Byborna bygger om skolan",
+        )
+        make_example(network=self.network, title="Byskolan blev bygdegård", photo=photo)
+        make_issue(network=self.network, title="Vårnumret", status=Issue.Status.SENT, items=0)
+        kumla = make_square_municipality(county)
+        for category in ("road", "road", "broadband"):
+            make_report(network=self.network, municipality=kumla, category=category)
         services.save_settings(
             network=self.network, allowed_origins=self.listed.origin, colour="#1f5f3a"
         )
@@ -134,6 +153,20 @@ class WidgetEmbeddingTests(BrowserTestCase):
         self.assertIn("Bygdekväll 1", frame.locator("main").inner_text())
         height = page.evaluate("document.getElementById('w').getBoundingClientRect().height")
         self.assertEqual(height, 480)
+
+    def test_the_conditions_widget_for_a_municipality_has_no_violations(self) -> None:
+        for theme in ("light", "dark"):
+            with self.subTest(theme=theme):
+                self.page.goto(self.url(f"/widget/landsbygdslaget/?kommun=1881&theme={theme}"))
+                self.assertIn("Kumla", self.page.locator("h1").inner_text())
+                self.assertEqual(self.page.locator("table td").first.inner_text(), "2")
+                violations = run_axe(self.page)
+                self.assertEqual(violations, [], format_violations(violations, where=self.page.url))
+        # Without a code, a municipality is chosen inside the frame.
+        self.page.goto(self.url("/widget/landsbygdslaget/"))
+        self.page.get_by_role("link", name="Kumla").click()
+        self.page.locator("table").wait_for()
+        self.assertIn("kommun=1881", self.page.url)
 
     def test_axe_finds_no_violations_inside_any_widget_in_either_theme(self) -> None:
         for widget in widgets():

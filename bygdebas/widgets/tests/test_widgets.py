@@ -7,6 +7,7 @@ import datetime
 from django.test import TestCase
 from django.utils import timezone
 
+from bygdebas.core.tests.swedish import leftovers
 from bygdebas.core.widgets import register_widget, widgets
 from bygdebas.events.models import Event
 from bygdebas.testing import CastMixin, make_event, sv
@@ -99,6 +100,22 @@ class FrameTests(CastMixin, TestCase):
             self.assertContains(response, f"http://a.test/widget/{widget.key}/")
         self.assertContains(response, "js/widget-embed.js")
         self.assertContains(response, 'height="480"')
+
+
+class EveryWidgetTests(CastMixin, TestCase):
+    def test_every_registered_widget_answers_everyone_in_swedish_and_frameably(self) -> None:
+        keys = {widget.key for widget in widgets()}
+        self.assertLessEqual(
+            {"kalender", "goda-exempel", "nyhetsbrev", "landsbygdslaget", "om-oss"}, keys
+        )
+        for widget in widgets():
+            for who in ("anonymous", "anna", "sara", "david"):
+                with self.subTest(widget=widget.key, who=who):
+                    response = getattr(self, f"as_{who}")().get(f"/widget/{widget.key}/")
+                    self.assertEqual(response.status_code, 200)
+                    self.assertIn("frame-ancestors 'self'", response["Content-Security-Policy"])
+                    self.assertEqual(leftovers(response.content.decode()), [])
+                    self.assertContains(response, 'target="_top"')
 
 
 class SettingsTests(CastMixin, TestCase):
