@@ -31,6 +31,7 @@ from bygdebas.conditions.models import (
 from bygdebas.conditions.tokens import unsubscribe_url
 from bygdebas.core import moderation
 from bygdebas.core.confirmation import confirmation_days, confirmation_url
+from bygdebas.core.hooks import emit
 from bygdebas.core.images import ProcessedImage, save_image
 from bygdebas.core.mail import send_templated_mail
 from bygdebas.core.models import Municipality, Network, Town, User
@@ -192,7 +193,24 @@ def report_problem(
 
 def report_confirmed(report: Report) -> None:
     """The reporter followed the link: publish, or send in for moderation if the category is held."""
-    if is_held(report.network, report.category):
+    held = is_held(report.network, report.category)
+    # Webhook receivers learn what the public may learn of the report (never the reporter).
+    emit(
+        report.network_id,
+        "report.confirmed",
+        {
+            "id": report.pk,
+            "category": report.category,
+            "title": report.title,
+            "municipality": report.municipality.code if report.municipality_id else None,
+            "lat": report.lat,
+            "lon": report.lon,
+            "status": report.status,
+            "held_for_moderation": held,
+            "confirmed_at": report.confirmed_at,
+        },
+    )
+    if held:
         moderation.submit(
             report,
             name=report.submitter_name,

@@ -49,6 +49,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bygdebas.core.confirmation import one_click_headers
+from bygdebas.core.hooks import emit
 from bygdebas.core.models import Network
 from bygdebas.core.signed_links import make_token
 from bygdebas.newsletter.models import Delivery, Issue, Subscription, Suppression
@@ -613,6 +614,17 @@ def finish_if_done(issue: Issue) -> bool:
         issue.sent_at = timezone.now()
         issue.save(update_fields=["status", "sent_at"])
         _log_action(issue)
+        emit(
+            issue.network_id,
+            "newsletter.sent",
+            {
+                "id": issue.pk,
+                "number": issue.number,
+                "title": issue.title,
+                "sent_at": issue.sent_at,
+                "delivered": issue.delivered_count,
+            },
+        )
     return True
 
 

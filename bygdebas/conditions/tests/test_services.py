@@ -19,6 +19,7 @@ from bygdebas.conditions.tests.helpers import (
 )
 from bygdebas.core import moderation
 from bygdebas.core.confirmation import confirm
+from bygdebas.core.hooks import HookEvent, subscribe, unsubscribe
 from bygdebas.plan.models import Action, Activity
 from bygdebas.testing import CastMixin, SmtpServerMixin, make_plan
 
@@ -84,6 +85,20 @@ class ReportProblemTests(ConditionsTestCase):
         self.assertEqual(
             list(report.log.values_list("action", flat=True)), [ReportLog.Action.PUBLISHED]
         )
+
+    def test_confirming_tells_webhook_subscribers_without_naming_the_reporter(self) -> None:
+        heard: list[HookEvent] = []
+        subscribe(heard.append)
+        self.addCleanup(unsubscribe, heard.append)
+        report = self.report()
+        with self.captureOnCommitCallbacks(execute=True):
+            confirm(report, on_confirm=services.report_confirmed)
+        [event] = [e for e in heard if e.name == "report.confirmed"]
+        self.assertEqual(event.network_id, self.network_a.pk)
+        self.assertEqual(event.payload["id"], report.pk)
+        self.assertFalse(event.payload["held_for_moderation"])
+        self.assertNotIn(report.submitter_email, str(event.payload))
+        self.assertNotIn(report.submitter_name, str(event.payload))
 
     def test_a_held_category_waits_for_staff_after_confirmation(self) -> None:
         services.set_held_categories(network=self.network_a, categories=["broadband"])

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.test import TestCase, TransactionTestCase, override_settings
 
+from bygdebas.core.hooks import HookEvent, subscribe, unsubscribe
 from bygdebas.core.signed_links import read_token
 from bygdebas.newsletter import sending, services
 from bygdebas.newsletter.models import Delivery, Issue, Subscription, Suppression
@@ -138,6 +139,17 @@ class SendingTests(SmtpServerMixin, TestCase):
         self.assertEqual(action.participants, 3)
         self.assertEqual(list(action.activities.all()), [activity])
         self.assertEqual(action.source_id, str(issue.pk))
+
+    def test_a_sent_issue_tells_webhook_subscribers_once(self) -> None:
+        heard: list[HookEvent] = []
+        subscribe(heard.append)
+        self.addCleanup(unsubscribe, heard.append)
+        make_subscriptions(network=self.network, count=2)
+        issue = self.send(make_issue(network=self.network))
+        sending.finish_if_done(issue)  # a second look at a sent issue says nothing again
+        [event] = [e for e in heard if e.name == "newsletter.sent"]
+        self.assertEqual(event.network_id, self.network.pk)
+        self.assertEqual((event.payload["id"], event.payload["delivered"]), (issue.pk, 2))
 
 
 @override_settings(BYGDEBAS_NEWSLETTER_RETRY_DELAY_S=60)
