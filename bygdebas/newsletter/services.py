@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -609,6 +609,11 @@ def member_items_waiting(network: Network) -> Any:
         .unused()
         .select_related("organisation")
     )
+
+
+def delivery_counts(issue: Issue) -> Any:
+    """How many of the issue's deliveries stand in each status (rows of ``status`` and ``n``)."""
+    return Delivery.objects.filter(issue=issue).values("status").annotate(n=Count("pk"))
 
 
 def actions_since_last_issue(network: Network) -> Any:

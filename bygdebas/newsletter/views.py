@@ -29,7 +29,7 @@ from bygdebas.newsletter.forms import (
     NewIssueForm,
     ScheduleForm,
 )
-from bygdebas.newsletter.models import Delivery, Issue, IssueEntry, Item, Subscription
+from bygdebas.newsletter.models import Issue, IssueEntry, Item, Subscription
 from bygdebas.plan.models import Action
 
 PAGE_SIZE = 100
@@ -86,9 +86,7 @@ def issue_detail(request: NetworkRequest, pk: int) -> HttpResponse:
         "recipients": services.recipients(issue).count()
         if issue.is_editable
         else issue.recipients_count,
-        "deliveries": Delivery.objects.filter(issue=issue).values("status").annotate(n=Count("pk"))
-        if not issue.is_editable
-        else [],
+        "deliveries": services.delivery_counts(issue) if not issue.is_editable else [],
     }
     return render(request, "newsletter/issue_detail.html", context)
 
